@@ -1,0 +1,177 @@
+/// Compresses a segment stream into one stream made of independently decodable units: gzip members,
+/// blocks of a single xz stream, or zstd frames (see FORMATS.md section 6 for which readers accept which).
+///
+/// Where units are cut depends only on the segments: a content segment of `largeContentThreshold` bytes or
+/// more is cut from the literal run around it and split every `unitSize` bytes from its start, so a unit is
+/// either a run of this artifact's literal bytes or a range of one file. Smaller files join the literal run,
+/// which is cut every `unitSize` bytes too. Same segments, same bytes.
+public final class BlockCompressor: SegmentSink {
+    public static let largeContentThreshold: UInt64 = 1 << 20
+
+    public let codec: Codec
+    public let unitSize: Int
+    private let sink: ByteSink
+    private let format: UnitFormat
+    private var literalRun: [UInt8] = []
+    private var unitCount = 0
+    private var started = false
+
+    public init(codec: Codec, sink: ByteSink, unitSize: Int? = nil) throws {
+        self.codec = codec
+        self.unitSize = unitSize ?? codec.unitSize
+        precondition(self.unitSize > 0, "unit size must be positive")
+        self.sink = sink
+        format = try makeUnitFormat(codec)
+    }
+
+    /// How many units have been written so far.
+    public var units: Int { unitCount }
+
+    public func literal(_ bytes: UnsafeRawBufferPointer) throws {
+        var rest = bytes
+        while !rest.isEmpty {
+            let take = min(rest.count, unitSize - literalRun.count)
+            literalRun.append(contentsOf: UnsafeRawBufferPointer(rebasing: rest.prefix(take)))
+            rest = UnsafeRawBufferPointer(rebasing: rest.dropFirst(take))
+            if literalRun.count == unitSize {
+                try flushLiteralRun()
+            }
+        }
+    }
+
+    public func content(_ file: FileContent) throws {
+        guard file.size >= Self.largeContentThreshold else {
+            try forEachChunk(of: file) { try literal($0) }
+            return
+        }
+        try flushLiteralRun()
+        var offset: UInt64 = 0
+        while offset < file.size {
+            let length = min(UInt64(unitSize), file.size - offset)
+            try emit(.file(file, offset: offset, length: length))
+            offset += length
+        }
+    }
+
+    /// Writes the last literal run and the stream's trailer.
+    public func finish() throws {
+        try flushLiteralRun()
+        if unitCount == 0 && format.emptyStreamNeedsUnit {
+            try emit(.bytes([]))
+        }
+        try startIfNeeded()
+        try sink.write(try format.streamTrailer())
+    }
+
+    private func flushLiteralRun() throws {
+        guard !literalRun.isEmpty else { return }
+        try emit(.bytes(literalRun))
+        literalRun.removeAll(keepingCapacity: true)
+    }
+
+    private func emit(_ input: UnitInput) throws {
+        try startIfNeeded()
+        let unit = try format.compress(input)
+        try format.append(unit)
+        try sink.write(unit.bytes)
+        unitCount += 1
+    }
+
+    private func startIfNeeded() throws {
+        guard !started else { return }
+        started = true
+        try sink.write(format.streamHeader())
+    }
+}
+
+/// The uncompressed bytes of one unit.
+enum UnitInput {
+    case bytes([UInt8])
+    case file(FileContent, offset: UInt64, length: UInt64)
+
+    var length: UInt64 {
+        switch self {
+        case .bytes(let bytes): UInt64(bytes.count)
+        case .file(_, _, let length): length
+        }
+    }
+
+    func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        switch self {
+        case .bytes(let bytes):
+            try bytes.withUnsafeBytes(body)
+        case .file(let file, let offset, let length):
+            try Compression.forEachChunk(of: file, offset: offset, length: length, body)
+        }
+    }
+}
+
+/// One compressed unit, ready to be written.
+struct CompressedUnit {
+    var bytes: [UInt8]
+    var uncompressedSize: UInt64
+    /// For xz: the block's size without its padding, as the index records it.
+    var unpaddedSize: UInt64 = 0
+}
+
+/// How one codec frames units into a stream.
+protocol UnitFormat: AnyObject {
+    /// gzip and zstd streams need at least one member or frame; an xz stream may hold no block.
+    var emptyStreamNeedsUnit: Bool { get }
+    func streamHeader() -> [UInt8]
+    func compress(_ input: UnitInput) throws -> CompressedUnit
+    func append(_ unit: CompressedUnit) throws
+    func streamTrailer() throws -> [UInt8]
+}
+
+func makeUnitFormat(_ codec: Codec) throws -> UnitFormat {
+    switch codec {
+    case .gzip(let level): try GzipUnits(level: level)
+    case .xz(let preset, let extreme): try XZUnits(preset: preset, extreme: extreme)
+    case .zstd(let level): try ZstdUnits(level: level)
+    }
+}
+
+/// Each unit is a whole gzip member; members simply concatenate.
+final class GzipUnits: UnitFormat {
+    private let encoder: GzipEncoder
+
+    init(level: Int) throws {
+        encoder = try GzipEncoder(level: level, sink: BufferSink())
+    }
+
+    var emptyStreamNeedsUnit: Bool { true }
+    func streamHeader() -> [UInt8] { [] }
+    func append(_ unit: CompressedUnit) throws {}
+    func streamTrailer() throws -> [UInt8] { [] }
+
+    func compress(_ input: UnitInput) throws -> CompressedUnit {
+        let out = BufferSink()
+        try encoder.restart(into: out)
+        try input.forEachChunk { try encoder.write($0) }
+        try encoder.finish()
+        return CompressedUnit(bytes: out.bytes, uncompressedSize: input.length)
+    }
+}
+
+/// Each unit is a whole zstd frame carrying its content size and checksum; frames concatenate.
+final class ZstdUnits: UnitFormat {
+    private let encoder: ZstdEncoder
+
+    init(level: Int) throws {
+        encoder = try ZstdEncoder(level: level, sink: BufferSink())
+    }
+
+    var emptyStreamNeedsUnit: Bool { true }
+    func streamHeader() -> [UInt8] { [] }
+    func append(_ unit: CompressedUnit) throws {}
+    func streamTrailer() throws -> [UInt8] { [] }
+
+    func compress(_ input: UnitInput) throws -> CompressedUnit {
+        let out = BufferSink()
+        try encoder.restart(into: out, pledgedSize: input.length)
+        try input.forEachChunk { try encoder.write($0) }
+        try encoder.finish()
+        return CompressedUnit(bytes: out.bytes, uncompressedSize: input.length)
+    }
+}

@@ -1,0 +1,40 @@
+/// Where a writer's bytes go. Writers stream into a sink and never choose a path themselves.
+public protocol ByteSink: AnyObject {
+    func write(_ bytes: UnsafeRawBufferPointer) throws
+}
+
+extension ByteSink {
+    public func write(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try write($0) }
+    }
+
+    public func write(_ bytes: ArraySlice<UInt8>) throws {
+        try bytes.withUnsafeBytes { try write($0) }
+    }
+}
+
+/// Collects everything in memory; for small outputs (headers, control members) and tests.
+public final class BufferSink: ByteSink {
+    public private(set) var bytes: [UInt8] = []
+
+    public init() {}
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        self.bytes.append(contentsOf: bytes)
+    }
+}
+
+/// Counts bytes on their way to another sink.
+public final class CountingSink: ByteSink {
+    public private(set) var count: UInt64 = 0
+    private let next: ByteSink
+
+    public init(_ next: ByteSink) {
+        self.next = next
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        count += UInt64(bytes.count)
+        try next.write(bytes)
+    }
+}

@@ -1,0 +1,72 @@
+/// A compression codec and its level, as `--compression` spells it: `xz`, `xz:9`, `xz:9e`, `gzip:6`, `zstd:19`.
+public enum Codec: Hashable, Sendable, CustomStringConvertible {
+    /// zlib deflate in gzip framing, level 1-9.
+    case gzip(level: Int)
+    /// liblzma preset 0-9, optionally extreme, CRC64 check.
+    case xz(preset: Int, extreme: Bool)
+    /// libzstd level 1-19.
+    case zstd(level: Int)
+
+    public static let defaultGzip = Codec.gzip(level: 9)
+    public static let defaultXZ = Codec.xz(preset: 6, extreme: false)
+    public static let defaultZstd = Codec.zstd(level: 19)
+
+    public struct ParseError: Error, CustomStringConvertible, Sendable {
+        public let text: String
+        public let reason: String
+        public var description: String { "compression '\(text)': \(reason)" }
+    }
+
+    public init(parsing text: String) throws {
+        let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        let name = String(parts[0])
+        let level = parts.count > 1 ? String(parts[1]) : nil
+        func number(_ text: String, _ range: ClosedRange<Int>) throws -> Int {
+            guard let value = Int(text), range.contains(value) else {
+                throw ParseError(
+                    text: text, reason: "level must be \(range.lowerBound)-\(range.upperBound) for \(name)")
+            }
+            return value
+        }
+        switch name {
+        case "gzip", "gz":
+            self = .gzip(level: try level.map { try number($0, 1...9) } ?? 9)
+        case "xz":
+            guard var level else { self = .defaultXZ; return }
+            let extreme = level.hasSuffix("e")
+            if extreme { level.removeLast() }
+            self = .xz(preset: try number(level, 0...9), extreme: extreme)
+        case "zstd", "zst":
+            self = .zstd(level: try level.map { try number($0, 1...19) } ?? 19)
+        default:
+            throw ParseError(text: text, reason: "unknown codec '\(name)' (use xz, gzip or zstd, optionally :LEVEL)")
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .gzip(let level): "gzip:\(level)"
+        case .xz(let preset, let extreme): "xz:\(preset)\(extreme ? "e" : "")"
+        case .zstd(let level): "zstd:\(level)"
+        }
+    }
+
+    /// The file-name suffix: `gz`, `xz`, `zst`.
+    public var fileExtension: String {
+        switch self {
+        case .gzip: "gz"
+        case .xz: "xz"
+        case .zstd: "zst"
+        }
+    }
+
+    /// How many uncompressed bytes one unit of the block compressor holds at most. Large enough that
+    /// cutting costs little ratio (several dictionary or window sizes), small enough to bound memory.
+    public var unitSize: Int {
+        switch self {
+        case .gzip: 4 << 20
+        case .xz: 8 << 20
+        case .zstd: 8 << 20
+        }
+    }
+}

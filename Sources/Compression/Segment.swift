@@ -1,0 +1,78 @@
+/// The bytes of one regular file on disk, identified by its digests. Container writers refer to file
+/// contents through this instead of copying them, so the block compressor can treat them as units.
+public struct FileContent: Hashable, Sendable {
+    public let path: String
+    public let digests: FileDigests
+
+    public init(path: String, digests: FileDigests) {
+        self.path = path
+        self.digests = digests
+    }
+
+    /// Measures and hashes the file at `path`.
+    public init(path: String) throws {
+        self.init(path: path, digests: try FileDigests.compute(path: path))
+    }
+
+    public var size: UInt64 { digests.size }
+}
+
+/// What a container writer emits: literal bytes (headers, padding, generated files) and file contents.
+public protocol SegmentSink: AnyObject {
+    func literal(_ bytes: UnsafeRawBufferPointer) throws
+    func content(_ file: FileContent) throws
+}
+
+extension SegmentSink {
+    public func literal(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try literal($0) }
+    }
+}
+
+/// Streams file contents in chunks; throws if the file no longer has the size it was measured with.
+func forEachChunk(of file: FileContent, offset: UInt64 = 0, length: UInt64? = nil,
+                  _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+    let length = length ?? file.size - offset
+    guard length > 0 else { return }
+    try FileReader(path: file.path).forEachChunk(offset: offset, length: length, body)
+}
+
+/// Segments written out as plain bytes: the container without compression (an ar archive, a tar to inspect).
+public final class PlainSegmentSink: SegmentSink {
+    private let sink: ByteSink
+
+    public init(_ sink: ByteSink) {
+        self.sink = sink
+    }
+
+    public func literal(_ bytes: UnsafeRawBufferPointer) throws {
+        try sink.write(bytes)
+    }
+
+    public func content(_ file: FileContent) throws {
+        try forEachChunk(of: file) { try sink.write($0) }
+    }
+}
+
+/// Segments compressed as one ordinary stream (a single gzip member, xz block or zstd frame), for readers
+/// that accept nothing else, such as dpkg for a deb's zstd member.
+public final class StreamCompressor: SegmentSink {
+    private let encoder: StreamCodec
+
+    public init(codec: Codec, sink: ByteSink) throws {
+        encoder = try Encoders.make(codec, sink: sink)
+    }
+
+    public func literal(_ bytes: UnsafeRawBufferPointer) throws {
+        try encoder.write(bytes)
+    }
+
+    public func content(_ file: FileContent) throws {
+        try forEachChunk(of: file) { try encoder.write($0) }
+    }
+
+    public func finish() throws {
+        try encoder.finish()
+        encoder.close()
+    }
+}
