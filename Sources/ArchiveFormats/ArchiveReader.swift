@@ -126,8 +126,9 @@ public final class ArchiveReader {
                                           message: "cannot allocate memory")
         }
         defer { archive_write_free(disk) }
+        // Names are checked here and then prefixed with `directory`, so libarchive sees absolute paths.
         let flags = ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_SECURE_NODOTDOT
-            | ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS
+            | ARCHIVE_EXTRACT_SECURE_SYMLINKS
         try archiveCheck(archive_write_disk_set_options(disk, flags), disk, "write_disk_set_options")
         guard let archive = reader.archive else { return }
         var entryPointer: OpaquePointer?
@@ -137,6 +138,9 @@ public final class ArchiveReader {
             try archiveCheck(rc, archive, "read_next_header", path: path)
             guard let e = entryPointer else { break }
             let name = String(cString: archive_entry_pathname(e))
+            if name.hasPrefix("/") || name.split(separator: "/").contains("..") {
+                throw ArchiveError.invalidEntry(path: name, reason: "refusing to extract outside \(directory)")
+            }
             archive_entry_set_pathname(e, directory + "/" + name)
             if let link = archive_entry_hardlink(e) {
                 archive_entry_set_hardlink(e, directory + "/" + String(cString: link))

@@ -8,6 +8,13 @@ public struct FileDigests: Hashable, Sendable {
     public let sha1: [UInt8]
     public let md5: [UInt8]
 
+    public init(size: UInt64, sha256: [UInt8], sha1: [UInt8], md5: [UInt8]) {
+        self.size = size
+        self.sha256 = sha256
+        self.sha1 = sha1
+        self.md5 = md5
+    }
+
     public var sha256Hex: String { sha256.hexString }
     public var sha1Hex: String { sha1.hexString }
     public var md5Hex: String { md5.hexString }
