@@ -1,3 +1,5 @@
+import CLZMAShim
+
 /// A compression codec and its level, as `--compression` spells it: `xz`, `xz:9`, `xz:9e`, `gzip:6`, `zstd:19`.
 public enum Codec: Hashable, Sendable, CustomStringConvertible {
     /// zlib deflate in gzip framing, level 1-9.
@@ -60,13 +62,21 @@ public enum Codec: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// How many uncompressed bytes one unit of the block compressor holds at most. Large enough that
-    /// cutting costs little ratio (several dictionary or window sizes), small enough to bound memory.
+    /// How many uncompressed bytes one unit of the block compressor holds at most: several times the codec's
+    /// window, so cutting costs little ratio, yet bounded so memory stays bounded. xz cuts where its own
+    /// multithreaded encoder does (three dictionaries); zstd at four level-19 windows; deflate's window is
+    /// 32 KiB, so 4 MiB units cost it nothing measurable.
     public var unitSize: Int {
         switch self {
-        case .gzip: 4 << 20
-        case .xz: 8 << 20
-        case .zstd: 8 << 20
+        case .gzip:
+            return 4 << 20
+        case .xz(let preset, let extreme):
+            var options = lzma_options_lzma()
+            let flags = UInt32(preset) | (extreme ? fp_LZMA_PRESET_EXTREME : 0)
+            let dictionary = lzma_lzma_preset(&options, flags) == 0 ? Int(options.dict_size) : 8 << 20
+            return min(max(3 * dictionary, 1 << 20), 64 << 20)
+        case .zstd:
+            return 32 << 20
         }
     }
 }

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs, with apt-get, the Debian packages falcopack needs: the C libraries it links (always) and the
+# real tools its tests run to judge its output ("test"). Installs only what is missing.
+set -euo pipefail
+
+build=(libarchive-dev zlib1g-dev liblzma-dev libzstd-dev pkg-config)
+tools=(binutils cpio libarchive-tools tar gzip xz-utils zstd coreutils util-linux)
+
+case "${1:-build}" in
+  build) wanted=("${build[@]}") ;;
+  test) wanted=("${build[@]}" "${tools[@]}") ;;
+  *) echo "usage: $0 [build|test]" >&2; exit 2 ;;
+esac
+
+missing=()
+for package in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}\n' "$package" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$package")
+done
+
+if ((${#missing[@]})); then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "Installing: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v swift >/dev/null; then
+  echo "swift is not on PATH: install the Swift 6 toolchain for Debian 12 from swift.org and retry." >&2
+  exit 1
+fi
