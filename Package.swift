@@ -46,10 +46,14 @@ let package = Package(
             dependencies: ["CArchiveShim", "Compression"]
         ),
         .target(name: "PackageModel"),
+        .target(
+            name: "DebFormat",
+            dependencies: ["PackageModel", "ArchiveFormats", "Compression"]
+        ),
         .executableTarget(
             name: "falcopack",
             dependencies: [
-                "ArchiveFormats", "Compression", "PackageModel",
+                "ArchiveFormats", "Compression", "PackageModel", "DebFormat",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -77,6 +81,10 @@ let package = Package(
         .testTarget(
             name: "PackageModelTests",
             dependencies: ["PackageModel"]
+        ),
+        .testTarget(
+            name: "DebFormatTests",
+            dependencies: ["DebFormat", "PackageModel", "ArchiveFormats", "Compression", "TestSupport"]
         ),
         .testTarget(
             name: "falcopackTests",

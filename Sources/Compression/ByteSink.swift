@@ -38,3 +38,20 @@ public final class CountingSink: ByteSink {
         try next.write(bytes)
     }
 }
+
+/// Hashes bytes on their way to another sink, so a written file's digests cost no second read.
+public final class HashingSink: ByteSink {
+    private var hasher = FileDigests.Hasher()
+    private let next: ByteSink
+
+    public init(_ next: ByteSink) {
+        self.next = next
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        hasher.update(bytes)
+        try next.write(bytes)
+    }
+
+    public var digests: FileDigests { hasher.finalize() }
+}

@@ -1,0 +1,102 @@
+/// The relationship fields of a package. Each entry is one comma-separated item: alternatives joined by `|`.
+public struct Relations: Hashable, Sendable {
+    public var depends: [Relation] = []
+    public var preDepends: [Relation] = []
+    public var recommends: [Relation] = []
+    public var suggests: [Relation] = []
+    public var enhances: [Relation] = []
+    public var conflicts: [Relation] = []
+    public var breaks: [Relation] = []
+    public var replaces: [Relation] = []
+    public var provides: [Relation] = []
+
+    public init() {}
+}
+
+/// `a (>= 1.0) | b`: any one of the alternatives satisfies it.
+public struct Relation: Hashable, Sendable, CustomStringConvertible {
+    public var alternatives: [Dependency]
+
+    public init(_ alternatives: [Dependency]) {
+        self.alternatives = alternatives
+    }
+
+    public struct InvalidRelation: Error, CustomStringConvertible, Sendable {
+        public let value: String
+        public let reason: String
+        public var description: String { "relation '\(value)': \(reason)" }
+    }
+
+    /// Parses `name [(op version)] [| name [(op version)]]...`; names and versions are checked by the format.
+    public init(parsing text: String) throws {
+        var alternatives: [Dependency] = []
+        for part in text.split(separator: "|", omittingEmptySubsequences: false) {
+            let item = part.trimmingSpaces
+            guard !item.isEmpty else { throw InvalidRelation(value: text, reason: "empty alternative") }
+            guard let open = item.firstIndex(of: "(") else {
+                if item.contains(")") || item.contains(" ") {
+                    throw InvalidRelation(value: text, reason: "'\(item)' is not 'name' or 'name (op version)'")
+                }
+                alternatives.append(Dependency(name: item))
+                continue
+            }
+            let name = item[..<open].trimmingSpaces
+            guard item.hasSuffix(")"), !name.isEmpty, !name.contains(" ") else {
+                throw InvalidRelation(value: text, reason: "'\(item)' is not 'name (op version)'")
+            }
+            let inner = item[item.index(after: open)..<item.index(before: item.endIndex)].trimmingSpaces
+            let opText = String(inner.prefix { "<=>".contains($0) })
+            let version = inner.dropFirst(opText.count).trimmingSpaces
+            guard let op = Dependency.Operator(rawValue: opText) else {
+                throw InvalidRelation(value: text, reason: "operator '\(opText)' is not one of <<, <=, =, >=, >>")
+            }
+            guard !version.isEmpty, !version.contains(" ") else {
+                throw InvalidRelation(value: text, reason: "missing or malformed version in '\(item)'")
+            }
+            alternatives.append(Dependency(name: name, constraint: .init(op: op, version: version)))
+        }
+        self.init(alternatives)
+    }
+
+    public var description: String {
+        alternatives.map(\.description).joined(separator: " | ")
+    }
+}
+
+public struct Dependency: Hashable, Sendable, CustomStringConvertible {
+    public enum Operator: String, Hashable, Sendable, CaseIterable {
+        case lessThan = "<<", lessOrEqual = "<=", equal = "=", greaterOrEqual = ">=", greaterThan = ">>"
+    }
+
+    public struct Constraint: Hashable, Sendable {
+        public var op: Operator
+        public var version: String
+
+        public init(op: Operator, version: String) {
+            self.op = op
+            self.version = version
+        }
+    }
+
+    public var name: String
+    public var constraint: Constraint?
+
+    public init(name: String, constraint: Constraint? = nil) {
+        self.name = name
+        self.constraint = constraint
+    }
+
+    public var description: String {
+        guard let constraint else { return name }
+        return "\(name) (\(constraint.op.rawValue) \(constraint.version))"
+    }
+}
+
+extension StringProtocol {
+    var trimmingSpaces: String {
+        var scalars = Substring(self)
+        while scalars.first == " " || scalars.first == "\t" { scalars.removeFirst() }
+        while scalars.last == " " || scalars.last == "\t" { scalars.removeLast() }
+        return String(scalars)
+    }
+}

@@ -1,0 +1,153 @@
+import Compression
+import DebFormat
+import Foundation
+import PackageModel
+import TestSupport
+
+/// A small, well-formed package (lintian-clean layout) built from files in a temporary directory.
+struct DebFixture {
+    static let epoch: Int64 = 1_617_235_200
+    static let name = "falcopack-test"
+
+    let dir: TemporaryDirectory
+
+    init() throws {
+        dir = try TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: dir.file("out"), withIntermediateDirectories: true)
+    }
+
+    /// Scripts that record each call as "<script> <args>" in /calls.log inside the install root; postinst
+    /// also asks systemd to reload, through the root's recording stub.
+    static func recordingScript(_ name: String) -> String {
+        var body = "#!/bin/sh\nset -e\necho \"\(name) $*\" >> /calls.log\n"
+        if name == "postinst" { body += "if command -v systemctl >/dev/null; then systemctl daemon-reload; fi\n" }
+        return body
+    }
+
+    func package(version: String = "1.0.0-1", config: String = "setting: 1\n", scripts: Bool = true,
+                 relations: Relations = Relations(), extraFields: [ExtraField] = []) throws -> Package {
+        let program = try dir.write("src/\(version)/falcopack-test", Array("#!/bin/sh\necho falcopack-test \(version)\n".utf8), mode: 0o755)
+        let data = try dir.write("src/\(version)/data.bin", SampleData.bytes(count: 300_000, seed: 21))
+        let doc = "/usr/share/doc/\(Self.name)"
+        let files: [PackageFile] = [
+            PackageFile(path: "/usr/bin/\(Self.name)", kind: .regular(source: program), mode: 0o755),
+            PackageFile(path: "/usr/bin/\(Self.name)-alias", kind: .symlink(target: Self.name), mode: 0o777),
+            PackageFile(path: "/usr/share/\(Self.name)/data.bin", kind: .regular(source: data), mode: 0o644),
+            PackageFile(path: "/usr/share/\(Self.name)/data-link.bin", kind: .hardlink(target: "/usr/share/\(Self.name)/data.bin"), mode: 0o644),
+            PackageFile(path: "/etc/\(Self.name)/config.yaml", kind: .generated(Array(config.utf8)), mode: 0o644, attributes: .config),
+            PackageFile(path: "\(doc)/copyright", kind: .generated(Array(Self.copyright.utf8)), mode: 0o644),
+            PackageFile(path: "\(doc)/changelog.Debian.gz", kind: .generated(try gzip(Self.changelog(version))), mode: 0o644),
+            PackageFile(path: "/usr/share/man/man1/\(Self.name).1.gz", kind: .generated(try gzip(Self.manPage)), mode: 0o644),
+            PackageFile(path: "/usr/share/man/man1/\(Self.name)-alias.1.gz", kind: .symlink(target: "\(Self.name).1.gz"), mode: 0o777),
+        ]
+        var metadata = PackageMetadata(
+            name: Self.name, version: try PackageVersion(parsing: version), architecture: .x86_64,
+            maintainer: "Falcopack Maintainers <maintainers@example.org>",
+            summary: "test package for the falcopack deb writer",
+            description: "This package exercises every part of a deb that falcopack writes: regular files, "
+                + "symbolic links, hard links, conffiles and maintainer scripts, so that dpkg and lintian can judge it.\n\n"
+                + "It is built only by the tests.",
+            homepage: "https://falco.org", section: "utils", priority: "optional", relations: relations)
+        metadata.extraFields = extraFields
+        let packageScripts = scripts
+            ? PackageScripts(preInstall: Self.recordingScript("preinst"), postInstall: Self.recordingScript("postinst"),
+                             preRemove: Self.recordingScript("prerm"), postRemove: Self.recordingScript("postrm"))
+            : PackageScripts()
+        return Package(metadata: metadata, files: files, scripts: packageScripts)
+    }
+
+    /// Writes the package to out/<name>, through a FileSink: the final name appears only on success.
+    @discardableResult
+    func build(_ package: Package, codec: Codec = .defaultXZ, name: String = "test.deb") throws -> String {
+        let path = dir.file("out/" + name)
+        let sink = try FileSink(path: path)
+        try DebWriter(dataCodec: codec).write(package, context: BuildContext(timestamp: Self.epoch), to: sink,
+                                              scratchDirectory: dir.file("out"))
+        try sink.commit()
+        return path
+    }
+
+    func gzip(_ text: String) throws -> [UInt8] {
+        let out = BufferSink()
+        let encoder = try GzipEncoder(level: 9, sink: out)
+        try encoder.write(Array(text.utf8))
+        try encoder.finish()
+        return out.bytes
+    }
+
+    static let copyright = """
+        Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
+        Upstream-Name: falcopack-test
+        Source: https://falco.org
+
+        Files: *
+        Copyright: 2026 The Falco Authors
+        License: Apache-2.0
+         On Debian systems, the full text of the Apache License 2.0 can be found
+         in /usr/share/common-licenses/Apache-2.0.
+
+        """
+
+    static func changelog(_ version: String) -> String {
+        """
+        falcopack-test (\(version)) unstable; urgency=medium
+
+          * Initial release. (Closes: #1000001)
+
+         -- Falcopack Maintainers <maintainers@example.org>  Thu, 01 Apr 2021 00:00:00 +0000
+
+        """
+    }
+
+    static let manPage = """
+        .TH FALCOPACK-TEST 1
+        .SH NAME
+        falcopack-test \\- print the version of the falcopack test package
+        .SH SYNOPSIS
+        .B falcopack-test
+        .SH DESCRIPTION
+        Prints its version.
+
+        """
+}
+
+/// A throwaway root for `dpkg --root`: busybox as /bin/sh, dpkg's database, and stubs for the programs
+/// dpkg expects on PATH.
+struct DpkgRoot {
+    let path: String
+
+    init(in dir: TemporaryDirectory, name: String = "root") throws {
+        path = dir.file(name)
+        let fm = FileManager.default
+        for sub in ["dev", "bin", "usr/bin", "usr/sbin", "sbin", "etc", "tmp", "var/lib/dpkg/info", "var/lib/dpkg/updates",
+                    "var/lib/dpkg/triggers", "var/lib/dpkg/alternatives"] {
+            try fm.createDirectory(atPath: path + "/" + sub, withIntermediateDirectories: true)
+        }
+        _ = fm.createFile(atPath: path + "/var/lib/dpkg/status", contents: Data())
+        _ = fm.createFile(atPath: path + "/var/lib/dpkg/available", contents: Data())
+        try fm.copyItem(atPath: "/bin/busybox", toPath: path + "/bin/busybox")
+        try fm.createSymbolicLink(atPath: path + "/bin/sh", withDestinationPath: "busybox")
+        // Maintainer scripts redirect to /dev/null; dpkg runs them chrooted here (the tests run as root).
+        try runChecked(["mknod", "-m", "666", path + "/dev/null", "c", "1", "3"])
+        // A stub that records how it was called, standing in for the host's systemctl.
+        _ = fm.createFile(atPath: path + "/usr/bin/systemctl",
+                          contents: Data("#!/bin/sh\necho \"systemctl $*\" >> /calls.log\n".utf8),
+                          attributes: [.posixPermissions: 0o755])
+    }
+
+    @discardableResult
+    func dpkg(_ arguments: [String]) throws -> ToolResult {
+        try run(["dpkg", "--root=\(path)", "--log=/dev/null"] + arguments)
+    }
+
+    func calls() throws -> [String] {
+        guard let data = FileManager.default.contents(atPath: path + "/calls.log") else { return [] }
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+
+    func clearCalls() { try? FileManager.default.removeItem(atPath: path + "/calls.log") }
+
+    func read(_ file: String) -> String? {
+        FileManager.default.contents(atPath: path + file).map { String(decoding: $0, as: UTF8.self) }
+    }
+}
