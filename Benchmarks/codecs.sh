@@ -2,6 +2,7 @@
 # Times falcopack's xz, gzip and zstd encoders against the xz, gzip and zstd CLIs at the same levels, on the
 # same ~100 MB ELF file, pinned to one core, and prints throughput ratios (CLI time / our time) and sizes.
 #   Benchmarks/codecs.sh [INPUT]     (default: a copy of the toolchain's lld)
+#   CODECS="xz:6 zstd:19" Benchmarks/codecs.sh     (a subset)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,7 +30,7 @@ timed() {
 
 printf 'input: %s (%d bytes), one core\n\n' "$input" "$size"
 printf '%-9s %10s %10s %10s %9s %9s %12s %12s %12s\n' codec "cli s" "ours s" "units s" "ours/cli" "units/cli" "cli bytes" "ours bytes" "units bytes"
-for spec in "gzip:6" "gzip:9" "xz:6" "zstd:3" "zstd:19"; do
+for spec in ${CODECS:-gzip:6 gzip:9 xz:6 zstd:3 zstd:19}; do
   codec=${spec%%:*} level=${spec##*:}
   case $codec in
     gzip) cli=(gzip "-$level" -n -c) ext=gz ;;

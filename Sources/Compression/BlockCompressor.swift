@@ -89,6 +89,10 @@ enum UnitInput {
     case bytes([UInt8])
     case file(FileContent, offset: UInt64, length: UInt64)
 
+    /// Room for the compressed unit: its input size plus the codecs' worst-case expansion. Pages never
+    /// written are never touched, so this costs no resident memory.
+    var outputCapacity: Int { Int(length) + Int(length / 64) + 4096 }
+
     var length: UInt64 {
         switch self {
         case .bytes(let bytes): UInt64(bytes.count)
@@ -146,7 +150,7 @@ final class GzipUnits: UnitFormat {
     func streamTrailer() throws -> [UInt8] { [] }
 
     func compress(_ input: UnitInput) throws -> CompressedUnit {
-        let out = BufferSink()
+        let out = BufferSink(reservingCapacity: input.outputCapacity)
         try encoder.restart(into: out)
         try input.forEachChunk { try encoder.write($0) }
         try encoder.finish()
@@ -168,7 +172,7 @@ final class ZstdUnits: UnitFormat {
     func streamTrailer() throws -> [UInt8] { [] }
 
     func compress(_ input: UnitInput) throws -> CompressedUnit {
-        let out = BufferSink()
+        let out = BufferSink(reservingCapacity: input.outputCapacity)
         try encoder.restart(into: out, pledgedSize: input.length)
         try input.forEachChunk { try encoder.write($0) }
         try encoder.finish()

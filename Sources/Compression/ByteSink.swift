@@ -19,6 +19,11 @@ public final class BufferSink: ByteSink {
 
     public init() {}
 
+    /// Reserves room up front, so a large output is not copied as it grows.
+    public init(reservingCapacity capacity: Int) {
+        bytes.reserveCapacity(capacity)
+    }
+
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         self.bytes.append(contentsOf: bytes)
     }

@@ -54,7 +54,7 @@ final class XZUnits: UnitFormat {
 
     func compress(_ input: UnitInput) throws -> CompressedUnit {
         try lzmaCheck(lzma_raw_encoder(handle.stream, filters), "lzma_raw_encoder")
-        let data = BufferSink()
+        let data = BufferSink(reservingCapacity: input.outputCapacity)
         var crc: UInt64 = 0
         try input.forEachChunk { chunk in
             crc = lzma_crc64(chunk.baseAddress?.assumingMemoryBound(to: UInt8.self), chunk.count, crc)
@@ -71,6 +71,7 @@ final class XZUnits: UnitFormat {
         block.uncompressed_size = input.length
         try lzmaCheck(lzma_block_header_size(&block), "lzma_block_header_size")
         var bytes = [UInt8](repeating: 0, count: Int(block.header_size))
+        bytes.reserveCapacity(Int(block.header_size) + data.bytes.count + 12)
         try lzmaCheck(lzma_block_header_encode(&block, &bytes), "lzma_block_header_encode")
         bytes.append(contentsOf: data.bytes)
         bytes.append(contentsOf: repeatElement(0, count: (4 - data.bytes.count % 4) % 4))

@@ -23,8 +23,10 @@ import TestSupport
 
     @Test func dpkgDebShowsTheModel() throws {
         let fixture = try DebFixture()
-        let deb = try fixture.build(try fixture.package(
-            relations: try relations(), extraFields: [ExtraField(name: "X-Built-By", value: "falcopack")]))
+        var package = try fixture.package(
+            relations: try relations(), extraFields: [ExtraField(name: "X-Built-By", value: "falcopack")])
+        package.scripts.debTriggers = "interest-noawait /usr/share/falcopack-test\n"
+        let deb = try fixture.build(package)
         let control = try runChecked(["dpkg-deb", "-f", deb]).output
         #expect(control == """
             Package: falcopack-test
@@ -54,12 +56,18 @@ import TestSupport
 
             """)
         let info = try runChecked(["dpkg-deb", "--info", deb]).output
-        for member in ["control", "md5sums", "conffiles", "preinst", "postinst", "prerm", "postrm"] {
+        for member in ["control", "md5sums", "conffiles", "preinst", "postinst", "prerm", "postrm", "triggers"] {
             #expect(info.contains(" \(member)\n") || info.contains(" \(member) "), "\(member) in --info")
         }
         #expect(try runChecked(["dpkg-deb", "--ctrl-tarfile", deb]).stdout.count > 0)
         let conffiles = try runChecked(["sh", "-c", "dpkg-deb --ctrl-tarfile '\(deb)' | tar -xOf - ./conffiles"]).output
         #expect(conffiles == "/etc/falcopack-test/config.yaml\n")
+        let modes = try runChecked(["sh", "-c", "dpkg-deb --ctrl-tarfile '\(deb)' | tar -tvf -"]).output
+        #expect(modes.split(separator: "\n").filter { $0.hasPrefix("-rwxr-xr-x") }.count == 4)   // the scripts
+        #expect(modes.split(separator: "\n").filter { $0.hasPrefix("-rw-r--r--") }.count == 4)   // the rest
+        let root = try DpkgRoot(in: fixture.dir)
+        #expect(try root.dpkg(["--force-depends", "-i", deb]).status == 0)
+        #expect(root.read("/var/lib/dpkg/info/falcopack-test.triggers") == "interest-noawait /usr/share/falcopack-test\n")
         let ar = try runChecked(["ar", "t", deb]).output
         #expect(ar == "debian-binary\ncontrol.tar.xz\ndata.tar.xz\n")
     }
