@@ -110,16 +110,4 @@ public enum ArchivePath {
             }
         }
     }
-
-    /// Every proper ancestor directory of `path`, shallowest first: `a/b/c` gives `a`, `a/b`.
-    public static func ancestors(of path: String) -> [String] {
-        var result: [String] = []
-        var current = ""
-        let components = path.split(separator: "/")
-        for component in components.dropLast() {
-            current = current.isEmpty ? String(component) : current + "/" + component
-            result.append(current)
-        }
-        return result
-    }
 }

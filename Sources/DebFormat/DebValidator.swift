@@ -7,7 +7,7 @@ enum DebValidator {
         try version(metadata.version, field: "Version")
         try maintainer(metadata.maintainer)
         try singleLine(metadata.summary, field: "Description (synopsis)")
-        guard !metadata.summary.trimmingCharacters(in: " \t").isEmpty else {
+        guard !metadata.summary.allSatisfy({ $0 == " " || $0 == "\t" }) else {
             throw DebError.invalidField(field: "Description", value: metadata.summary, reason: "the synopsis is empty")
         }
         for (field, value) in [("Homepage", metadata.homepage), ("Section", metadata.section),
@@ -106,6 +106,14 @@ enum DebValidator {
         }
     }
 
+    /// The maintainer scripts a package has, under their control-member names.
+    static func maintainerScripts(_ scripts: PackageScripts) -> [(name: String, body: String)] {
+        [("preinst", scripts.preInstall), ("postinst", scripts.postInstall),
+         ("prerm", scripts.preRemove), ("postrm", scripts.postRemove)].compactMap { name, body in
+            body.map { (name, $0) }
+        }
+    }
+
     static func relationFields(_ relations: Relations) -> [(String, [Relation])] {
         [("Pre-Depends", relations.preDepends), ("Depends", relations.depends), ("Recommends", relations.recommends),
          ("Suggests", relations.suggests), ("Enhances", relations.enhances), ("Breaks", relations.breaks),
@@ -115,13 +123,4 @@ enum DebValidator {
     private static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
     private static func isLowerAlnum(_ b: UInt8) -> Bool { isDigit(b) || (b >= 0x61 && b <= 0x7A) }
     private static func isAlnum(_ b: UInt8) -> Bool { isLowerAlnum(b) || (b >= 0x41 && b <= 0x5A) }
-}
-
-extension String {
-    func trimmingCharacters(in set: String) -> String {
-        var s = Substring(self)
-        while let c = s.first, set.contains(c) { s.removeFirst() }
-        while let c = s.last, set.contains(c) { s.removeLast() }
-        return String(s)
-    }
 }

@@ -78,10 +78,8 @@ struct DebPlan {
 
     init(_ package: Package, context: BuildContext) throws {
         try DebValidator.validate(package.metadata)
-        let scripts = package.scripts
-        for (name, body) in [("preinst", scripts.preInstall), ("postinst", scripts.postInstall),
-                             ("prerm", scripts.preRemove), ("postrm", scripts.postRemove)] {
-            if let body { try DebValidator.script(name, body) }
+        for (name, body) in DebValidator.maintainerScripts(package.scripts) {
+            try DebValidator.script(name, body)
         }
         input = package
         self.context = context
@@ -117,18 +115,19 @@ struct DebPlan {
         }
         // In a tar the first name of a hard-link set carries the data and later names link to it, so the
         // set's leader is whichever name sorts first, not necessarily the file the links were declared on.
-        var linkSets: [String: [String]] = [:]
+        var dataOf: [String: String] = [:]
         for file in tree.entries {
-            if case .hardlink(let target) = file.kind { linkSets[target, default: [target]].append(file.path) }
+            if case .hardlink(let target) = file.kind {
+                dataOf[file.path] = target
+                dataOf[target] = target
+            }
         }
         var leaderOf: [String: String] = [:]
-        var dataOf: [String: String] = [:]
-        for (target, names) in linkSets {
-            let leader = names.min { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }!
-            for name in names {
-                leaderOf[name] = leader
-                dataOf[name] = target
-            }
+        var leaderOfSet: [String: String] = [:]
+        for file in tree.entries {
+            guard let target = dataOf[file.path] else { continue }
+            if leaderOfSet[target] == nil { leaderOfSet[target] = file.path }
+            leaderOf[file.path] = leaderOfSet[target]
         }
         var md5ByPath: [String: String] = [:]
         for file in tree.entries {
@@ -183,12 +182,10 @@ struct DebPlan {
         ]
         if !md5sums.isEmpty { files.append(("md5sums", md5sums, 0o644)) }
         if !conffiles.isEmpty { files.append(("conffiles", conffiles.map { $0 + "\n" }.joined(), 0o644)) }
-        let scripts = input.scripts
-        for (name, body) in [("preinst", scripts.preInstall), ("postinst", scripts.postInstall),
-                             ("prerm", scripts.preRemove), ("postrm", scripts.postRemove)] {
-            if let body { files.append((name, body, 0o755)) }
+        for (name, body) in DebValidator.maintainerScripts(input.scripts) {
+            files.append((name, body, 0o755))
         }
-        if let triggers = scripts.debTriggers { files.append(("triggers", triggers, 0o644)) }
+        if let triggers = input.scripts.debTriggers { files.append(("triggers", triggers, 0o644)) }
         files.sort { $0.0 < $1.0 }
         var entries = [try ArchiveEntry(path: "", kind: .directory, permissions: 0o755, mtime: mtime, owner: owner)]
         for (name, body, mode) in files {

@@ -22,9 +22,4 @@ import Testing
             _ = try ArchiveEntry(path: "x", kind: .regular(.bytes([])), permissions: 0o100644, mtime: 0)
         }
     }
-
-    @Test func ancestorsShallowestFirst() {
-        #expect(ArchivePath.ancestors(of: "usr/share/doc/falco") == ["usr", "usr/share", "usr/share/doc"])
-        #expect(ArchivePath.ancestors(of: "etc").isEmpty)
-    }
 }
