@@ -95,7 +95,7 @@ import TestSupport
 
     @Test func lintianReportsNoErrorsOrWarnings() throws {
         let fixture = try DebFixture()
-        let deb = try fixture.build(try fixture.package(scripts: false))
+        let deb = try fixture.build(try fixture.package(scripts: true))
         let result = try run(["lintian", "--allow-root", "--tag-display-limit", "0", "--no-cfg", "-E", "--pedantic", deb])
         let tags = result.output.split(separator: "\n").filter { $0.hasPrefix("E:") || $0.hasPrefix("W:") }
         let unexpected = tags.filter { line in
