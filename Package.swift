@@ -50,6 +50,10 @@ let package = Package(
             name: "DebFormat",
             dependencies: ["PackageModel", "ArchiveFormats", "Compression"]
         ),
+        .target(
+            name: "RPMFormat",
+            dependencies: ["PackageModel", "ArchiveFormats", "Compression"]
+        ),
         .executableTarget(
             name: "falcopack",
             dependencies: [
@@ -85,6 +89,10 @@ let package = Package(
         .testTarget(
             name: "DebFormatTests",
             dependencies: ["DebFormat", "PackageModel", "ArchiveFormats", "Compression", "TestSupport"]
+        ),
+        .testTarget(
+            name: "RPMFormatTests",
+            dependencies: ["RPMFormat", "PackageModel", "ArchiveFormats", "Compression", "TestSupport"]
         ),
         .testTarget(
             name: "falcopackTests",
