@@ -52,7 +52,10 @@ let package = Package(
         ),
         .target(
             name: "RPMFormat",
-            dependencies: ["PackageModel", "ArchiveFormats", "Compression"]
+            dependencies: [
+                "PackageModel", "ArchiveFormats", "Compression",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .executableTarget(
             name: "falcopack",

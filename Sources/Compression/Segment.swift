@@ -76,3 +76,27 @@ public final class StreamCompressor: SegmentSink {
         encoder.close()
     }
 }
+
+/// Hashes the bytes of a segment stream (SHA-256) and counts them on the way to another segment sink.
+/// File contents are read once more for the digest: the next sink may never read them (a unit cache).
+public final class HashingSegmentSink: SegmentSink {
+    private let next: SegmentSink
+    private var hasher = FileDigests.Hasher()
+
+    public init(_ next: SegmentSink) {
+        self.next = next
+    }
+
+    public func literal(_ bytes: UnsafeRawBufferPointer) throws {
+        hasher.update(bytes)
+        try next.literal(bytes)
+    }
+
+    public func content(_ file: FileContent) throws {
+        try forEachChunk(of: file) { hasher.update($0) }
+        try next.content(file)
+    }
+
+    /// Size and digests of everything passed through so far.
+    public var digests: FileDigests { hasher.finalize() }
+}

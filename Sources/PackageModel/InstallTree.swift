@@ -10,8 +10,11 @@ public struct InstallTree: Hashable, Sendable {
         public var description: String { "file '\(path)': \(reason)" }
     }
 
-    /// - Parameter directoryMode: permissions of the parent directories the files imply.
-    public init(_ files: [PackageFile], directoryMode: UInt32 = 0o755) throws {
+    /// - Parameters:
+    ///   - addingParents: add the parent directories the files imply (dpkg creates none itself; rpm does, and
+    ///     an rpm should own only the directories it lists).
+    ///   - directoryMode: permissions of those parent directories.
+    public init(_ files: [PackageFile], addingParents: Bool = true, directoryMode: UInt32 = 0o755) throws {
         var byPath: [String: PackageFile] = [:]
         for file in files {
             let relative = try Self.normalize(file.path)
@@ -28,7 +31,7 @@ public struct InstallTree: Hashable, Sendable {
             }
             byPath[relative] = normalized
         }
-        for path in Array(byPath.keys) {
+        for path in Array(byPath.keys) where addingParents {
             for parent in Self.ancestors(of: path) {
                 if let existing = byPath[parent] {
                     guard existing.kind == .directory else {

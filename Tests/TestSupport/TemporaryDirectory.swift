@@ -1,6 +1,7 @@
 import Foundation
 
-/// A fresh directory removed when the value is released.
+/// A fresh directory removed when the value is released (kept when FALCOPACK_KEEP_TEST_DIRS is set, to
+/// inspect a test's output by hand).
 public final class TemporaryDirectory {
     public let path: String
 
@@ -13,6 +14,7 @@ public final class TemporaryDirectory {
     }
 
     deinit {
+        if ProcessInfo.processInfo.environment["FALCOPACK_KEEP_TEST_DIRS"] != nil { return }
         try? FileManager.default.removeItem(atPath: path)
     }
 

@@ -1,0 +1,308 @@
+import ArchiveFormats
+import Compression
+import PackageModel
+
+/// Everything an rpm needs computed from the package before writing: validated metadata, the file table in
+/// header order (sorted by path, as rpmbuild does) with each file read and hashed once, and dependencies.
+struct RPMPlan {
+    struct File {
+        let path: String                       // absolute
+        let contents: ArchiveEntry.Contents?   // regular files and symlink targets; nil for directories
+        let size: UInt64
+        let mode: UInt32
+        let digest: String
+        let linkTarget: String
+        let flags: RPMFileFlags
+    }
+
+    struct Dependency: Comparable {
+        let name: String
+        let flags: DependencyFlags
+        let version: String
+
+        static func < (a: Dependency, b: Dependency) -> Bool {
+            (a.name, a.flags.rawValue, a.version) < (b.name, b.flags.rawValue, b.version)
+        }
+    }
+
+    let metadata: PackageMetadata
+    let scripts: PackageScripts
+    let context: BuildContext
+    let codec: Codec
+    let files: [File]
+    /// A file of 4 GiB or more switches sizes to 64 bits and the payload to the stripped cpio form.
+    let largeFiles: Bool
+
+    var release: String { metadata.version.revision ?? "1" }
+    var nameVersionRelease: String { "\(metadata.name)-\(metadata.version.upstream)-\(release)" }
+    /// `[epoch:]version-release`, as Provides and dependency versions spell it.
+    var fullVersion: String { (metadata.version.epoch.map { "\($0):" } ?? "") + "\(metadata.version.upstream)-\(release)" }
+
+    init(_ package: Package, context: BuildContext, codec: Codec) throws {
+        try RPMValidator.validate(package.metadata)
+        metadata = package.metadata
+        scripts = package.scripts
+        self.context = context
+        self.codec = codec
+
+        let tree: InstallTree
+        do {
+            tree = try InstallTree(package.files, addingParents: false)
+        } catch let error as InstallTree.InvalidPath {
+            throw RPMError.invalidFile(path: error.path, reason: error.reason)
+        }
+        var files: [File] = []
+        for file in tree.entries {
+            let path = "/" + file.path
+            var flags: RPMFileFlags = []
+            if file.attributes.contains(.config) { flags.insert(.config) }
+            if file.attributes.contains(.noReplace) { flags.formUnion([.config, .noReplace]) }
+            if file.attributes.contains(.missingOK) { flags.insert(.missingOK) }
+            if file.attributes.contains(.doc) { flags.insert(.doc) }
+            if file.attributes.contains(.license) { flags.insert(.license) }
+            if file.attributes.contains(.ghost) { flags.insert(.ghost) }
+            if flags.contains(.config) && !file.isRegular {
+                throw RPMError.invalidFile(path: path, reason: "only regular files can be %config")
+            }
+            switch file.kind {
+            case .regular(let source):
+                let content: FileContent
+                do {
+                    content = try FileContent(path: source)
+                } catch {
+                    throw RPMError.invalidFile(path: path, reason: "cannot read source: \(error)")
+                }
+                files.append(File(path: path, contents: .file(content), size: content.size, mode: 0o100000 | file.mode,
+                                  digest: content.digests.sha256Hex, linkTarget: "", flags: flags))
+            case .generated(let bytes):
+                files.append(File(path: path, contents: .bytes(bytes), size: UInt64(bytes.count), mode: 0o100000 | file.mode,
+                                  digest: FileDigests.compute(bytes: bytes).sha256Hex, linkTarget: "", flags: flags))
+            case .directory:
+                files.append(File(path: path, contents: nil, size: 4096, mode: 0o040000 | file.mode,
+                                  digest: "", linkTarget: "", flags: flags))
+            case .symlink(let target):
+                files.append(File(path: path, contents: .bytes(Array(target.utf8)), size: UInt64(target.utf8.count),
+                                  mode: 0o120000 | file.mode, digest: "", linkTarget: target, flags: flags))
+            case .hardlink:
+                throw RPMError.invalidFile(path: path, reason: "hard links are not supported in rpm packages yet; install a copy or a symlink")
+            }
+        }
+        self.files = files
+        largeFiles = files.contains { $0.size > UInt64(UInt32.max) }
+    }
+
+    /// The cpio payload, in header order, without %ghost files.
+    func writePayload(to sink: SegmentSink) throws {
+        if largeFiles {
+            let cpio = CpioWriter(sink: sink, format: .stripped)
+            for (index, file) in files.enumerated() where !file.flags.contains(.ghost) {
+                try cpio.addStripped(index: index, data: file.contents)
+            }
+            try cpio.finish()
+            return
+        }
+        let cpio = CpioWriter(sink: sink, format: .newc, namePrefix: "./")
+        for (index, file) in files.enumerated() where !file.flags.contains(.ghost) {
+            let kind: ArchiveEntry.Kind =
+                switch file.mode & 0o170000 {
+                case 0o040000: .directory
+                case 0o120000: .symlink(target: file.linkTarget)
+                default: .regular(file.contents!)
+                }
+            let entry = try ArchiveEntry(path: String(file.path.dropFirst()), kind: kind, permissions: file.mode & 0o7777,
+                                         mtime: context.timestamp)
+            try cpio.add(entry, inode: UInt32(index + 1))
+        }
+        try cpio.finish()
+    }
+
+    func mainHeader(buildHost: String, payload: FileDigests, archive: FileDigests) -> Header {
+        var h = Header()
+        h[.i18nTable] = .stringArray(["C"])
+        h[.name] = .string(metadata.name)
+        h[.version] = .string(metadata.version.upstream)
+        h[.release] = .string(release)
+        if let epoch = metadata.version.epoch { h[.epoch] = .int32([UInt32(epoch)]) }
+        h[.summary] = .i18nString(metadata.summary)
+        h[.description] = .i18nString(metadata.description.isEmpty ? metadata.summary : metadata.description)
+        h[.buildTime] = .int32([UInt32(truncatingIfNeeded: context.timestamp)])
+        h[.buildHost] = .string(buildHost)
+        let total = files.filter { $0.mode & 0o170000 != 0o040000 }.reduce(UInt64(0)) { $0 + $1.size }
+        if total > UInt64(UInt32.max) { h[.longSize] = .int64([total]) } else { h[.size] = .int32([UInt32(total)]) }
+        if let vendor = metadata.vendor { h[.vendor] = .string(vendor) }
+        h[.license] = .string(metadata.license ?? "")
+        h[.packager] = .string(metadata.maintainer)
+        h[.group] = .i18nString(metadata.section ?? "Applications/System")
+        if let url = metadata.homepage { h[.url] = .string(url) }
+        h[.os] = .string("linux")
+        h[.arch] = .string(metadata.architecture.rpmName)
+        h[.sourceRPM] = .string("\(nameVersionRelease).src.rpm")
+        h[.rpmVersion] = .string("4.18.0")   // the rpm release whose format this header follows
+        h[.encoding] = .string("utf-8")
+
+        if !files.isEmpty {
+            if largeFiles {
+                h[.longFileSizes] = .int64(files.map(\.size))
+            } else {
+                h[.fileSizes] = .int32(files.map { UInt32($0.size) })
+            }
+            h[.fileModes] = .int16(files.map { UInt16(truncatingIfNeeded: $0.mode) })
+            h[.fileRdevs] = .int16(files.map { _ in 0 })
+            h[.fileMtimes] = .int32(files.map { _ in UInt32(truncatingIfNeeded: context.timestamp) })
+            h[.fileDigests] = .stringArray(files.map(\.digest))
+            h[.fileLinkTos] = .stringArray(files.map(\.linkTarget))
+            h[.fileFlags] = .int32(files.map(\.flags.rawValue))
+            h[.fileUserName] = .stringArray(files.map { _ in context.owner })
+            h[.fileGroupName] = .stringArray(files.map { _ in context.group })
+            h[.fileVerifyFlags] = .int32(files.map { _ in UInt32.max })
+            h[.fileDevices] = .int32(files.map { _ in 1 })
+            h[.fileInodes] = .int32(files.indices.map { UInt32($0 + 1) })
+            h[.fileLangs] = .stringArray(files.map { _ in "" })
+            h[.fileDigestAlgo] = .int32([8])
+            var dirNames: [String] = []
+            var dirIndex: [String: UInt32] = [:]
+            var dirIndexes: [UInt32] = []
+            var baseNames: [String] = []
+            for file in files {
+                let slash = file.path.lastIndex(of: "/")!
+                let dir = String(file.path[...slash])
+                if dirIndex[dir] == nil {
+                    dirIndex[dir] = UInt32(dirNames.count)
+                    dirNames.append(dir)
+                }
+                dirIndexes.append(dirIndex[dir]!)
+                baseNames.append(String(file.path[file.path.index(after: slash)...]))
+            }
+            h[.dirIndexes] = .int32(dirIndexes)
+            h[.baseNames] = .stringArray(baseNames)
+            h[.dirNames] = .stringArray(dirNames)
+        }
+
+        setDependencies(&h, names: .requireName, flags: .requireFlags, versions: .requireVersion, requires())
+        setDependencies(&h, names: .provideName, flags: .provideFlags, versions: .provideVersion, provides())
+        setDependencies(&h, names: .conflictName, flags: .conflictFlags, versions: .conflictVersion,
+                        dependencies(metadata.relations.conflicts + metadata.relations.breaks))
+        setDependencies(&h, names: .obsoleteName, flags: .obsoleteFlags, versions: .obsoleteVersion,
+                        dependencies(metadata.relations.replaces))
+        setDependencies(&h, names: .recommendName, flags: .recommendFlags, versions: .recommendVersion,
+                        dependencies(metadata.relations.recommends))
+        setDependencies(&h, names: .suggestName, flags: .suggestFlags, versions: .suggestVersion,
+                        dependencies(metadata.relations.suggests))
+        setDependencies(&h, names: .enhanceName, flags: .enhanceFlags, versions: .enhanceVersion,
+                        dependencies(metadata.relations.enhances))
+
+        for (script, body, prog) in scriptTags() {
+            guard let body else { continue }
+            h[script] = .string(body)
+            h[prog] = .string(Self.interpreter(of: body))
+        }
+
+        h[.payloadFormat] = .string("cpio")
+        switch codec {
+        case .gzip(let level): h[.payloadCompressor] = .string("gzip"); h[.payloadFlags] = .string("\(level)")
+        case .xz(let preset, let extreme): h[.payloadCompressor] = .string("xz"); h[.payloadFlags] = .string("\(preset)\(extreme ? "e" : "")")
+        case .zstd(let level): h[.payloadCompressor] = .string("zstd"); h[.payloadFlags] = .string("\(level)")
+        }
+        h[.payloadDigest] = .stringArray([payload.sha256Hex])
+        h[.payloadDigestAlgo] = .int32([8])
+        h[.payloadDigestAlt] = .stringArray([archive.sha256Hex])
+        return h
+    }
+
+    private func scriptTags() -> [(HeaderTag, String?, HeaderTag)] {
+        [(.preIn, scripts.preInstall, .preInProg), (.postIn, scripts.postInstall, .postInProg),
+         (.preUn, scripts.preRemove, .preUnProg), (.postUn, scripts.postRemove, .postUnProg)]
+    }
+
+    /// The interpreter named on a script's `#!` line; `/bin/sh` without one.
+    static func interpreter(of body: String) -> String {
+        guard body.hasPrefix("#!") else { return "/bin/sh" }
+        let line = body.dropFirst(2).prefix { $0 != "\n" }
+        return String(line.split(separator: " ").first ?? "/bin/sh")
+    }
+
+    private func requires() -> [Dependency] {
+        var result = dependencies(metadata.relations.depends + metadata.relations.preDepends)
+        let lessOrEqualRpmlib: DependencyFlags = [.rpmlib, .less, .equal]
+        result += [
+            Dependency(name: "rpmlib(CompressedFileNames)", flags: lessOrEqualRpmlib, version: "3.0.4-1"),
+            Dependency(name: "rpmlib(FileDigests)", flags: lessOrEqualRpmlib, version: "4.6.0-1"),
+            Dependency(name: "rpmlib(PayloadFilesHavePrefix)", flags: lessOrEqualRpmlib, version: "4.0-1"),
+        ]
+        switch codec {
+        case .xz: result.append(Dependency(name: "rpmlib(PayloadIsXz)", flags: lessOrEqualRpmlib, version: "5.2-1"))
+        case .zstd: result.append(Dependency(name: "rpmlib(PayloadIsZstd)", flags: lessOrEqualRpmlib, version: "5.4.18-1"))
+        case .gzip: break
+        }
+        if largeFiles {
+            result.append(Dependency(name: "rpmlib(LargeFiles)", flags: lessOrEqualRpmlib, version: "4.12.0-1"))
+        }
+        if metadata.relations.depends.contains(where: { $0.alternatives.count > 1 })
+            || metadata.relations.preDepends.contains(where: { $0.alternatives.count > 1 }) {
+            result.append(Dependency(name: "rpmlib(RichDependencies)", flags: lessOrEqualRpmlib, version: "4.12.0-1"))
+        }
+        let senses: [(String?, DependencyFlags)] = [
+            (scripts.preInstall, .scriptPre), (scripts.postInstall, .scriptPost),
+            (scripts.preRemove, .scriptPreUn), (scripts.postRemove, .scriptPostUn),
+        ]
+        for (body, sense) in senses {
+            guard let body else { continue }
+            result.append(Dependency(name: Self.interpreter(of: body), flags: [.interp, sense], version: ""))
+        }
+        return result.sorted()
+    }
+
+    private func provides() -> [Dependency] {
+        var result = dependencies(metadata.relations.provides)
+        result.append(Dependency(name: metadata.name, flags: .equal, version: fullVersion))
+        if metadata.architecture != .all {
+            result.append(Dependency(name: "\(metadata.name)(\(metadata.architecture == .x86_64 ? "x86-64" : "aarch-64"))",
+                                     flags: .equal, version: fullVersion))
+        }
+        return result
+    }
+
+    /// One rpm dependency per relation; alternatives become a rich dependency `(a or b)`.
+    private func dependencies(_ relations: [Relation]) -> [Dependency] {
+        relations.map { relation in
+            if relation.alternatives.count == 1, let only = relation.alternatives.first {
+                return Dependency(name: only.name, flags: Self.flags(only.constraint?.op),
+                                  version: only.constraint?.version ?? "")
+            }
+            let terms = relation.alternatives.map { alternative -> String in
+                guard let constraint = alternative.constraint else { return alternative.name }
+                return "\(alternative.name) \(Self.rpmOperator(constraint.op)) \(constraint.version)"
+            }
+            return Dependency(name: "(" + terms.joined(separator: " or ") + ")", flags: [], version: "")
+        }
+    }
+
+    static func flags(_ op: PackageModel.Dependency.Operator?) -> DependencyFlags {
+        switch op {
+        case nil: []
+        case .lessThan: .less
+        case .lessOrEqual: [.less, .equal]
+        case .equal: .equal
+        case .greaterOrEqual: [.greater, .equal]
+        case .greaterThan: .greater
+        }
+    }
+
+    static func rpmOperator(_ op: PackageModel.Dependency.Operator) -> String {
+        switch op {
+        case .lessThan: "<"
+        case .lessOrEqual: "<="
+        case .equal: "="
+        case .greaterOrEqual: ">="
+        case .greaterThan: ">"
+        }
+    }
+
+    private func setDependencies(_ h: inout Header, names: HeaderTag, flags: HeaderTag, versions: HeaderTag,
+                                 _ dependencies: [Dependency]) {
+        guard !dependencies.isEmpty else { return }
+        h[names] = .stringArray(dependencies.map(\.name))
+        h[flags] = .int32(dependencies.map(\.flags.rawValue))
+        h[versions] = .stringArray(dependencies.map(\.version))
+    }
+}

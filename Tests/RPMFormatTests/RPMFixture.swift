@@ -1,0 +1,73 @@
+import Compression
+import Foundation
+import PackageModel
+import RPMFormat
+import TestSupport
+
+/// A small package built from files in a temporary directory, and a throwaway root for `rpm --root`.
+struct RPMFixture {
+    static let epoch: Int64 = 1_617_235_200
+    static let name = "falcopack-test"
+
+    let dir: TemporaryDirectory
+
+    init() throws {
+        dir = try TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: dir.file("out"), withIntermediateDirectories: true)
+    }
+
+    func package(version: String = "1.0.0-1", config: String = "setting: 1\n") throws -> Package {
+        let program = try dir.write("src/\(version)/falcopack-test", Array("#!/bin/sh\necho falcopack-test \(version)\n".utf8), mode: 0o755)
+        let data = try dir.write("src/\(version)/data.bin", SampleData.bytes(count: 300_000, seed: 31))
+        let files: [PackageFile] = [
+            PackageFile(path: "/usr/bin/\(Self.name)", kind: .regular(source: program), mode: 0o755),
+            PackageFile(path: "/usr/bin/\(Self.name)-alias", kind: .symlink(target: Self.name), mode: 0o777),
+            PackageFile(path: "/usr/share/\(Self.name)", kind: .directory, mode: 0o755),
+            PackageFile(path: "/usr/share/\(Self.name)/data.bin", kind: .regular(source: data), mode: 0o644),
+            PackageFile(path: "/etc/\(Self.name)", kind: .directory, mode: 0o755),
+            PackageFile(path: "/etc/\(Self.name)/config.yaml", kind: .generated(Array(config.utf8)), mode: 0o644,
+                        attributes: [.config, .noReplace]),
+            PackageFile(path: "/usr/share/doc/\(Self.name)", kind: .directory, mode: 0o755),
+            PackageFile(path: "/usr/share/doc/\(Self.name)/README", kind: .generated(Array("Read me.\n".utf8)), mode: 0o644,
+                        attributes: .doc),
+        ]
+        let metadata = PackageMetadata(
+            name: Self.name, version: try PackageVersion(parsing: version), architecture: .x86_64,
+            maintainer: "Falcopack Maintainers <maintainers@example.org>",
+            summary: "Test package for the falcopack rpm writer",
+            description: "This package exercises the parts of an rpm that falcopack writes.",
+            homepage: "https://falco.org", section: "Applications/System", license: "Apache-2.0",
+            vendor: "Falco")
+        return Package(metadata: metadata, files: files)
+    }
+
+    @discardableResult
+    func build(_ package: Package, codec: Codec = .defaultXZ, name: String = "test.rpm") throws -> String {
+        let path = dir.file("out/" + name)
+        let sink = try FileSink(path: path)
+        try RPMWriter(codec: codec).write(package, context: BuildContext(timestamp: Self.epoch), to: sink,
+                                          scratchDirectory: dir.file("out"))
+        try sink.commit()
+        return path
+    }
+}
+
+/// `rpm --root R --dbpath /var/lib/rpm`, with an initialised database.
+struct RPMRoot {
+    let path: String
+
+    init(in dir: TemporaryDirectory) throws {
+        path = dir.file("root")
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        try runChecked(["rpm", "--root", path, "--dbpath", "/var/lib/rpm", "--initdb"])
+    }
+
+    @discardableResult
+    func rpm(_ arguments: [String]) throws -> ToolResult {
+        try run(["rpm", "--root", path, "--dbpath", "/var/lib/rpm"] + arguments)
+    }
+
+    func read(_ file: String) -> String? {
+        FileManager.default.contents(atPath: path + file).map { String(decoding: $0, as: UTF8.self) }
+    }
+}
