@@ -95,7 +95,8 @@ let package = Package(
         ),
         .testTarget(
             name: "RPMFormatTests",
-            dependencies: ["RPMFormat", "PackageModel", "ArchiveFormats", "Compression", "TestSupport"]
+            dependencies: ["RPMFormat", "PackageModel", "ArchiveFormats", "Compression", "TestSupport"],
+            exclude: ["rpmlint.toml"]
         ),
         .testTarget(
             name: "falcopackTests",

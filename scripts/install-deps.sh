@@ -4,7 +4,7 @@
 set -euo pipefail
 
 build=(libarchive-dev zlib1g-dev liblzma-dev libzstd-dev pkg-config)
-tools=(binutils cpio libarchive-tools tar gzip xz-utils zstd coreutils util-linux findutils gawk dpkg dpkg-dev lintian busybox-static)
+tools=(binutils cpio libarchive-tools tar gzip xz-utils zstd coreutils util-linux findutils gawk dpkg dpkg-dev lintian busybox-static rpm rpm2cpio rpmlint createrepo-c)
 
 case "${1:-build}" in
   build) wanted=("${build[@]}") ;;

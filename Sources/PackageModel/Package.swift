@@ -32,12 +32,14 @@ public struct PackageMetadata: Hashable, Sendable {
     public var multiArch: String?
     /// Fields written as given into the deb control file, after the standard ones.
     public var extraFields: [ExtraField]
+    /// Newest first. rpm records these in its header.
+    public var changelog: [ChangelogEntry]
 
     public init(
         name: String, version: PackageVersion, architecture: Architecture, maintainer: String, summary: String,
         description: String = "", homepage: String? = nil, section: String? = nil, priority: String? = nil,
         license: String? = nil, vendor: String? = nil, relations: Relations = Relations(),
-        multiArch: String? = nil, extraFields: [ExtraField] = []
+        multiArch: String? = nil, extraFields: [ExtraField] = [], changelog: [ChangelogEntry] = []
     ) {
         self.name = name
         self.version = version
@@ -53,6 +55,22 @@ public struct PackageMetadata: Hashable, Sendable {
         self.relations = relations
         self.multiArch = multiArch
         self.extraFields = extraFields
+        self.changelog = changelog
+    }
+}
+
+/// One release's entry in the package's changelog.
+public struct ChangelogEntry: Hashable, Sendable {
+    /// Seconds since the epoch.
+    public var timestamp: Int64
+    /// "Full Name <address> - version-release", as rpm spells it.
+    public var author: String
+    public var text: String
+
+    public init(timestamp: Int64, author: String, text: String) {
+        self.timestamp = timestamp
+        self.author = author
+        self.text = text
     }
 }
 

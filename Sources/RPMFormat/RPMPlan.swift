@@ -139,6 +139,14 @@ struct RPMPlan {
         h[.sourceRPM] = .string("\(nameVersionRelease).src.rpm")
         h[.rpmVersion] = .string("4.18.0")   // the rpm release whose format this header follows
         h[.encoding] = .string("utf-8")
+        // Without entries of its own, the package records this build, so rpm -q --changelog says what it is.
+        let changelog = metadata.changelog.isEmpty
+            ? [ChangelogEntry(timestamp: context.timestamp, author: "\(metadata.maintainer) - \(fullVersion)",
+                              text: "- Release \(fullVersion)")]
+            : metadata.changelog
+        h[.changelogTime] = .int32(changelog.map { UInt32(truncatingIfNeeded: $0.timestamp) })
+        h[.changelogName] = .stringArray(changelog.map(\.author))
+        h[.changelogText] = .stringArray(changelog.map(\.text))
 
         if !files.isEmpty {
             if largeFiles {

@@ -16,7 +16,13 @@ struct RPMFixture {
         try FileManager.default.createDirectory(atPath: dir.file("out"), withIntermediateDirectories: true)
     }
 
-    func package(version: String = "1.0.0-1", config: String = "setting: 1\n") throws -> Package {
+    /// Scriptlets that record each call as "<scriptlet> <$1>" in /calls.log inside the install root.
+    static func recordingScript(_ name: String) -> String {
+        "#!/bin/sh\necho \"\(name) $1\" >> /calls.log\n"
+    }
+
+    func package(version: String = "1.0.0-1", config: String = "setting: 1\n", scripts: Bool = false,
+                 architecture: Architecture = .x86_64) throws -> Package {
         let program = try dir.write("src/\(version)/falcopack-test", Array("#!/bin/sh\necho falcopack-test \(version)\n".utf8), mode: 0o755)
         let data = try dir.write("src/\(version)/data.bin", SampleData.bytes(count: 300_000, seed: 31))
         let files: [PackageFile] = [
@@ -32,13 +38,17 @@ struct RPMFixture {
                         attributes: .doc),
         ]
         let metadata = PackageMetadata(
-            name: Self.name, version: try PackageVersion(parsing: version), architecture: .x86_64,
+            name: Self.name, version: try PackageVersion(parsing: version), architecture: architecture,
             maintainer: "Falcopack Maintainers <maintainers@example.org>",
             summary: "Test package for the falcopack rpm writer",
             description: "This package exercises the parts of an rpm that falcopack writes.",
             homepage: "https://falco.org", section: "Applications/System", license: "Apache-2.0",
             vendor: "Falco")
-        return Package(metadata: metadata, files: files)
+        let packageScripts = scripts
+            ? PackageScripts(preInstall: Self.recordingScript("pre"), postInstall: Self.recordingScript("post"),
+                             preRemove: Self.recordingScript("preun"), postRemove: Self.recordingScript("postun"))
+            : PackageScripts()
+        return Package(metadata: metadata, files: files, scripts: packageScripts)
     }
 
     @discardableResult
@@ -56,9 +66,20 @@ struct RPMFixture {
 struct RPMRoot {
     let path: String
 
-    init(in dir: TemporaryDirectory) throws {
+    /// - Parameter shell: give the root busybox as /bin/sh, /dev/null and /var/tmp, so scriptlets can run
+    ///   chrooted there (the tests run as root).
+    init(in dir: TemporaryDirectory, shell: Bool = false) throws {
         path = dir.file("root")
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: path, withIntermediateDirectories: true)
+        if shell {
+            for sub in ["bin", "dev", "var/tmp", "tmp"] {
+                try fm.createDirectory(atPath: path + "/" + sub, withIntermediateDirectories: true)
+            }
+            try fm.copyItem(atPath: "/bin/busybox", toPath: path + "/bin/busybox")
+            try fm.createSymbolicLink(atPath: path + "/bin/sh", withDestinationPath: "busybox")
+            try runChecked(["mknod", "-m", "666", path + "/dev/null", "c", "1", "3"])
+        }
         try runChecked(["rpm", "--root", path, "--dbpath", "/var/lib/rpm", "--initdb"])
     }
 
@@ -70,4 +91,10 @@ struct RPMRoot {
     func read(_ file: String) -> String? {
         FileManager.default.contents(atPath: path + file).map { String(decoding: $0, as: UTF8.self) }
     }
+
+    func calls() -> [String] {
+        (read("/calls.log") ?? "").split(separator: "\n").map(String.init)
+    }
+
+    func clearCalls() { try? FileManager.default.removeItem(atPath: path + "/calls.log") }
 }

@@ -1,0 +1,67 @@
+import Compression
+import Foundation
+import PackageModel
+import RPMFormat
+import Testing
+import TestSupport
+
+/// Install, upgrade and erase with the real rpm, scriptlets running in a busybox root.
+@Suite(.serialized) struct RPMLifecycleTests {
+    @Test func scriptletsGetTheRightArgument() throws {
+        let fixture = try RPMFixture()
+        let v1 = try fixture.build(try fixture.package(version: "1.0.0-1", scripts: true), name: "v1.rpm")
+        let v2 = try fixture.build(try fixture.package(version: "2.0.0-1", scripts: true), name: "v2.rpm")
+        let root = try RPMRoot(in: fixture.dir, shell: true)
+
+        let install = try root.rpm(["-ivh", "--nodeps", v1])
+        #expect(install.status == 0, "rpm -i: \(install.stderr)")
+        #expect(root.calls() == ["pre 1", "post 1"])
+
+        root.clearCalls()
+        let upgrade = try root.rpm(["-Uvh", "--nodeps", v2])
+        #expect(upgrade.status == 0, "rpm -U: \(upgrade.stderr)")
+        #expect(root.calls() == ["pre 2", "post 2", "preun 1", "postun 1"])
+
+        root.clearCalls()
+        let erase = try root.rpm(["-e", "--nodeps", RPMFixture.name])
+        #expect(erase.status == 0, "rpm -e: \(erase.stderr)")
+        #expect(root.calls() == ["preun 0", "postun 0"])
+    }
+
+    @Test func editedConfigSurvivesUpgradeAndTheNewOneLandsAsRpmnew() throws {
+        let fixture = try RPMFixture()
+        let v1 = try fixture.build(try fixture.package(version: "1.0.0-1", config: "setting: 1\n"), name: "v1.rpm")
+        let v2 = try fixture.build(try fixture.package(version: "2.0.0-1", config: "setting: 2\n"), name: "v2.rpm")
+        let root = try RPMRoot(in: fixture.dir)
+        #expect(try root.rpm(["-ivh", "--nodeps", "--noscripts", v1]).status == 0)
+        try Data("setting: edited\n".utf8).write(to: URL(fileURLWithPath: root.path + "/etc/falcopack-test/config.yaml"))
+        let upgrade = try root.rpm(["-Uvh", "--nodeps", "--noscripts", v2])
+        #expect(upgrade.status == 0, "rpm -U: \(upgrade.stderr)")
+        #expect(root.read("/etc/falcopack-test/config.yaml") == "setting: edited\n")
+        #expect(root.read("/etc/falcopack-test/config.yaml.rpmnew") == "setting: 2\n")
+        #expect(root.read("/usr/bin/falcopack-test") == "#!/bin/sh\necho falcopack-test 2.0.0-1\n")
+        // -V reports the edited config (5 = digest, c = config), and nothing else.
+        let verify = try root.rpm(["-V", RPMFixture.name])
+        #expect(verify.output == "S.5......  c /etc/falcopack-test/config.yaml\n")
+    }
+
+    @Test func rpmlintReportsNoErrors() throws {
+        let fixture = try RPMFixture()
+        let rpm = try fixture.build(try fixture.package(architecture: .all), name: "falcopack-test-1.0.0-1.noarch.rpm")
+        let config = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("rpmlint.toml").path
+        let result = try run(["rpmlint", "-c", config, rpm])
+        #expect(result.status == 0, "rpmlint: \(result.output) \(result.stderr)")
+        #expect(result.output.contains("0 errors, 0 warnings"), "rpmlint: \(result.output)")
+    }
+
+    @Test func createrepoIndexesIt() throws {
+        let fixture = try RPMFixture()
+        try FileManager.default.createDirectory(atPath: fixture.dir.file("repo"), withIntermediateDirectories: true)
+        try fixture.build(try fixture.package(), name: "../repo/falcopack-test-1.0.0-1.x86_64.rpm")
+        try runChecked(["createrepo_c", "--quiet", fixture.dir.file("repo")])
+        let primary = try runChecked(["sh", "-c", "zcat '\(fixture.dir.file("repo"))'/repodata/*primary.xml.gz"]).output
+        #expect(primary.contains("<name>falcopack-test</name>"))
+        #expect(primary.contains("<version epoch=\"0\" ver=\"1.0.0\" rel=\"1\"/>"))
+        #expect(primary.contains("<rpm:license>Apache-2.0</rpm:license>"))
+    }
+}
