@@ -40,9 +40,9 @@ import TestSupport
         #expect(root.read("/etc/falcopack-test/config.yaml") == "setting: edited\n")
         #expect(root.read("/etc/falcopack-test/config.yaml.rpmnew") == "setting: 2\n")
         #expect(root.read("/usr/bin/falcopack-test") == "#!/bin/sh\necho falcopack-test 2.0.0-1\n")
-        // -V reports the edited config (5 = digest, c = config), and nothing else.
+        // -V reports the edited config (size, digest, mtime; c = config), and nothing else.
         let verify = try root.rpm(["-V", RPMFixture.name])
-        #expect(verify.output == "S.5......  c /etc/falcopack-test/config.yaml\n")
+        #expect(verify.output == "S.5....T.  c /etc/falcopack-test/config.yaml\n")
     }
 
     @Test func rpmlintReportsNoErrors() throws {
