@@ -13,6 +13,20 @@ enum RPMValidator {
                 throw RPMError.invalidField(field: field, value: value, reason: "must be a single non-empty line")
             }
         }
+        let relations = metadata.relations
+        for (field, list) in [("Requires", relations.depends + relations.preDepends), ("Conflicts", relations.conflicts + relations.breaks),
+                              ("Obsoletes", relations.replaces), ("Provides", relations.provides),
+                              ("Recommends", relations.recommends), ("Suggests", relations.suggests),
+                              ("Enhances", relations.enhances)] {
+            for relation in list {
+                for dependency in relation.alternatives {
+                    try name(dependency.name, field: field)
+                    if let version = dependency.constraint?.version {
+                        try evr(version, field: field)
+                    }
+                }
+            }
+        }
         guard let license = metadata.license, !license.isEmpty, !license.contains("\n") else {
             throw RPMError.invalidField(field: "License", value: metadata.license ?? "",
                                         reason: "rpm requires a licence (an SPDX expression such as Apache-2.0)")
@@ -26,6 +40,16 @@ enum RPMValidator {
             && bytes.allSatisfy { $0 > 0x20 && $0 < 0x7F && !Array("<>=,|()".utf8).contains($0) }
         guard valid else {
             throw RPMError.invalidField(field: field, value: value, reason: "names are printable ASCII without spaces or <>=,|()")
+        }
+    }
+
+    /// `[epoch:]version[-release]` in a dependency.
+    static func evr(_ value: String, field: String) throws {
+        let valid = !value.isEmpty && value.utf8.allSatisfy {
+            ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || "._+~^:-".utf8.contains($0)
+        }
+        guard valid else {
+            throw RPMError.invalidField(field: field, value: value, reason: "versions hold only letters, digits and . _ + ~ ^ : -")
         }
     }
 

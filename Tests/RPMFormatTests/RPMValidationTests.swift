@@ -1,0 +1,63 @@
+import Compression
+import Foundation
+import PackageModel
+import RPMFormat
+import Testing
+import TestSupport
+
+/// Bad input is a clear error naming the tag or file, raised before anything lands under the final name.
+@Suite struct RPMValidationTests {
+    func expectRejected(_ change: (inout Package) throws -> Void, mentioning text: String,
+                        sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let fixture = try RPMFixture()
+        var package = try fixture.package()
+        try change(&package)
+        let error = #expect(throws: (any Error).self, sourceLocation: sourceLocation) { try fixture.build(package) }
+        #expect("\(error.map { "\($0)" } ?? "")".contains(text), "got: \(String(describing: error))", sourceLocation: sourceLocation)
+        let left = try FileManager.default.contentsOfDirectory(atPath: fixture.dir.file("out"))
+        #expect(left.isEmpty, "left behind: \(left)", sourceLocation: sourceLocation)
+    }
+
+    @Test func namesAndVersions() throws {
+        try expectRejected({ $0.metadata.name = "falco test" }, mentioning: "rpm tag Name 'falco test'")
+        try expectRejected({ $0.metadata.name = "-falco" }, mentioning: "rpm tag Name '-falco'")
+        try expectRejected({ $0.metadata.version = PackageVersion(upstream: "1 0") }, mentioning: "rpm tag Version '1 0'")
+        try expectRejected({ $0.metadata.version = PackageVersion(upstream: "1/0") }, mentioning: "version '1/0' may hold only")
+        try expectRejected({ $0.metadata.version = PackageVersion(upstream: "1.0", revision: "1/el") }, mentioning: "release '1/el'")
+    }
+
+    @Test func fieldsAndDependencies() throws {
+        try expectRejected({ $0.metadata.license = nil }, mentioning: "rpm tag License '': rpm requires a licence")
+        try expectRejected({ $0.metadata.summary = "two\nlines" }, mentioning: "rpm tag Summary")
+        try expectRejected({ $0.metadata.relations.depends = [Relation([Dependency(name: "lib c")])] },
+                           mentioning: "rpm tag Requires 'lib c'")
+        try expectRejected({ $0.metadata.relations.conflicts = [Relation([Dependency(name: "falco", constraint: .init(op: .lessThan, version: "1 0"))])] },
+                           mentioning: "rpm tag Conflicts '1 0'")
+    }
+
+    @Test func files() throws {
+        try expectRejected({ $0.files.append(PackageFile(path: "/usr/../etc/shadow", kind: .directory, mode: 0o755)) },
+                           mentioning: "rpm file '/usr/../etc/shadow': escapes the root")
+        try expectRejected({ $0.files.append(PackageFile(path: "/usr/bin/missing", kind: .regular(source: "/nonexistent/falco"), mode: 0o755)) },
+                           mentioning: "rpm file '/usr/bin/missing': cannot read source: open '/nonexistent/falco'")
+        try expectRejected({ $0.files.append(PackageFile(path: "/etc/dir", kind: .directory, mode: 0o755, attributes: .config)) },
+                           mentioning: "only regular files can be %config")
+    }
+
+    @Test func architectureSpellings() throws {
+        #expect(try Architecture(parsing: "amd64") == .x86_64)
+        #expect(try Architecture(parsing: "noarch") == .all)
+        let error = #expect(throws: Architecture.UnknownArchitecture.self) { try Architecture(parsing: "x86-64") }
+        #expect(error?.description.contains("architecture 'x86-64' is not supported") == true)
+    }
+
+    @Test func scriptsQueryShowsInterpreters() throws {
+        let fixture = try RPMFixture()
+        let rpm = try fixture.build(try fixture.package(scripts: true))
+        let scripts = try runChecked(["rpm", "-qp", "--scripts", rpm]).output
+        #expect(scripts.contains("preinstall scriptlet (using /bin/sh):\n#!/bin/sh\necho \"pre $1\" >> /calls.log"))
+        #expect(scripts.contains("postuninstall scriptlet (using /bin/sh):"))
+        let requires = try runChecked(["rpm", "-qp", "--requires", rpm]).output
+        #expect(requires.split(separator: "\n").filter { $0 == "/bin/sh" }.count == 4)
+    }
+}
