@@ -1,3 +1,5 @@
+import Crypto
+
 /// The bytes of one regular file on disk, identified by its digests. Container writers refer to file
 /// contents through this instead of copying them, so the block compressor can treat them as units.
 public struct FileContent: Hashable, Sendable {
@@ -81,22 +83,27 @@ public final class StreamCompressor: SegmentSink {
 /// File contents are read once more for the digest: the next sink may never read them (a unit cache).
 public final class HashingSegmentSink: SegmentSink {
     private let next: SegmentSink
-    private var hasher = FileDigests.Hasher()
+    private var hasher = SHA256()
+    public private(set) var size: UInt64 = 0
 
     public init(_ next: SegmentSink) {
         self.next = next
     }
 
     public func literal(_ bytes: UnsafeRawBufferPointer) throws {
-        hasher.update(bytes)
+        hasher.update(bufferPointer: bytes)
+        size += UInt64(bytes.count)
         try next.literal(bytes)
     }
 
     public func content(_ file: FileContent) throws {
-        try forEachChunk(of: file) { hasher.update($0) }
+        try forEachChunk(of: file) {
+            hasher.update(bufferPointer: $0)
+            size += UInt64($0.count)
+        }
         try next.content(file)
     }
 
-    /// Size and digests of everything passed through so far.
-    public var digests: FileDigests { hasher.finalize() }
+    /// SHA-256 of everything passed through so far, in lowercase hex.
+    public var sha256Hex: String { Array(hasher.finalize()).hexString }
 }

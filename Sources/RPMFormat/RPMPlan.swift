@@ -116,7 +116,7 @@ struct RPMPlan {
         try cpio.finish()
     }
 
-    func mainHeader(buildHost: String, payload: FileDigests, archive: FileDigests) -> Header {
+    func mainHeader(buildHost: String, payloadSHA256: String, archiveSHA256: String) -> Header {
         var h = Header()
         h[.i18nTable] = .stringArray(["C"])
         h[.name] = .string(metadata.name)
@@ -211,9 +211,9 @@ struct RPMPlan {
         case .xz(let preset, let extreme): h[.payloadCompressor] = .string("xz"); h[.payloadFlags] = .string("\(preset)\(extreme ? "e" : "")")
         case .zstd(let level): h[.payloadCompressor] = .string("zstd"); h[.payloadFlags] = .string("\(level)")
         }
-        h[.payloadDigest] = .stringArray([payload.sha256Hex])
+        h[.payloadDigest] = .stringArray([payloadSHA256])
         h[.payloadDigestAlgo] = .int32([8])
-        h[.payloadDigestAlt] = .stringArray([archive.sha256Hex])
+        h[.payloadDigestAlt] = .stringArray([archiveSHA256])
         return h
     }
 

@@ -32,9 +32,10 @@ public struct RPMWriter: Sendable {
         defer { unlink(payloadPath) }
         let payload = FileContent(path: payloadPath, digests: compressed.digests)
 
-        let header = plan.mainHeader(buildHost: buildHost, payload: payload.digests, archive: uncompressed.digests)
+        let header = plan.mainHeader(buildHost: buildHost, payloadSHA256: payload.digests.sha256Hex,
+                                     archiveSHA256: uncompressed.sha256Hex)
             .serialized(region: Header.immutableRegion)
-        let signature = try Self.signatureHeader(header: header, payload: payload, archiveSize: uncompressed.digests.size)
+        let signature = try Self.signatureHeader(header: header, payload: payload, archiveSize: uncompressed.size)
             .serialized(region: Header.signatureRegion)
 
         let out = PlainSegmentSink(sink)

@@ -65,3 +65,31 @@ import TestSupport
         #expect(primary.contains("<rpm:license>Apache-2.0</rpm:license>"))
     }
 }
+
+/// A file past 4 GiB: LONGFILESIZES, rpmlib(LargeFiles) and the stripped 07070X payload, judged by rpm.
+@Suite struct RPMLargeFileTests {
+    @Test func fileLargerThan4GiBInstallsAndVerifies() throws {
+        let fixture = try RPMFixture()
+        let big = fixture.dir.file("src/zeros.img")
+        try FileManager.default.createDirectory(atPath: fixture.dir.file("src"), withIntermediateDirectories: true)
+        try runChecked(["truncate", "-s", "\((UInt64(1) << 32) + 4096)", big])   // sparse: no disk until installed
+        var package = try fixture.package()
+        package.files.append(PackageFile(path: "/usr/share/falcopack-test/zeros.img", kind: .regular(source: big), mode: 0o644))
+        let rpm = try fixture.build(package, codec: .zstd(level: 3))
+
+        let check = try run(["rpm", "-Kv", rpm])
+        #expect(check.status == 0, "rpm -Kv: \(check.output)")
+        let requires = try runChecked(["rpm", "-qp", "--requires", rpm]).output
+        #expect(requires.contains("rpmlib(LargeFiles) <= 4.12.0-1"))
+        let size = try runChecked(["rpm", "-qp", "--qf", "[%{LONGFILESIZES} %{FILENAMES}\\n]", rpm]).output
+        #expect(size.contains("4294971392 /usr/share/falcopack-test/zeros.img"))
+
+        let root = try RPMRoot(in: fixture.dir)
+        let install = try root.rpm(["-ivh", "--nodeps", "--noscripts", rpm])
+        #expect(install.status == 0, "rpm -i: \(install.stderr)")
+        let verify = try root.rpm(["-V", RPMFixture.name])
+        #expect(verify.status == 0 && verify.output.isEmpty, "rpm -V: \(verify.output) \(verify.stderr)")
+        let attributes = try FileManager.default.attributesOfItem(atPath: root.path + "/usr/share/falcopack-test/zeros.img")
+        #expect((attributes[.size] as? UInt64) == (UInt64(1) << 32) + 4096)
+    }
+}
