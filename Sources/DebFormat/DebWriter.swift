@@ -81,6 +81,14 @@ struct DebPlan {
         for (name, body) in DebValidator.maintainerScripts(package.scripts) {
             try DebValidator.script(name, body)
         }
+        if package.scripts.preTransaction != nil || package.scripts.postTransaction != nil {
+            throw DebError.invalidField(field: "pretrans/posttrans", value: "set",
+                                        reason: "deb has no transaction scripts; set them for rpm only")
+        }
+        if !package.metadata.relations.supplements.isEmpty {
+            throw DebError.invalidField(field: "Supplements", value: package.metadata.relations.supplements.map(\.description).joined(separator: ", "),
+                                        reason: "deb has no Supplements field; use Enhances, or set it for rpm only")
+        }
         input = package
         self.context = context
 

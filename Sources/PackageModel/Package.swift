@@ -97,13 +97,19 @@ public struct PackageScripts: Hashable, Sendable {
     public var postRemove: String?
     /// deb `triggers` control file.
     public var debTriggers: String?
+    /// rpm %pretrans and %posttrans: run once per transaction; deb has no equivalent.
+    public var preTransaction: String?
+    public var postTransaction: String?
 
     public init(preInstall: String? = nil, postInstall: String? = nil, preRemove: String? = nil,
-                postRemove: String? = nil, debTriggers: String? = nil) {
+                postRemove: String? = nil, debTriggers: String? = nil, preTransaction: String? = nil,
+                postTransaction: String? = nil) {
         self.preInstall = preInstall
         self.postInstall = postInstall
         self.preRemove = preRemove
         self.postRemove = postRemove
         self.debTriggers = debTriggers
+        self.preTransaction = preTransaction
+        self.postTransaction = postTransaction
     }
 }

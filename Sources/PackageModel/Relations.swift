@@ -9,6 +9,8 @@ public struct Relations: Hashable, Sendable {
     public var breaks: [Relation] = []
     public var replaces: [Relation] = []
     public var provides: [Relation] = []
+    /// rpm Supplements (reverse Recommends); deb has no field for it.
+    public var supplements: [Relation] = []
 
     public init() {}
 }

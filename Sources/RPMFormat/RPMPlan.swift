@@ -196,6 +196,8 @@ struct RPMPlan {
                         dependencies(metadata.relations.recommends))
         setDependencies(&h, names: .suggestName, flags: .suggestFlags, versions: .suggestVersion,
                         dependencies(metadata.relations.suggests))
+        setDependencies(&h, names: .supplementName, flags: .supplementFlags, versions: .supplementVersion,
+                        dependencies(metadata.relations.supplements))
         setDependencies(&h, names: .enhanceName, flags: .enhanceFlags, versions: .enhanceVersion,
                         dependencies(metadata.relations.enhances))
 
@@ -219,7 +221,8 @@ struct RPMPlan {
 
     private func scriptTags() -> [(HeaderTag, String?, HeaderTag)] {
         [(.preIn, scripts.preInstall, .preInProg), (.postIn, scripts.postInstall, .postInProg),
-         (.preUn, scripts.preRemove, .preUnProg), (.postUn, scripts.postRemove, .postUnProg)]
+         (.preUn, scripts.preRemove, .preUnProg), (.postUn, scripts.postRemove, .postUnProg),
+         (.preTrans, scripts.preTransaction, .preTransProg), (.postTrans, scripts.postTransaction, .postTransProg)]
     }
 
     /// The interpreter named on a script's `#!` line; `/bin/sh` without one.
@@ -252,6 +255,7 @@ struct RPMPlan {
         let senses: [(String?, DependencyFlags)] = [
             (scripts.preInstall, .scriptPre), (scripts.postInstall, .scriptPost),
             (scripts.preRemove, .scriptPreUn), (scripts.postRemove, .scriptPostUn),
+            (scripts.preTransaction, .scriptPreTrans), (scripts.postTransaction, .scriptPostTrans),
         ]
         for (body, sense) in senses {
             guard let body else { continue }

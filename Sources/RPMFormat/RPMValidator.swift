@@ -17,6 +17,7 @@ enum RPMValidator {
         for (field, list) in [("Requires", relations.depends + relations.preDepends), ("Conflicts", relations.conflicts + relations.breaks),
                               ("Obsoletes", relations.replaces), ("Provides", relations.provides),
                               ("Recommends", relations.recommends), ("Suggests", relations.suggests),
+                              ("Supplements", relations.supplements),
                               ("Enhances", relations.enhances)] {
             for relation in list {
                 for dependency in relation.alternatives {

@@ -84,3 +84,17 @@ import TestSupport
                 Int(expected.trimmingCharacters(in: .whitespacesAndNewlines))! + Int(dirs.trimmingCharacters(in: .whitespacesAndNewlines))!)
     }
 }
+
+@Suite struct DebRpmOnlyFieldsTests {
+    @Test func transactionScriptsAndSupplementsAreRefused() throws {
+        let fixture = try DebFixture()
+        var package = try fixture.package()
+        package.scripts.preTransaction = "#!/bin/sh\n"
+        let scripts = #expect(throws: DebError.self) { try fixture.build(package) }
+        #expect(scripts?.description.contains("deb has no transaction scripts") == true)
+        package = try fixture.package()
+        package.metadata.relations.supplements = [try Relation(parsing: "falco-plugins")]
+        let supplements = #expect(throws: DebError.self) { try fixture.build(package) }
+        #expect(supplements?.description.contains("deb has no Supplements field") == true)
+    }
+}

@@ -46,7 +46,8 @@ struct RPMFixture {
             vendor: "Falco")
         let packageScripts = scripts
             ? PackageScripts(preInstall: Self.recordingScript("pre"), postInstall: Self.recordingScript("post"),
-                             preRemove: Self.recordingScript("preun"), postRemove: Self.recordingScript("postun"))
+                             preRemove: Self.recordingScript("preun"), postRemove: Self.recordingScript("postun"),
+                             preTransaction: Self.recordingScript("pretrans"), postTransaction: Self.recordingScript("posttrans"))
             : PackageScripts()
         return Package(metadata: metadata, files: files, scripts: packageScripts)
     }

@@ -15,12 +15,12 @@ import TestSupport
 
         let install = try root.rpm(["-ivh", "--nodeps", v1])
         #expect(install.status == 0, "rpm -i: \(install.stderr)")
-        #expect(root.calls() == ["pre 1", "post 1"])
+        #expect(root.calls() == ["pretrans 1", "pre 1", "post 1", "posttrans 1"])
 
         root.clearCalls()
         let upgrade = try root.rpm(["-Uvh", "--nodeps", v2])
         #expect(upgrade.status == 0, "rpm -U: \(upgrade.stderr)")
-        #expect(root.calls() == ["pre 2", "post 2", "preun 1", "postun 1"])
+        #expect(root.calls() == ["pretrans 2", "pre 2", "post 2", "preun 1", "postun 1", "posttrans 2"])
 
         root.clearCalls()
         let erase = try root.rpm(["-e", "--nodeps", RPMFixture.name])

@@ -35,6 +35,30 @@ import TestSupport
                            mentioning: "rpm tag Conflicts '1 0'")
     }
 
+    @Test func weakAndReverseDependencies() throws {
+        let fixture = try RPMFixture()
+        var package = try fixture.package()
+        package.metadata.relations.recommends = [try Relation(parsing: "dkms")]
+        package.metadata.relations.suggests = [try Relation(parsing: "clang (>= 7)")]
+        package.metadata.relations.supplements = [try Relation(parsing: "falco-plugins")]
+        package.metadata.relations.enhances = [try Relation(parsing: "docker")]
+        package.metadata.relations.replaces = [try Relation(parsing: "falco-bpf (<< 1.0.0)")]
+        package.metadata.relations.conflicts = [try Relation(parsing: "falco-bpf")]
+        package.metadata.relations.depends = [try Relation(parsing: "dkms | falco-bpf")]
+        let rpm = try fixture.build(package)
+        func query(_ flag: String) throws -> String { try runChecked(["rpm", "-qp", flag, rpm]).output }
+        #expect(try query("--recommends") == "dkms\n")
+        #expect(try query("--suggests") == "clang >= 7\n")
+        #expect(try query("--supplements") == "falco-plugins\n")
+        #expect(try query("--enhances") == "docker\n")
+        #expect(try query("--obsoletes") == "falco-bpf < 1.0.0\n")
+        #expect(try query("--conflicts") == "falco-bpf\n")
+        #expect(try query("--requires").contains("(dkms or falco-bpf)\n"))
+        #expect(try query("--requires").contains("rpmlib(RichDependencies) <= 4.12.0-1\n"))
+        let check = try run(["rpm", "-Kv", rpm])
+        #expect(check.status == 0)
+    }
+
     @Test func files() throws {
         try expectRejected({ $0.files.append(PackageFile(path: "/usr/../etc/shadow", kind: .directory, mode: 0o755)) },
                            mentioning: "rpm file '/usr/../etc/shadow': escapes the root")
@@ -57,7 +81,14 @@ import TestSupport
         let scripts = try runChecked(["rpm", "-qp", "--scripts", rpm]).output
         #expect(scripts.contains("preinstall scriptlet (using /bin/sh):\n#!/bin/sh\necho \"pre $1\" >> /calls.log"))
         #expect(scripts.contains("postuninstall scriptlet (using /bin/sh):"))
+        #expect(scripts.contains("pretrans scriptlet (using /bin/sh):"))
+        #expect(scripts.contains("posttrans scriptlet (using /bin/sh):"))
+        // One interpreter requirement per scriptlet, each with its own sense.
         let requires = try runChecked(["rpm", "-qp", "--requires", rpm]).output
-        #expect(requires.split(separator: "\n").filter { $0 == "/bin/sh" }.count == 4)
+        #expect(requires.split(separator: "\n").filter { $0 == "/bin/sh" }.count == 6)
+        let senses = try runChecked(["rpm", "-qp", "--qf", "[%{REQUIRENAME} %{REQUIREFLAGS:deptype}\\n]", rpm]).output
+        let shellSenses = Set(senses.split(separator: "\n").filter { $0.hasPrefix("/bin/sh ") }
+            .map { Set($0.dropFirst("/bin/sh ".count).split(separator: ",").map(String.init)) })
+        #expect(shellSenses == Set(["pre", "post", "preun", "postun", "pretrans", "posttrans"].map { Set(["interp", $0]) }))
     }
 }
