@@ -78,7 +78,8 @@ struct RPMPlan {
                 files.append(File(path: path, contents: .bytes(bytes), size: UInt64(bytes.count), mode: 0o100000 | file.mode,
                                   digest: FileDigests.compute(bytes: bytes).sha256Hex, linkTarget: "", flags: flags))
             case .directory:
-                files.append(File(path: path, contents: nil, size: 4096, mode: 0o040000 | file.mode,
+                // rpmbuild records directories with size 0, whatever the build file system says.
+                files.append(File(path: path, contents: nil, size: 0, mode: 0o040000 | file.mode,
                                   digest: "", linkTarget: "", flags: flags))
             case .symlink(let target):
                 files.append(File(path: path, contents: .bytes(Array(target.utf8)), size: UInt64(target.utf8.count),
