@@ -78,3 +78,36 @@ import TestSupport
         }
     }
 }
+
+@Suite struct RPMFileKindTests {
+    @Test func ghostLicenseAndMissingOKAreHonoured() throws {
+        let fixture = try RPMFixture()
+        var package = try fixture.package()
+        package.files += [
+            PackageFile(path: "/var/log/falcopack-test.log", kind: .generated([]), mode: 0o640, attributes: .ghost),
+            PackageFile(path: "/usr/share/licenses/falcopack-test/LICENSE", kind: .generated(Array("Apache-2.0\n".utf8)),
+                        mode: 0o644, attributes: .license),
+            PackageFile(path: "/etc/falcopack-test/optional.yaml", kind: .generated(Array("x: 1\n".utf8)), mode: 0o644,
+                        attributes: [.config, .missingOK]),
+        ]
+        let rpm = try fixture.build(package)
+        let flags = try runChecked(["rpm", "-qp", "--qf", "[%{FILEFLAGS:fflags} %{FILENAMES}\\n]", rpm]).output
+        #expect(flags.contains("g /var/log/falcopack-test.log\n"))
+        #expect(flags.contains("l /usr/share/licenses/falcopack-test/LICENSE\n"))
+        #expect(flags.contains("cm /etc/falcopack-test/optional.yaml\n"))
+        #expect(flags.contains("cn /etc/falcopack-test/config.yaml\n"))
+        // A ghost is owned but not shipped: absent from the payload.
+        let payload = try runChecked(["sh", "-c", "rpm2cpio '\(rpm)' | cpio -it --quiet"]).output
+        #expect(!payload.contains("falcopack-test.log"))
+        #expect(payload.contains("./usr/share/licenses/falcopack-test/LICENSE"))
+
+        let root = try RPMRoot(in: fixture.dir)
+        #expect(try root.rpm(["-ivh", "--nodeps", "--noscripts", rpm]).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: root.path + "/var/log/falcopack-test.log"))
+        try FileManager.default.removeItem(atPath: root.path + "/etc/falcopack-test/optional.yaml")
+        // A missing %config(missingok) file and an absent %ghost are not verification failures.
+        let verify = try root.rpm(["-V", RPMFixture.name])
+        #expect(verify.status == 0 && verify.output.isEmpty, "rpm -V: \(verify.output)")
+        #expect(try root.rpm(["-qf", "/var/log/falcopack-test.log"]).output == "falcopack-test-1.0.0-1.x86_64\n")
+    }
+}
