@@ -111,43 +111,22 @@ struct DebFixture {
         """
 }
 
-/// A throwaway root for `dpkg --root`: busybox as /bin/sh, dpkg's database, and stubs for the programs
-/// dpkg expects on PATH.
-struct DpkgRoot {
+/// `dpkg --root` into an InstallRoot with dpkg's database and a recording systemctl.
+struct DpkgRoot: InstallRoot {
     let path: String
 
     init(in dir: TemporaryDirectory, name: String = "root") throws {
         path = dir.file(name)
-        let fm = FileManager.default
-        for sub in ["dev", "bin", "usr/bin", "usr/sbin", "sbin", "etc", "tmp", "var/lib/dpkg/info", "var/lib/dpkg/updates",
-                    "var/lib/dpkg/triggers", "var/lib/dpkg/alternatives"] {
-            try fm.createDirectory(atPath: path + "/" + sub, withIntermediateDirectories: true)
-        }
-        _ = fm.createFile(atPath: path + "/var/lib/dpkg/status", contents: Data())
-        _ = fm.createFile(atPath: path + "/var/lib/dpkg/available", contents: Data())
-        try fm.copyItem(atPath: "/bin/busybox", toPath: path + "/bin/busybox")
-        try fm.createSymbolicLink(atPath: path + "/bin/sh", withDestinationPath: "busybox")
-        // Maintainer scripts redirect to /dev/null; dpkg runs them chrooted here (the tests run as root).
-        try runChecked(["mknod", "-m", "666", path + "/dev/null", "c", "1", "3"])
-        // A stub that records how it was called, standing in for the host's systemctl.
-        _ = fm.createFile(atPath: path + "/usr/bin/systemctl",
-                          contents: Data("#!/bin/sh\necho \"systemctl $*\" >> /calls.log\n".utf8),
-                          attributes: [.posixPermissions: 0o755])
+        try Self.prepare(path, directories: ["usr/bin", "usr/sbin", "sbin", "etc", "var/lib/dpkg/info",
+                                             "var/lib/dpkg/updates", "var/lib/dpkg/triggers", "var/lib/dpkg/alternatives"],
+                         withShell: true)
+        _ = FileManager.default.createFile(atPath: path + "/var/lib/dpkg/status", contents: Data())
+        _ = FileManager.default.createFile(atPath: path + "/var/lib/dpkg/available", contents: Data())
+        try addRecordingStub("systemctl")
     }
 
     @discardableResult
     func dpkg(_ arguments: [String]) throws -> ToolResult {
         try run(["dpkg", "--root=\(path)", "--log=/dev/null"] + arguments)
-    }
-
-    func calls() throws -> [String] {
-        guard let data = FileManager.default.contents(atPath: path + "/calls.log") else { return [] }
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
-    }
-
-    func clearCalls() { try? FileManager.default.removeItem(atPath: path + "/calls.log") }
-
-    func read(_ file: String) -> String? {
-        FileManager.default.contents(atPath: path + file).map { String(decoding: $0, as: UTF8.self) }
     }
 }

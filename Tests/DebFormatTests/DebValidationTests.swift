@@ -12,10 +12,8 @@ import TestSupport
         let fixture = try DebFixture()
         var package = try fixture.package()
         try change(&package)
-        let error = #expect(throws: (any Error).self, sourceLocation: sourceLocation) { try fixture.build(package) }
-        #expect("\(error.map { "\($0)" } ?? "")".contains(text), "got: \(String(describing: error))", sourceLocation: sourceLocation)
-        let left = try FileManager.default.contentsOfDirectory(atPath: fixture.dir.file("out"))
-        #expect(left.isEmpty, "left behind: \(left)", sourceLocation: sourceLocation)
+        try TestSupport.expectRejected({ try fixture.build(package) }, mentioning: text,
+                                       outputDirectory: fixture.dir.file("out"), sourceLocation: sourceLocation)
     }
 
     @Test func packageName() throws {

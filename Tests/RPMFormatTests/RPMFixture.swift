@@ -63,24 +63,14 @@ struct RPMFixture {
     }
 }
 
-/// `rpm --root R --dbpath /var/lib/rpm`, with an initialised database.
-struct RPMRoot {
+/// `rpm --root R --dbpath /var/lib/rpm` into an InstallRoot with an initialised database.
+struct RPMRoot: InstallRoot {
     let path: String
 
-    /// - Parameter shell: give the root busybox as /bin/sh, /dev/null and /var/tmp, so scriptlets can run
-    ///   chrooted there (the tests run as root).
+    /// - Parameter shell: busybox as /bin/sh, so scriptlets run.
     init(in dir: TemporaryDirectory, shell: Bool = false) throws {
         path = dir.file("root")
-        let fm = FileManager.default
-        try fm.createDirectory(atPath: path, withIntermediateDirectories: true)
-        if shell {
-            for sub in ["bin", "dev", "var/tmp", "tmp"] {
-                try fm.createDirectory(atPath: path + "/" + sub, withIntermediateDirectories: true)
-            }
-            try fm.copyItem(atPath: "/bin/busybox", toPath: path + "/bin/busybox")
-            try fm.createSymbolicLink(atPath: path + "/bin/sh", withDestinationPath: "busybox")
-            try runChecked(["mknod", "-m", "666", path + "/dev/null", "c", "1", "3"])
-        }
+        try Self.prepare(path, directories: [], withShell: shell)
         try runChecked(["rpm", "--root", path, "--dbpath", "/var/lib/rpm", "--initdb"])
     }
 
@@ -88,14 +78,4 @@ struct RPMRoot {
     func rpm(_ arguments: [String]) throws -> ToolResult {
         try run(["rpm", "--root", path, "--dbpath", "/var/lib/rpm"] + arguments)
     }
-
-    func read(_ file: String) -> String? {
-        FileManager.default.contents(atPath: path + file).map { String(decoding: $0, as: UTF8.self) }
-    }
-
-    func calls() -> [String] {
-        (read("/calls.log") ?? "").split(separator: "\n").map(String.init)
-    }
-
-    func clearCalls() { try? FileManager.default.removeItem(atPath: path + "/calls.log") }
 }

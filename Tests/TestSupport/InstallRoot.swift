@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+
+/// A throwaway root for `dpkg --root` and `rpm --root`. Package managers run maintainer scripts chrooted
+/// there (the tests run as root), so `withShell` gives it busybox as /bin/sh and a /dev/null; scripts and
+/// stubs record their calls in /calls.log.
+public protocol InstallRoot {
+    var path: String { get }
+}
+
+extension InstallRoot {
+    public static func prepare(_ path: String, directories: [String], withShell: Bool) throws {
+        let fm = FileManager.default
+        for sub in directories + (withShell ? ["bin", "dev", "tmp", "var/tmp"] : []) {
+            try fm.createDirectory(atPath: path + "/" + sub, withIntermediateDirectories: true)
+        }
+        guard withShell else { return }
+        try fm.copyItem(atPath: "/bin/busybox", toPath: path + "/bin/busybox")
+        try fm.createSymbolicLink(atPath: path + "/bin/sh", withDestinationPath: "busybox")
+        try runChecked(["mknod", "-m", "666", path + "/dev/null", "c", "1", "3"])
+    }
+
+    /// Installs a stub for `command` that records "command args" in /calls.log.
+    public func addRecordingStub(_ command: String, at directory: String = "usr/bin") throws {
+        try FileManager.default.createDirectory(atPath: path + "/" + directory, withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: path + "/\(directory)/\(command)",
+                                           contents: Data("#!/bin/sh\necho \"\(command) $*\" >> /calls.log\n".utf8),
+                                           attributes: [.posixPermissions: 0o755])
+    }
+
+    public func read(_ file: String) -> String? {
+        FileManager.default.contents(atPath: path + file).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    public func calls() -> [String] {
+        (read("/calls.log") ?? "").split(separator: "\n").map(String.init)
+    }
+
+    public func clearCalls() { try? FileManager.default.removeItem(atPath: path + "/calls.log") }
+}
+
+/// Expects `build` to fail with an error whose text contains `text`, leaving nothing in `outputDirectory`:
+/// bad input must never leave a file under a final name.
+public func expectRejected(_ build: () throws -> Void, mentioning text: String, outputDirectory: String,
+                           sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let error = #expect(throws: (any Error).self, sourceLocation: sourceLocation) { try build() }
+    #expect("\(error.map { "\($0)" } ?? "")".contains(text), "got: \(String(describing: error))", sourceLocation: sourceLocation)
+    let left = try FileManager.default.contentsOfDirectory(atPath: outputDirectory)
+    #expect(left.isEmpty, "left behind: \(left)", sourceLocation: sourceLocation)
+}
