@@ -78,12 +78,6 @@ public struct ArchiveEntry: Hashable, Sendable {
 
     /// The full `st_mode`: type and permissions.
     public var mode: UInt32 { fileTypeBits | permissions }
-
-    /// Bytes of data the entry carries: file contents, or a symlink's target for cpio.
-    public var dataSize: UInt64 {
-        if case .regular(let contents) = kind { return contents.size }
-        return 0
-    }
 }
 
 /// Archive paths are relative and stay inside the archive's root.

@@ -130,12 +130,9 @@ struct DebPlan {
                 dataOf[target] = target
             }
         }
-        var leaderOf: [String: String] = [:]
         var leaderOfSet: [String: String] = [:]
         for file in tree.entries {
-            guard let target = dataOf[file.path] else { continue }
-            if leaderOfSet[target] == nil { leaderOfSet[target] = file.path }
-            leaderOf[file.path] = leaderOfSet[target]
+            if let target = dataOf[file.path], leaderOfSet[target] == nil { leaderOfSet[target] = file.path }
         }
         var md5ByPath: [String: String] = [:]
         for file in tree.entries {
@@ -145,7 +142,7 @@ struct DebPlan {
                 let source = dataOf[file.path] ?? file.path
                 let (content, md5) = contents[source]!
                 md5ByPath[file.path] = md5
-                if let leader = leaderOf[file.path], leader != file.path {
+                if let target = dataOf[file.path], let leader = leaderOfSet[target], leader != file.path {
                     // Counted once, with the set's leader (deb-substvars(5)).
                     kind = .hardlink(target: leader)
                 } else {

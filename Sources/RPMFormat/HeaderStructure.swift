@@ -99,8 +99,6 @@ public struct Header: Sendable {
         }
     }
 
-    public var count: Int { entries.count }
-
     /// The header's bytes, from the magic to the end of its data.
     public func serialized(region: UInt32) -> [UInt8] {
         let sorted = entries.sorted { $0.key < $1.key }

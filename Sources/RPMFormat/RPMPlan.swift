@@ -7,12 +7,25 @@ import PackageModel
 struct RPMPlan {
     struct File {
         let path: String                       // absolute
-        let contents: ArchiveEntry.Contents?   // regular files and symlink targets; nil for directories
+        let kind: ArchiveEntry.Kind
         let size: UInt64
         let mode: UInt32
         let digest: String
-        let linkTarget: String
         let flags: RPMFileFlags
+
+        var linkTarget: String {
+            if case .symlink(let target) = kind { return target }
+            return ""
+        }
+
+        /// What the payload carries for the file: contents, a symlink's target, nothing for a directory.
+        var payloadData: ArchiveEntry.Contents? {
+            switch kind {
+            case .regular(let contents): contents
+            case .symlink(let target): .bytes(Array(target.utf8))
+            case .directory, .hardlink: nil
+            }
+        }
     }
 
     struct Dependency: Comparable {
@@ -72,18 +85,18 @@ struct RPMPlan {
                 } catch {
                     throw RPMError.invalidFile(path: path, reason: "cannot read source: \(error)")
                 }
-                files.append(File(path: path, contents: .file(content), size: content.size, mode: 0o100000 | file.mode,
-                                  digest: content.digests.sha256Hex, linkTarget: "", flags: flags))
+                files.append(File(path: path, kind: .regular(.file(content)), size: content.size, mode: 0o100000 | file.mode,
+                                  digest: content.digests.sha256Hex, flags: flags))
             case .generated(let bytes):
-                files.append(File(path: path, contents: .bytes(bytes), size: UInt64(bytes.count), mode: 0o100000 | file.mode,
-                                  digest: FileDigests.compute(bytes: bytes).sha256Hex, linkTarget: "", flags: flags))
+                files.append(File(path: path, kind: .regular(.bytes(bytes)), size: UInt64(bytes.count), mode: 0o100000 | file.mode,
+                                  digest: FileDigests.compute(bytes: bytes).sha256Hex, flags: flags))
             case .directory:
                 // rpmbuild records directories with size 0, whatever the build file system says.
-                files.append(File(path: path, contents: nil, size: 0, mode: 0o040000 | file.mode,
-                                  digest: "", linkTarget: "", flags: flags))
+                files.append(File(path: path, kind: .directory, size: 0, mode: 0o040000 | file.mode,
+                                  digest: "", flags: flags))
             case .symlink(let target):
-                files.append(File(path: path, contents: .bytes(Array(target.utf8)), size: UInt64(target.utf8.count),
-                                  mode: 0o120000 | file.mode, digest: "", linkTarget: target, flags: flags))
+                files.append(File(path: path, kind: .symlink(target: target), size: UInt64(target.utf8.count),
+                                  mode: 0o120000 | file.mode, digest: "", flags: flags))
             case .hardlink:
                 throw RPMError.invalidFile(path: path, reason: "hard links are not supported in rpm packages yet; install a copy or a symlink")
             }
@@ -97,20 +110,14 @@ struct RPMPlan {
         if largeFiles {
             let cpio = CpioWriter(sink: sink, format: .stripped)
             for (index, file) in files.enumerated() where !file.flags.contains(.ghost) {
-                try cpio.addStripped(index: index, data: file.contents)
+                try cpio.addStripped(index: index, data: file.payloadData)
             }
             try cpio.finish()
             return
         }
         let cpio = CpioWriter(sink: sink, format: .newc, namePrefix: "./")
         for (index, file) in files.enumerated() where !file.flags.contains(.ghost) {
-            let kind: ArchiveEntry.Kind =
-                switch file.mode & 0o170000 {
-                case 0o040000: .directory
-                case 0o120000: .symlink(target: file.linkTarget)
-                default: .regular(file.contents!)
-                }
-            let entry = try ArchiveEntry(path: String(file.path.dropFirst()), kind: kind, permissions: file.mode & 0o7777,
+            let entry = try ArchiveEntry(path: String(file.path.dropFirst()), kind: file.kind, permissions: file.mode & 0o7777,
                                          mtime: context.timestamp)
             try cpio.add(entry, inode: UInt32(index + 1))
         }
@@ -128,7 +135,7 @@ struct RPMPlan {
         h[.description] = .i18nString(metadata.description.isEmpty ? metadata.summary : metadata.description)
         h[.buildTime] = .int32([UInt32(truncatingIfNeeded: context.timestamp)])
         h[.buildHost] = .string(buildHost)
-        let total = files.filter { $0.mode & 0o170000 != 0o040000 }.reduce(UInt64(0)) { $0 + $1.size }
+        let total = files.reduce(UInt64(0)) { $0 + $1.size }   // directories count 0
         if total > UInt64(UInt32.max) { h[.longSize] = .int64([total]) } else { h[.size] = .int32([UInt32(total)]) }
         if let vendor = metadata.vendor { h[.vendor] = .string(vendor) }
         h[.license] = .string(metadata.license ?? "")
