@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // C libraries from Debian's packages; the headers wrap only what Swift cannot import.
@@ -57,10 +58,30 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(
+            name: "TarballFormat",
+            dependencies: ["PackageModel", "ArchiveFormats", "Compression"]
+        ),
+        .target(
+            name: "SpecFile",
+            dependencies: ["PackageModel", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "SpecFile", "PackageModel", "DebFormat", "RPMFormat", "TarballFormat", "ArchiveFormats", "Compression",
+            ]
+        ),
+        .target(
+            name: "FalcoArtifacts",
+            dependencies: [
+                "Pipeline", "SpecFile", "PackageModel", "DebFormat", "RPMFormat", "ArchiveFormats", "Compression",
+            ]
+        ),
         .executableTarget(
             name: "falcopack",
             dependencies: [
-                "ArchiveFormats", "Compression", "PackageModel", "DebFormat",
+                "FalcoArtifacts", "Pipeline", "SpecFile", "PackageModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -99,8 +120,13 @@ let package = Package(
             exclude: ["rpmlint.toml"]
         ),
         .testTarget(
+            name: "SpecFileTests",
+            dependencies: ["SpecFile", "PackageModel"]
+        ),
+        .testTarget(
             name: "falcopackTests",
-            dependencies: ["TestSupport"]
+            dependencies: ["TestSupport", "FalcoArtifacts", "ArchiveFormats", "Compression"],
+            exclude: ["Fixtures"]
         ),
     ]
 )

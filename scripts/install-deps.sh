@@ -4,12 +4,16 @@
 set -euo pipefail
 
 build=(libarchive-dev zlib1g-dev liblzma-dev libzstd-dev pkg-config)
-tools=(binutils cpio libarchive-tools tar gzip xz-utils zstd coreutils util-linux findutils gawk dpkg dpkg-dev lintian busybox-static rpm rpm2cpio rpmlint createrepo-c)
+# The demo release's inputs: a static stand-in falco (gcc, libc6-dev) and Debian's scap driver sources.
+demo=(gcc libc6-dev make dpkg)
+tools=(binutils cpio libarchive-tools tar gzip xz-utils zstd coreutils util-linux findutils gawk dpkg dpkg-dev lintian busybox-static rpm rpm2cpio rpmlint createrepo-c
+  linux-headers-amd64)
 
 case "${1:-build}" in
   build) wanted=("${build[@]}") ;;
-  test) wanted=("${build[@]}" "${tools[@]}") ;;
-  *) echo "usage: $0 [build|test]" >&2; exit 2 ;;
+  dist) wanted=("${build[@]}" "${demo[@]}") ;;
+  test) wanted=("${build[@]}" "${demo[@]}" "${tools[@]}") ;;
+  *) echo "usage: $0 [build|dist|test]" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -52,7 +52,7 @@ public struct InstallTree: Hashable, Sendable {
     }
 
     /// `/usr//bin/./x` is ambiguous and `../` escapes the root: both are errors, not silently fixed.
-    static func normalize(_ path: String) throws -> String {
+    public static func normalize(_ path: String) throws -> String {
         guard path.hasPrefix("/") else {
             throw InvalidPath(path: path, reason: "install paths must be absolute (start with '/')")
         }

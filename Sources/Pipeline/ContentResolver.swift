@@ -1,0 +1,191 @@
+import Compression
+import Foundation
+import Glibc
+import PackageModel
+import SpecFile
+
+/// A file of an artifact with the spec entry that put it there, so that clashes name both entries.
+public struct PlannedFile: Sendable {
+    public var file: PackageFile
+    public var origin: SourceLocation
+}
+
+/// Turns `contents` entries into files: expands templates, walks source trees, reads templated files, and checks
+/// that every destination stays inside its root.
+struct ContentResolver {
+    enum Root {
+        /// Package install paths: absolute.
+        case filesystem
+        /// Paths inside a tarball's top folder: relative.
+        case tarball
+    }
+
+    let root: Root
+    let scope: Scope
+
+    func resolve(_ entries: [ContentEntry]) throws -> [PlannedFile] {
+        var files: [PlannedFile] = []
+        var seen: [String: SourceLocation] = [:]
+        for entry in entries {
+            for planned in try resolve(entry) {
+                if let first = seen[planned.file.path] {
+                    if planned.file.kind == .directory && files.contains(where: { $0.file.path == planned.file.path && $0.file.kind == .directory }) {
+                        continue
+                    }
+                    throw SpecError(at: entry.location, "'\(planned.file.path)' is also installed by the entry at line \(first.line ?? 0); install each path once")
+                }
+                seen[planned.file.path] = planned.origin
+                files.append(planned)
+            }
+        }
+        return files
+    }
+
+    private func resolve(_ entry: ContentEntry) throws -> [PlannedFile] {
+        let destination = try checkedDestination(entry)
+        let source = try entry.source.map { try $0.expand(in: scope) }
+        func planned(_ path: String, _ kind: PackageFile.Kind, _ mode: UInt32) -> PlannedFile {
+            PlannedFile(file: PackageFile(path: path, kind: kind, mode: mode, attributes: entry.attributes),
+                        origin: entry.location)
+        }
+
+        var info = stat()
+        let kind: ContentEntry.Kind
+        if let declared = entry.kind {
+            kind = declared
+        } else if let source, stat(source, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            kind = .tree
+        } else {
+            kind = .file
+        }
+
+        switch kind {
+        case .directory:
+            return [planned(destination, .directory, entry.mode ?? 0o755)]
+        case .symlink:
+            guard let target = try entry.target.map({ try $0.expand(in: scope) }), !target.isEmpty else {
+                throw SpecError(at: entry.location, "a symlink needs 'target'")
+            }
+            return [planned(destination, .symlink(target: target), 0o777)]
+        case .file:
+            guard let source else { throw SpecError(at: entry.location, "a file needs 'src'") }
+            guard stat(source, &info) == 0 else {
+                throw SpecError(.input, at: entry.location, "src '\(source)' does not exist")
+            }
+            guard (info.st_mode & S_IFMT) == S_IFREG else {
+                throw SpecError(.input, at: entry.location, "src '\(source)' is not a regular file (use type: tree for a folder)")
+            }
+            let mode = entry.mode ?? (info.st_mode & 0o111 != 0 ? 0o755 : 0o644)
+            if entry.isTemplate || entry.isGzipped {
+                var bytes = entry.isTemplate ? try expandFile(source) : try readFile(source)
+                if entry.isGzipped { bytes = try gzip(bytes) }
+                return [planned(destination, .generated(bytes), mode)]
+            }
+            return [planned(destination, .regular(source: source), mode)]
+        case .tree:
+            guard let source else { throw SpecError(at: entry.location, "a tree needs 'src'") }
+            guard stat(source, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
+                throw SpecError(.input, at: entry.location, "src '\(source)' is not a folder")
+            }
+            let patterns = try entry.exclude.map { try $0.expand(in: scope) }
+            var files = destination.isEmpty ? [] : [planned(destination, .directory, entry.mode ?? 0o755)]
+            try walk(source, relative: "") { relative, path, info in
+                if patterns.contains(where: { fnmatch($0, relative, FNM_PATHNAME) == 0 }) { return false }
+                let target = destination + "/" + relative
+                switch info.st_mode & S_IFMT {
+                case S_IFDIR:
+                    files.append(planned(target, .directory, 0o755))
+                case S_IFREG:
+                    let mode: UInt32 = info.st_mode & 0o111 != 0 ? 0o755 : 0o644
+                    files.append(planned(target, entry.isTemplate ? .generated(try expandFile(path)) : .regular(source: path), mode))
+                case S_IFLNK:
+                    files.append(planned(target, .symlink(target: try readLink(path)), 0o777))
+                default:
+                    throw SpecError(.input, at: entry.location, "'\(path)' is neither a file, a folder nor a symlink")
+                }
+                return true
+            }
+            return files
+        }
+    }
+
+    /// The expanded destination, checked: absolute for packages, relative for tarballs, never through `..`.
+    private func checkedDestination(_ entry: ContentEntry) throws -> String {
+        let text = try entry.destination.expand(in: scope)
+        var location = entry.destination.location
+        location.key = location.key.map { $0 }
+        switch root {
+        case .filesystem:
+            guard text.hasPrefix("/") else {
+                throw SpecError(at: location, "dst '\(text)' must be an absolute install path")
+            }
+        case .tarball:
+            guard !text.hasPrefix("/") else {
+                throw SpecError(at: location, "dst '\(text)' must be relative to the tarball's top folder")
+            }
+            // The top folder itself, for a tree whose contents sit at the top.
+            if text == "." || text == "./" {
+                guard entry.kind == .tree || entry.kind == nil else {
+                    throw SpecError(at: location, "only a tree can have dst '.'")
+                }
+                return ""
+            }
+        }
+        let absolute = text.hasPrefix("/") ? text : "/" + text
+        var trimmed = absolute
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
+        do {
+            _ = try InstallTree.normalize(trimmed)
+        } catch let error as InstallTree.InvalidPath {
+            throw SpecError(.input, at: location, "dst '\(text)' \(error.reason)")
+        }
+        return trimmed
+    }
+
+    private func readFile(_ path: String) throws -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SpecError(.input, at: SourceLocation(file: path), "cannot read the file")
+        }
+        return Array(data)
+    }
+
+    private func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
+        let output = BufferSink()
+        let encoder = try Encoders.make(.gzip(level: 9), sink: output)
+        try encoder.write(bytes)
+        try encoder.finish()
+        return output.bytes
+    }
+
+    private func expandFile(_ path: String) throws -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw SpecError(.input, at: SourceLocation(file: path), "cannot read the template as UTF-8 text")
+        }
+        return Array(try Template(text, at: SourceLocation(file: path, line: 1)).expand(in: scope).utf8)
+    }
+
+    /// Visits a folder's entries sorted bytewise; the visitor returns false to skip a folder's contents.
+    private func walk(_ directory: String, relative: String,
+                      _ visit: (String, String, stat) throws -> Bool) throws {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+            throw SpecError(.input, at: SourceLocation(file: directory), "cannot list the folder")
+        }
+        for name in names.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
+            let path = directory + "/" + name
+            let childRelative = relative.isEmpty ? name : relative + "/" + name
+            var info = stat()
+            guard lstat(path, &info) == 0 else { continue }
+            let descend = try visit(childRelative, path, info)
+            if descend && (info.st_mode & S_IFMT) == S_IFDIR {
+                try walk(path, relative: childRelative, visit)
+            }
+        }
+    }
+
+    private func readLink(_ path: String) throws -> String {
+        guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path) else {
+            throw SpecError(.input, at: SourceLocation(file: path), "cannot read the symlink")
+        }
+        return target
+    }
+}

@@ -1,0 +1,193 @@
+import Compression
+import Dispatch
+import Foundation
+import Glibc
+import PackageModel
+
+/// One artifact written.
+public struct ArtifactResult: Sendable {
+    public var name: String
+    public var path: String
+    public var kind: ArtifactKind
+    public var size: UInt64
+    public var sha256: String
+    public var seconds: Double
+}
+
+/// What a running build reports, for the CLI to show. The library never prints.
+public enum BuildEvent: Sendable {
+    case started(name: String, index: Int, total: Int)
+    case finished(ArtifactResult, index: Int, total: Int)
+}
+
+public struct BuildFailure: Error, CustomStringConvertible, Sendable {
+    public var artifact: String
+    public var message: String
+    public var description: String { "\(artifact): \(message)" }
+}
+
+public struct OutputFolderError: Error, CustomStringConvertible, Sendable {
+    public var path: String
+    public var reason: String
+    public var description: String { "output folder '\(path)': \(reason) (pass --out DIR)" }
+}
+
+/// Runs a plan: jobs in parallel up to `concurrency`, each written to a temporary file beside its final name and
+/// renamed into place only when complete; then aliases (hard links, else copies) and `SHA256SUMS`.
+public enum Executor {
+    public static func run(_ plan: Plan, onEvent: @escaping @Sendable (BuildEvent) -> Void = { _ in }) throws -> [ArtifactResult] {
+        try prepareOutputFolder(plan.outputDirectory)
+        let scratch = try makeScratchFolder(in: plan.outputDirectory)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+
+        let total = plan.artifactNames.count
+        let results = ResultBox(count: plan.jobs.count)
+        let semaphore = DispatchSemaphore(value: plan.concurrency)
+        let group = DispatchGroup()
+        for (index, job) in plan.jobs.enumerated() {
+            semaphore.wait()
+            if results.failed { semaphore.signal(); break }
+            group.enter()
+            DispatchQueue.global().async {
+                defer { semaphore.signal(); group.leave() }
+                onEvent(.started(name: job.name, index: index, total: total))
+                do {
+                    let jobScratch = scratch + "/\(index)"
+                    try FileManager.default.createDirectory(atPath: jobScratch, withIntermediateDirectories: false)
+                    let result = try write(job, plan: plan, scratch: jobScratch)
+                    results.set(index, .success(result))
+                    onEvent(.finished(result, index: index, total: total))
+                } catch {
+                    results.set(index, .failure(BuildFailure(artifact: job.name, message: "\(error)")))
+                }
+            }
+        }
+        group.wait()
+        var written: [ArtifactResult] = []
+        for outcome in results.outcomes {
+            switch outcome {
+            case .success(let result): written.append(result)
+            case .failure(let error): throw error
+            case nil: continue
+            }
+        }
+
+        var index = plan.jobs.count
+        for alias in plan.aliases {
+            guard let target = written.first(where: { $0.name == alias.target }) else { continue }
+            onEvent(.started(name: alias.name, index: index, total: total))
+            let started = DispatchTime.now()
+            let path = plan.outputDirectory + "/" + alias.name
+            try linkOrCopy(target.path, to: path)
+            let result = ArtifactResult(name: alias.name, path: path, kind: .alias(of: target.name), size: target.size,
+                                        sha256: target.sha256, seconds: seconds(since: started))
+            written.append(result)
+            onEvent(.finished(result, index: index, total: total))
+            index += 1
+        }
+
+        if plan.writesChecksums {
+            onEvent(.started(name: Plan.checksumsName, index: index, total: total))
+            let started = DispatchTime.now()
+            let text = checksums(written)
+            let path = plan.outputDirectory + "/" + Plan.checksumsName
+            let sink = try FileSink(path: path)
+            let hashed = HashingSink(sink)
+            try hashed.write(Array(text.utf8))
+            try sink.commit()
+            let result = ArtifactResult(name: Plan.checksumsName, path: path, kind: .checksums,
+                                        size: UInt64(text.utf8.count), sha256: hashed.digests.sha256Hex,
+                                        seconds: seconds(since: started))
+            written.append(result)
+            onEvent(.finished(result, index: index, total: total))
+        }
+        return written
+    }
+
+    /// `sha256sum` format, sorted by name.
+    public static func checksums(_ results: [ArtifactResult]) -> String {
+        results.filter { $0.kind != .checksums }
+            .sorted { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
+            .map { "\($0.sha256)  \($0.name)\n" }.joined()
+    }
+
+    static func write(_ job: Job, plan: Plan, scratch: String) throws -> ArtifactResult {
+        let started = DispatchTime.now()
+        let path = plan.outputDirectory + "/" + job.name
+        let sink = try FileSink(path: path)
+        let hashed = HashingSink(sink)
+        switch job.work {
+        case .deb(let package, let writer):
+            try writer.write(package, context: plan.context, to: hashed, scratchDirectory: scratch)
+        case .rpm(let package, let writer):
+            try writer.write(package, context: plan.context, to: hashed, scratchDirectory: scratch)
+        case .tarball(let files, let top, let writer):
+            try writer.write(files, topDirectory: top, context: plan.context, to: hashed)
+        }
+        try sink.commit()
+        return ArtifactResult(name: job.name, path: path, kind: job.kind, size: hashed.digests.size,
+                              sha256: hashed.digests.sha256Hex, seconds: seconds(since: started))
+    }
+
+    /// A hard link when the file system allows, else a copy; either way through a temporary name.
+    static func linkOrCopy(_ source: String, to destination: String) throws {
+        let temporary = destination + ".falcopack-alias"
+        unlink(temporary)
+        if link(source, temporary) != 0 {
+            let sink = try FileSink(path: destination)
+            let reader = try FileReader(path: source)
+            try reader.forEachChunk { try sink.write($0) }
+            try sink.commit()
+            return
+        }
+        guard rename(temporary, destination) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw BuildFailure(artifact: destination, message: "cannot rename the alias into place: \(reason)")
+        }
+    }
+
+    static func prepareOutputFolder(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw OutputFolderError(path: path, reason: "exists and is not a folder") }
+        } else {
+            do {
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            } catch {
+                throw OutputFolderError(path: path, reason: "cannot be created")
+            }
+        }
+        guard access(path, W_OK) == 0 else { throw OutputFolderError(path: path, reason: "is not writable") }
+    }
+
+    static func makeScratchFolder(in directory: String) throws -> String {
+        var template = Array((directory + "/.falcopack-work.XXXXXX").utf8CString)
+        guard let created = mkdtemp(&template) else {
+            throw OutputFolderError(path: directory, reason: "cannot create a work folder in it: \(String(cString: strerror(errno)))")
+        }
+        return String(cString: created)
+    }
+
+    static func seconds(since start: DispatchTime) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    }
+}
+
+/// Results written by worker threads, read after they all finish.
+private final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var outcomes: [Result<ArtifactResult, BuildFailure>?]
+
+    init(count: Int) { outcomes = Array(repeating: nil, count: count) }
+
+    var failed: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return outcomes.contains { if case .failure = $0 { true } else { false } }
+    }
+
+    func set(_ index: Int, _ outcome: Result<ArtifactResult, BuildFailure>) {
+        lock.lock(); defer { lock.unlock() }
+        outcomes[index] = outcome
+    }
+}

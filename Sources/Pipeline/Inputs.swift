@@ -1,0 +1,104 @@
+import Foundation
+import SpecFile
+
+/// Where an input's value came from, for messages that tell the user what to change.
+public enum InputOrigin: Sendable, CustomStringConvertible {
+    case flag(String)
+    case environment(String)
+    case specDefault(SourceLocation)
+    case unset
+
+    public var description: String {
+        switch self {
+        case .flag(let name): "--\(name)"
+        case .environment(let name): "$\(name)"
+        case .specDefault(let location): "the default at \(location.file):\(location.line ?? 0)"
+        case .unset: "unset"
+        }
+    }
+}
+
+public struct InputValue: Sendable {
+    public var declaration: InputDeclaration
+    public var value: String
+    public var origin: InputOrigin
+}
+
+/// The inputs of a spec resolved in order of precedence: flag, environment variable, default. Paths given by
+/// flag or environment are relative to the working folder, defaults to the spec's folder; files and folders
+/// must exist.
+public struct ResolvedInputs: Sendable {
+    public var values: [String: InputValue]
+
+    public init(spec: Spec, flags: [String: String], environment: [String: String],
+                workingDirectory: String = FileManager.default.currentDirectoryPath) throws {
+        for name in flags.keys where !spec.inputs.contains(where: { $0.name == name }) {
+            let known = spec.inputs.map { "--\($0.name)" }.joined(separator: ", ")
+            throw SpecError(.input, at: SourceLocation(file: "--\(name)"),
+                            "unknown option; \(spec.file) declares the inputs \(known)")
+        }
+        var values: [String: InputValue] = [:]
+        let specScope = Scope()
+        for input in spec.inputs {
+            var value: String
+            var origin: InputOrigin
+            if let flag = flags[input.name] {
+                (value, origin) = (flag, .flag(input.name))
+            } else if let variable = input.environment, let text = environment[variable] {
+                (value, origin) = (text, .environment(variable))
+            } else if let fallback = input.defaultValue {
+                (value, origin) = (try fallback.expand(in: specScope), .specDefault(fallback.location))
+            } else if input.required {
+                throw SpecError(.input, at: input.location, "input '\(input.name)' is not set: \(input.help) "
+                                + "(pass --\(input.name)\(input.environment.map { " or set \($0)" } ?? ""))")
+            } else {
+                (value, origin) = ("", .unset)
+            }
+            if input.kind != .string {
+                let base: String
+                if case .specDefault = origin { base = spec.directory } else { base = workingDirectory }
+                value = Self.absolute(value, base: base)
+                try Self.checkExists(value, input: input, origin: origin)
+            }
+            values[input.name] = InputValue(declaration: input, value: value, origin: origin)
+        }
+        self.values = values
+    }
+
+    public subscript(name: String) -> String? { values[name]?.value }
+
+    /// `path` made absolute against `base`, itself taken from the working folder when relative.
+    static func absolute(_ path: String, base: String) -> String {
+        if path.hasPrefix("/") { return (path as NSString).standardizingPath }
+        let cwd = FileManager.default.currentDirectoryPath
+        let root = base.hasPrefix("/") ? base : (base.isEmpty ? cwd : cwd + "/" + base)
+        return ((root + "/" + path) as NSString).standardizingPath
+    }
+
+    static func checkExists(_ path: String, input: InputDeclaration, origin: InputOrigin) throws {
+        var isDirectory: ObjCBool = false
+        let hint = "pass --\(input.name) \(input.kind == .file ? "PATH" : "DIR")"
+            + (input.environment.map { " or set \($0)" } ?? "")
+        guard !path.isEmpty, FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            var message = "input '\(input.name)' (\(origin)): '\(path)' does not exist (\(hint))"
+            if case .specDefault = origin { message += "; `make dist` prepares the demo inputs" }
+            throw SpecError(.input, at: location(input, origin), message)
+        }
+        if input.kind == .directory && !isDirectory.boolValue {
+            throw SpecError(.input, at: location(input, origin),
+                            "input '\(input.name)' (\(origin)): '\(path)' is not a folder (\(hint))")
+        }
+        if input.kind == .file && isDirectory.boolValue {
+            throw SpecError(.input, at: location(input, origin),
+                            "input '\(input.name)' (\(origin)): '\(path)' is a folder, not a file (\(hint))")
+        }
+    }
+
+    static func location(_ input: InputDeclaration, _ origin: InputOrigin) -> SourceLocation {
+        switch origin {
+        case .flag(let name): SourceLocation(file: "--\(name)")
+        case .environment(let name): SourceLocation(file: "$\(name)")
+        default: input.location
+        }
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import PackageModel
+
+extension Spec {
+    /// Reads a spec file and checks it against `SpecSchema`: an unknown key, a wrong type or a missing required
+    /// key is an error naming the file, line and key.
+    public static func load(path: String) throws -> Spec {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SpecError(.input, at: SourceLocation(file: path),
+                            "cannot read the spec (pass --spec PATH to name another)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw SpecError(at: SourceLocation(file: path), "the spec is not UTF-8 text")
+        }
+        return try parse(text, file: path)
+    }
+
+    public static func parse(_ text: String, file: String) throws -> Spec {
+        let root = try SpecNode.parse(text, file: file)
+        try root.check(against: SpecSchema.root)
+        if let version = root["spec-version"], version.int != 1 {
+            throw version.error("this falcopack reads spec-version 1")
+        }
+
+        let variants = try root["variants"].map(readVariants) ?? []
+        let defaults = variants.filter(\.isDefault)
+        if defaults.count > 1 {
+            throw root["variants"]!.error("more than one variant says 'default: true' (\(defaults.map(\.name).joined(separator: ", ")))")
+        }
+        let deb = readFormat(root["deb"]!)
+        let rpm = readFormat(root["rpm"]!)
+        for section in [deb, rpm] where section.alias != nil && defaults.isEmpty {
+            throw SpecError(at: section.alias!.location, "an alias needs a variant with 'default: true'")
+        }
+
+        return Spec(
+            file: file,
+            sourceDateEpoch: Int64(root["source-date-epoch"]?.int ?? 0),
+            inputs: try root["inputs"].map(readInputs) ?? [],
+            variables: try root["variables"]?.entries().map { ($0.name, $0.node.template) } ?? [],
+            driver: root["driver"].map { DriverSection(sources: $0.string("sources")!, name: $0.string("name"),
+                                                        version: $0.string("version")) },
+            package: readPackage(root["package"]!),
+            contents: readContents(root["contents"]),
+            variants: variants,
+            deb: deb,
+            rpm: rpm,
+            tarballs: try root["tarballs"].map(readTarballs)
+        )
+    }
+
+    private static func readInputs(_ node: SpecNode) throws -> [InputDeclaration] {
+        try node.entries().map { name, input in
+            InputDeclaration(
+                name: name,
+                help: input["help"]!.text,
+                kind: input["type"].flatMap { InputDeclaration.Kind(rawValue: $0.text) } ?? .string,
+                defaultValue: input.string("default"),
+                environment: input["env"]?.text,
+                required: input["required"]?.bool ?? true,
+                location: input.location
+            )
+        }
+    }
+
+    private static func readPackage(_ node: SpecNode) -> PackageSection {
+        PackageSection(
+            name: node.string("name")!, version: node.string("version")!, release: node.string("release"),
+            architecture: (try? Architecture(parsing: node["architecture"]!.text)) ?? .x86_64,
+            maintainer: node.string("maintainer")!, summary: node.string("summary")!,
+            description: node.string("description")!, homepage: node.string("homepage"),
+            license: node.string("license"), vendor: node.string("vendor"), section: node.string("section"),
+            priority: node.string("priority")
+        )
+    }
+
+    private static func readVariants(_ node: SpecNode) throws -> [Variant] {
+        try node.entries().map { name, variant in
+            Variant(
+                name: name,
+                package: variant.string("package")!,
+                isDefault: variant.flag("default"),
+                summary: variant.string("summary"),
+                contents: readContents(variant["contents"]),
+                scripts: readScripts(variant["scripts"]),
+                relations: readRelations(variant),
+                deb: variant["deb"].map(readVariantFormat) ?? VariantFormat(),
+                rpm: variant["rpm"].map(readVariantFormat) ?? VariantFormat()
+            )
+        }
+    }
+
+    private static func readVariantFormat(_ node: SpecNode) -> VariantFormat {
+        VariantFormat(contents: readContents(node["contents"]), scripts: readScripts(node["scripts"]),
+                      relations: readRelations(node))
+    }
+
+    private static func readFormat(_ node: SpecNode) -> FormatSection {
+        FormatSection(
+            file: node.string("file")!, alias: node.string("alias"), compression: node.string("compression"),
+            release: node.string("release"), contents: readContents(node["contents"]),
+            scripts: readScripts(node["scripts"]), relations: readRelations(node)
+        )
+    }
+
+    private static func readTarballs(_ node: SpecNode) throws -> TarballsSection {
+        TarballsSection(
+            arch: node.string("arch"),
+            compression: node.string("compression"),
+            kinds: try node["kinds"]!.entries().map { name, kind in
+                TarballKind(name: name, file: kind.string("file")!, sourcesOnly: kind.flag("sources-only"),
+                            contents: readContents(kind["contents"]))
+            }
+        )
+    }
+
+    private static func readScripts(_ node: SpecNode?) -> ScriptsSection {
+        guard let node else { return ScriptsSection() }
+        return ScriptsSection(
+            preInstall: node.string("pre-install"), postInstall: node.string("post-install"),
+            preRemove: node.string("pre-remove"), postRemove: node.string("post-remove"),
+            preTransaction: node.string("pre-transaction"), postTransaction: node.string("post-transaction"),
+            triggers: node.string("triggers")
+        )
+    }
+
+    private static func readRelations(_ node: SpecNode) -> RelationTemplates {
+        var relations: RelationTemplates = [:]
+        for kind in RelationKind.allCases {
+            let list = node.templates(kind.rawValue)
+            if !list.isEmpty { relations[kind] = list }
+        }
+        return relations
+    }
+
+    private static func readContents(_ node: SpecNode?) -> [ContentEntry] {
+        node?.items.map { entry in
+            var attributes: PackageFile.Attributes = []
+            if entry.flag("config") { attributes.formUnion([.config, .noReplace]) }
+            if entry.flag("doc") { attributes.insert(.doc) }
+            if entry.flag("license") { attributes.insert(.license) }
+            return ContentEntry(
+                location: entry.location,
+                source: entry.string("src"),
+                destination: entry.string("dst")!,
+                kind: entry["type"].flatMap { ContentEntry.Kind(rawValue: $0.text) },
+                target: entry.string("target"),
+                mode: entry["mode"]?.mode,
+                isTemplate: entry.flag("template"),
+                isGzipped: entry.flag("gzip"),
+                attributes: attributes,
+                exclude: entry.templates("exclude")
+            )
+        } ?? []
+    }
+}

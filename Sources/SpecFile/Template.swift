@@ -1,0 +1,122 @@
+import Foundation
+
+/// Text with `{{ name }}` placeholders, remembered with where it was written so that an undefined variable is
+/// reported at its line.
+public struct Template: Hashable, Sendable, CustomStringConvertible {
+    public var text: String
+    public var location: SourceLocation
+
+    public init(_ text: String, at location: SourceLocation) {
+        self.text = text
+        self.location = location
+    }
+
+    public var description: String { text }
+
+    enum Piece: Equatable {
+        case literal(Substring)
+        case variable(String, line: Int)
+    }
+
+    /// Splits the text; `{{` without `}}` or a malformed name is an error.
+    func pieces() throws -> [Piece] {
+        var result: [Piece] = []
+        var rest = text[...]
+        var line = location.line ?? 1
+        while let open = rest.range(of: "{{") {
+            result.append(.literal(rest[..<open.lowerBound]))
+            line += rest[..<open.lowerBound].filter { $0 == "\n" }.count
+            guard let close = rest[open.upperBound...].range(of: "}}") else {
+                throw SpecError(at: at(line: line), "'{{' without a closing '}}'")
+            }
+            let name = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            guard Template.isValidName(name) else {
+                throw SpecError(at: at(line: line), "'{{\(rest[open.upperBound..<close.lowerBound])}}' is not a variable name")
+            }
+            result.append(.variable(name, line: line))
+            rest = rest[close.upperBound...]
+        }
+        result.append(.literal(rest))
+        return result
+    }
+
+    /// Names of the variables the text refers to.
+    public func variables() throws -> [String] {
+        try pieces().compactMap { if case .variable(let name, _) = $0 { name } else { nil } }
+    }
+
+    public func expand(in scope: Scope) throws -> String {
+        var output = ""
+        for piece in try pieces() {
+            switch piece {
+            case .literal(let text): output += text
+            case .variable(let name, let line): output += try scope.value(of: name, at: at(line: line))
+            }
+        }
+        return output
+    }
+
+    private func at(line: Int) -> SourceLocation {
+        var location = location
+        if location.line != nil || line > 1 { location.line = line }
+        return location
+    }
+
+    static func isValidName(_ name: String) -> Bool {
+        name.range(of: #"^[A-Za-z][A-Za-z0-9_.-]*$"#, options: .regularExpression) != nil
+    }
+}
+
+/// Variables visible to templates. Values are templates themselves, expanded on first use, so a variable may
+/// refer to others in any order; a cycle is an error.
+public final class Scope {
+    enum Entry {
+        case value(String)
+        case template(Template)
+        case computed(() throws -> String)
+    }
+
+    private var entries: [String: Entry] = [:]
+    private var cache: [String: String] = [:]
+    private var resolving: Set<String> = []
+
+    public init() {}
+
+    /// A scope with the same variables, for one artifact to add its own (`variant`, `arch`) to. Templates
+    /// expand in the child, so a spec variable may use an artifact's variables.
+    public func child() -> Scope {
+        let scope = Scope()
+        scope.entries = entries
+        return scope
+    }
+
+    public func set(_ name: String, _ value: String) { entries[name] = .value(value); cache[name] = nil }
+    public func set(_ name: String, template: Template) { entries[name] = .template(template); cache[name] = nil }
+    public func set(_ name: String, computed: @escaping () throws -> String) {
+        entries[name] = .computed(computed)
+        cache[name] = nil
+    }
+
+    public var names: [String] { entries.keys.sorted() }
+
+    public func contains(_ name: String) -> Bool { entries[name] != nil }
+
+    public func value(of name: String, at location: SourceLocation) throws -> String {
+        if let cached = cache[name] { return cached }
+        guard let entry = entries[name] else {
+            throw SpecError(at: location, "undefined variable '\(name)' (defined: \(names.joined(separator: ", ")))")
+        }
+        guard resolving.insert(name).inserted else {
+            throw SpecError(at: location, "variable '\(name)' refers to itself")
+        }
+        defer { resolving.remove(name) }
+        let value: String
+        switch entry {
+        case .value(let text): value = text
+        case .template(let template): value = try template.expand(in: self)
+        case .computed(let compute): value = try compute()
+        }
+        cache[name] = value
+        return value
+    }
+}

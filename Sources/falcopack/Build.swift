@@ -1,0 +1,114 @@
+import ArgumentParser
+import FalcoArtifacts
+import Foundation
+import Glibc
+import Pipeline
+import SpecFile
+
+/// Runs a build for a command and owns the terminal: a progress line on a TTY, one line per artifact otherwise,
+/// JSON with --json, and one error line with a documented exit code on failure.
+enum Build {
+    static func run(_ options: BuildOptions, selection: @escaping (Spec) throws -> Selection) throws {
+        let plan: Plan
+        let results: [ArtifactResult]
+        do {
+            plan = try FalcoBuild.plan(try options.falcoOptions(), selection: selection)
+            let progress = Progress(enabled: !options.json && isatty(STDERR_FILENO) == 1)
+            results = try Executor.run(plan) { event in progress.show(event) }
+            progress.clear()
+        } catch {
+            throw Failure.exit(for: error)
+        }
+        if options.json {
+            print(try ResultJSON.encode(results))
+        } else {
+            for result in results { print(ResultLine.format(result)) }
+        }
+    }
+}
+
+enum Failure {
+    /// Prints the error as one line and returns the exit code to leave with.
+    static func exit(for error: Error) -> ExitCode {
+        if let exit = error as? ExitCode { return exit }
+        let code: Int32
+        switch error {
+        case let error as SpecError: code = error.kind == .spec ? 65 : 66
+        case is OutputFolderError: code = 73
+        case is ValidationError: code = 64
+        default: code = 1
+        }
+        FileHandle.standardError.write(Data("falcopack: error: \(error)\n".utf8))
+        return ExitCode(code)
+    }
+}
+
+enum ResultLine {
+    static func format(_ result: ArtifactResult) -> String {
+        let detail: String
+        if case .alias(let target) = result.kind { detail = "alias of \(target)" } else {
+            detail = String(format: "%.1fs", result.seconds)
+        }
+        return "\(result.name)  \(byteCount(result.size))  sha256:\(result.sha256.prefix(16))  \(detail)"
+    }
+
+    static func byteCount(_ size: UInt64) -> String {
+        if size >= 1 << 20 { return String(format: "%.1f MiB", Double(size) / 1048576) }
+        if size >= 1 << 10 { return String(format: "%.1f KiB", Double(size) / 1024) }
+        return "\(size) B"
+    }
+}
+
+enum ResultJSON {
+    static func encode(_ results: [ArtifactResult]) throws -> String {
+        let objects: [[String: Any]] = results.map { result in
+            var object: [String: Any] = ["name": result.name, "path": result.path, "size": result.size,
+                                         "sha256": result.sha256, "seconds": (result.seconds * 1000).rounded() / 1000]
+            switch result.kind {
+            case .deb(let variant): object["format"] = "deb"; object["variant"] = variant
+            case .rpm(let variant): object["format"] = "rpm"; object["variant"] = variant
+            case .tarball(let kind): object["format"] = "tar"; object["kind"] = kind
+            case .alias(let target): object["format"] = "alias"; object["alias_of"] = target
+            case .checksums: object["format"] = "checksums"
+            }
+            return object
+        }
+        let data = try JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// One status line on stderr, rewritten in place; off unless stderr is a terminal. NO_COLOR is honoured by
+/// never using colour.
+final class Progress: @unchecked Sendable {
+    private let enabled: Bool
+    private let lock = NSLock()
+    private var running: [String] = []
+    private var done = 0
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func show(_ event: BuildEvent) {
+        guard enabled else { return }
+        lock.lock(); defer { lock.unlock() }
+        switch event {
+        case .started(let name, _, let total):
+            running.append(name)
+            draw(total)
+        case .finished(let result, _, let total):
+            running.removeAll { $0 == result.name }
+            done += 1
+            draw(total)
+        }
+    }
+
+    private func draw(_ total: Int) {
+        let line = "[\(done)/\(total)] " + (running.isEmpty ? "" : "writing " + running.joined(separator: ", "))
+        FileHandle.standardError.write(Data("\r\u{1B}[K\(line.prefix(200))".utf8))
+    }
+
+    func clear() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}

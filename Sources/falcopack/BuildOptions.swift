@@ -1,0 +1,85 @@
+import ArgumentParser
+import Compression
+import FalcoArtifacts
+import Foundation
+import Pipeline
+
+/// Flags shared by the commands that build artifacts.
+struct BuildOptions: ParsableArguments {
+    @Option(help: "The spec to build from.")
+    var spec = "Specs/falco.yaml"
+
+    @Option(name: .customLong("version"), help: "The Falco version (the spec's 'version' input).")
+    var version: String?
+
+    @Option(help: "Output folder.")
+    var out = "dist"
+
+    @Option(help: "Codec of deb and rpm payloads: xz, gzip or zstd, with an optional :level (xz:9e, gzip:6).")
+    var compression: String?
+
+    @Option(help: "Artifacts written at the same time (default: the number of cores).")
+    var jobs: Int?
+
+    @Flag(help: "Print the results as JSON.")
+    var json = false
+
+    @Argument(parsing: .allUnrecognized,
+              help: ArgumentHelp("Spec inputs, one flag each: --falco-bin PATH, --driver-src DIR, --driver-name NAME, --driver-version VERSION, --payloads DIR (as Specs/falco.yaml declares).",
+                                 valueName: "--input value"))
+    var inputArguments: [String] = []
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("'--jobs' must be at least 1") }
+        if let compression {
+            do { _ = try Codec(parsing: compression) } catch {
+                throw ValidationError("'--compression \(compression)': \(error)")
+            }
+        }
+        _ = try inputFlags()
+    }
+
+    /// `--name value` and `--name=value` pairs for the spec's inputs.
+    func inputFlags() throws -> [String: String] {
+        var flags: [String: String] = [:]
+        var index = 0
+        while index < inputArguments.count {
+            let argument = inputArguments[index]
+            guard argument.hasPrefix("--"), argument.count > 2 else {
+                throw ValidationError("unexpected argument '\(argument)'")
+            }
+            var name = String(argument.dropFirst(2))
+            let value: String
+            if let equals = name.firstIndex(of: "=") {
+                value = String(name[name.index(after: equals)...])
+                name = String(name[..<equals])
+            } else {
+                guard index + 1 < inputArguments.count else { throw ValidationError("'--\(name)' needs a value") }
+                index += 1
+                value = inputArguments[index]
+            }
+            guard flags[name] == nil else { throw ValidationError("'--\(name)' is given twice") }
+            flags[name] = value
+            index += 1
+        }
+        if let version { flags["version"] = version }
+        return flags
+    }
+
+    func falcoOptions() throws -> FalcoBuild.Options {
+        FalcoBuild.Options(
+            specPath: spec,
+            inputFlags: try inputFlags(),
+            environment: ProcessInfo.processInfo.environment,
+            outputDirectory: out,
+            packageCodec: try compression.map { try Codec(parsing: $0) },
+            jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount
+        )
+    }
+}
+
+/// `--driver module|bpf`: one variant of the spec, or every variant.
+struct DriverOption: ParsableArguments {
+    @Option(help: "The driver variant (module or bpf, as the spec names them); default: every variant.")
+    var driver: String?
+}

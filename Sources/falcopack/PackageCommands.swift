@@ -1,0 +1,55 @@
+import ArgumentParser
+import Pipeline
+
+struct DebCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deb", abstract: "Build the Debian packages (and the default alias of the module one).")
+
+    @OptionGroup var options: BuildOptions
+    @OptionGroup var variant: DriverOption
+
+    func run() throws {
+        try Build.run(options) { spec in Selection(debs: variant.driver.map { [$0] } ?? spec.variants.map(\.name)) }
+    }
+}
+
+struct RPMCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rpm", abstract: "Build the RPM packages (and the default alias of the module one).")
+
+    @OptionGroup var options: BuildOptions
+    @OptionGroup var variant: DriverOption
+
+    func run() throws {
+        try Build.run(options) { spec in Selection(rpms: variant.driver.map { [$0] } ?? spec.variants.map(\.name)) }
+    }
+}
+
+struct TarCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tar", abstract: "Build the release tarballs: any of --bin, --src, --module-src, --bpf-src; all four by default.")
+
+    @OptionGroup var options: BuildOptions
+    @Flag(help: "The binary tarball.") var bin = false
+    @Flag(help: "The sources tarball.") var src = false
+    @Flag(help: "The kernel-module sources tarball.") var moduleSrc = false
+    @Flag(help: "The eBPF probe sources tarball.") var bpfSrc = false
+
+    func run() throws {
+        let chosen = [("bin", bin), ("src", src), ("module-src", moduleSrc), ("bpf-src", bpfSrc)].filter(\.1).map(\.0)
+        try Build.run(options) { spec in
+            Selection(tarballs: chosen.isEmpty ? spec.tarballs?.kinds.map(\.name) ?? [] : chosen)
+        }
+    }
+}
+
+struct AllCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "all", abstract: "Build the whole matrix: every deb, rpm, alias and tarball, and SHA256SUMS.")
+
+    @OptionGroup var options: BuildOptions
+
+    func run() throws {
+        try Build.run(options) { spec in Selection.everything(in: spec) }
+    }
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Prepares the demo release's default inputs in .cache/ (ignored by git):
+#   .cache/scap/driver  the real driver sources of Debian's falcosecurity-scap-dkms package (kernel module, bpf/)
+#   .cache/demo/falco   a stand-in for the falco binary, built from Payloads/demo/falco.c, that prints the
+#                       Falco version and the driver version compiled into it
+# Set FALCO_VERSION to build the stand-in for another version (default: the spec's).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cache=.cache
+scap="$cache/scap"
+if [ ! -f "$scap/driver/dkms.conf" ]; then
+  rm -rf "$scap" && mkdir -p "$scap/download"
+  if ! (cd "$scap/download" && apt-get download falcosecurity-scap-dkms >/dev/null 2>&1); then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    (cd "$scap/download" && apt-get download falcosecurity-scap-dkms >/dev/null)
+  fi
+  # Unpacking an input is set-up, not packaging: falcopack itself never calls dpkg-deb.
+  dpkg-deb -x "$scap"/download/falcosecurity-scap-dkms_*.deb "$scap/root"
+  mv "$scap"/root/usr/src/scap-* "$scap/driver"
+  rm -rf "$scap/root"
+fi
+
+version="${FALCO_VERSION:-$(sed -n '/^  version:/,/default:/s/^ *default: *"\(.*\)"/\1/p' Specs/falco.yaml)}"
+driver_version="$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$scap/driver/dkms.conf")"
+mkdir -p "$cache/demo"
+stamp="$cache/demo/falco.build"
+wanted="$version $driver_version $(sha256sum Payloads/demo/falco.c | cut -c1-64)"
+if [ ! -x "$cache/demo/falco" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+  gcc -O2 -s -fstack-protector-strong -D_FORTIFY_SOURCE=2 -Wl,-z,relro,-z,now -pie -fPIE -o "$cache/demo/falco" \
+    -DFALCO_VERSION="\"$version\"" -DDRIVER_VERSION="\"$driver_version\"" Payloads/demo/falco.c
+  echo "$wanted" > "$stamp"
+fi
+echo "demo inputs: $scap/driver (scap $driver_version), $cache/demo/falco (stand-in, falco $version)"
