@@ -13,12 +13,17 @@ release:
 	scripts/install-deps.sh build
 	$(SWIFT) build -c release
 
-# Until the Falco spec lands, the demo release is the release build of falcopack itself.
-dist: release
-	@echo "falcopack built: $$($(SWIFT) build -c release --show-bin-path)/falcopack"
+# The demo release: Debian's scap driver sources and a stand-in falco (scripts/prepare-demo.sh), packaged by
+# `falcopack all` into dist/.
+dist:
+	scripts/install-deps.sh dist
+	scripts/prepare-demo.sh
+	$(SWIFT) build -c release
+	"$$($(SWIFT) build -c release --show-bin-path)/falcopack" all --out dist
 
 test:
 	scripts/install-deps.sh test
+	scripts/prepare-demo.sh
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-xctest
 

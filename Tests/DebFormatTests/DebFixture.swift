@@ -110,23 +110,3 @@ struct DebFixture {
 
         """
 }
-
-/// `dpkg --root` into an InstallRoot with dpkg's database and a recording systemctl.
-struct DpkgRoot: InstallRoot {
-    let path: String
-
-    init(in dir: TemporaryDirectory, name: String = "root") throws {
-        path = dir.file(name)
-        try Self.prepare(path, directories: ["usr/bin", "usr/sbin", "sbin", "etc", "var/lib/dpkg/info",
-                                             "var/lib/dpkg/updates", "var/lib/dpkg/triggers", "var/lib/dpkg/alternatives"],
-                         withShell: true)
-        _ = FileManager.default.createFile(atPath: path + "/var/lib/dpkg/status", contents: Data())
-        _ = FileManager.default.createFile(atPath: path + "/var/lib/dpkg/available", contents: Data())
-        try addRecordingStub("systemctl")
-    }
-
-    @discardableResult
-    func dpkg(_ arguments: [String]) throws -> ToolResult {
-        try run(["dpkg", "--root=\(path)", "--log=/dev/null"] + arguments)
-    }
-}

@@ -62,20 +62,3 @@ struct RPMFixture {
         return path
     }
 }
-
-/// `rpm --root R --dbpath /var/lib/rpm` into an InstallRoot with an initialised database.
-struct RPMRoot: InstallRoot {
-    let path: String
-
-    /// - Parameter shell: busybox as /bin/sh, so scriptlets run.
-    init(in dir: TemporaryDirectory, shell: Bool = false) throws {
-        path = dir.file("root")
-        try Self.prepare(path, directories: [], withShell: shell)
-        try runChecked(["rpm", "--root", path, "--dbpath", "/var/lib/rpm", "--initdb"])
-    }
-
-    @discardableResult
-    func rpm(_ arguments: [String]) throws -> ToolResult {
-        try run(["rpm", "--root", path, "--dbpath", "/var/lib/rpm"] + arguments)
-    }
-}

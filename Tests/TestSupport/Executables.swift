@@ -15,3 +15,12 @@ public func productsDirectory() -> String {
 public func falcopackExecutable() -> String {
     productsDirectory() + "/falcopack"
 }
+
+/// The repository's root folder (where Package.swift is), found from this file's path.
+public func repositoryRoot(_ file: String = #filePath) -> String {
+    var directory = (file as NSString).deletingLastPathComponent
+    while directory != "/" && !FileManager.default.fileExists(atPath: directory + "/Package.swift") {
+        directory = (directory as NSString).deletingLastPathComponent
+    }
+    return directory
+}

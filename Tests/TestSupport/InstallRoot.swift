@@ -48,3 +48,40 @@ public func expectRejected(_ build: () throws -> Void, mentioning text: String, 
     let left = try FileManager.default.contentsOfDirectory(atPath: outputDirectory)
     #expect(left.isEmpty, "left behind: \(left)", sourceLocation: sourceLocation)
 }
+
+/// `dpkg --root` into an InstallRoot with dpkg's database and a recording systemctl.
+public struct DpkgRoot: InstallRoot {
+    public let path: String
+
+    public init(in dir: TemporaryDirectory, name: String = "root") throws {
+        path = dir.file(name)
+        try Self.prepare(path, directories: ["usr/bin", "usr/sbin", "sbin", "etc", "var/lib/dpkg/info",
+                                             "var/lib/dpkg/updates", "var/lib/dpkg/triggers", "var/lib/dpkg/alternatives"],
+                         withShell: true)
+        _ = FileManager.default.createFile(atPath: path + "/var/lib/dpkg/status", contents: Data())
+        _ = FileManager.default.createFile(atPath: path + "/var/lib/dpkg/available", contents: Data())
+        try addRecordingStub("systemctl")
+    }
+
+    @discardableResult
+    public func dpkg(_ arguments: [String]) throws -> ToolResult {
+        try run(["dpkg", "--root=\(path)", "--log=/dev/null"] + arguments)
+    }
+}
+
+/// `rpm --root R --dbpath /var/lib/rpm` into an InstallRoot with an initialised database.
+public struct RPMRoot: InstallRoot {
+    public let path: String
+
+    /// - Parameter shell: busybox as /bin/sh, so scriptlets run.
+    public init(in dir: TemporaryDirectory, shell: Bool = false) throws {
+        path = dir.file("root")
+        try Self.prepare(path, directories: [], withShell: shell)
+        try runChecked(["rpm", "--root", path, "--dbpath", "/var/lib/rpm", "--initdb"])
+    }
+
+    @discardableResult
+    public func rpm(_ arguments: [String]) throws -> ToolResult {
+        try run(["rpm", "--root", path, "--dbpath", "/var/lib/rpm"] + arguments)
+    }
+}

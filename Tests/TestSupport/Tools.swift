@@ -11,6 +11,7 @@ public struct ToolResult: Sendable {
 
 public struct ToolError: Error, CustomStringConvertible {
     public let description: String
+    public init(description: String) { self.description = description }
 }
 
 /// Runs a real tool (ar, cpio, tar, xz, dpkg, rpm, ...). A missing tool is a failure, never a skip:

@@ -1,0 +1,55 @@
+import Foundation
+import TestSupport
+
+/// One release built by the executable from Specs/falco.yaml with the demo inputs, shared by the suites that
+/// judge it. The stand-in falco is compiled here for a version of the test's own, so the installed binary can
+/// prove which version went in.
+final class Release: @unchecked Sendable {
+    static let version = "9.8.7"
+    static let driverVersion = "0.1.1dev+git20220316.e5c53d64"
+    static let shared = Result { try Release() }
+
+    let directory: TemporaryDirectory
+    let dist: String
+    let falcoBinary: String
+
+    var names: [String] {
+        let v = Self.version
+        return ["falco-\(v)-module-amd64.deb", "falco-\(v)-bpf-amd64.deb", "falco-\(v)-amd64.deb",
+                "falco-\(v)-module-x86_64.rpm", "falco-\(v)-bpf-x86_64.rpm", "falco-\(v)-x86_64.rpm",
+                "falco-\(v)-bin-x86.tar.gz", "falco-\(v)-src-x86.tar.gz", "falco-\(v)-module-src-x86.tar.gz",
+                "falco-\(v)-bpf-src-x86.tar.gz"]
+    }
+
+    func path(_ name: String) -> String { dist + "/" + name }
+
+    private init() throws {
+        directory = try TemporaryDirectory()
+        dist = directory.file("dist")
+        falcoBinary = try Self.standIn(version: Self.version, in: directory)
+        try falcopack(["all", "--version", Self.version, "--falco-bin", falcoBinary, "--out", dist])
+    }
+
+    /// Builds the stand-in falco from Payloads/demo for `version`.
+    static func standIn(version: String, in directory: TemporaryDirectory) throws -> String {
+        let output = directory.file("falco-\(version)")
+        try runChecked(["gcc", "-O2", "-s", "-o", output, "-DFALCO_VERSION=\"\(version)\"",
+                        "-DDRIVER_VERSION=\"\(driverVersion)\"", repositoryRoot() + "/Payloads/demo/falco.c"])
+        return output
+    }
+}
+
+/// Runs the executable from the repository root, as the README does, and fails on a non-zero exit.
+@discardableResult
+func falcopack(_ arguments: [String], environment: [String: String]? = nil) throws -> ToolResult {
+    let result = try runIn(repositoryRoot(), [falcopackExecutable()] + arguments, environment: environment)
+    guard result.status == 0 else {
+        throw ToolError(description: "falcopack \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)")
+    }
+    return result
+}
+
+/// Runs a command in a folder without failing on its exit status.
+func runIn(_ directory: String, _ arguments: [String], environment: [String: String]? = nil) throws -> ToolResult {
+    try run(arguments, environment: environment, in: directory)
+}
