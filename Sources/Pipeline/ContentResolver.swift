@@ -137,7 +137,7 @@ struct ContentResolver {
         do {
             _ = try InstallTree.normalize(trimmed)
         } catch let error as InstallTree.InvalidPath {
-            throw SpecError(.input, at: location, "dst '\(text)' \(error.reason)")
+            throw SpecError(at: location, "dst '\(text)' \(error.reason)")
         }
         return trimmed
     }

@@ -34,7 +34,7 @@ public struct ResolvedInputs: Sendable {
                 workingDirectory: String = FileManager.default.currentDirectoryPath) throws {
         for name in flags.keys where !spec.inputs.contains(where: { $0.name == name }) {
             let known = spec.inputs.map { "--\($0.name)" }.joined(separator: ", ")
-            throw SpecError(.input, at: SourceLocation(file: "--\(name)"),
+            throw SpecError(.usage, at: SourceLocation(file: "--\(name)"),
                             "unknown option; \(spec.file) declares the inputs \(known)")
         }
         var values: [String: InputValue] = [:]

@@ -36,7 +36,7 @@ public struct Planner {
             let section = format == "deb" ? spec.deb : spec.rpm
             for name in variants {
                 guard let variant = spec.variants.first(where: { $0.name == name }) else {
-                    throw SpecError(.input, at: SourceLocation(file: "--driver"),
+                    throw SpecError(.usage, at: SourceLocation(file: "--driver"),
                                     "'\(name)' is not a variant of \(spec.file) (variants: \(spec.variants.map(\.name).joined(separator: ", ")))")
                 }
                 let job = try packageJob(format: format, section: section, variant: variant, upstream: upstream)
@@ -50,7 +50,7 @@ public struct Planner {
         if let tarballs = spec.tarballs {
             for name in request.selection.tarballs {
                 guard let kind = tarballs.kinds.first(where: { $0.name == name }) else {
-                    throw SpecError(.input, at: SourceLocation(file: "--\(name)"),
+                    throw SpecError(.usage, at: SourceLocation(file: "--\(name)"),
                                     "'\(name)' is not a tarball kind of \(spec.file)")
                 }
                 jobs.append(try tarballJob(kind, section: tarballs))

@@ -26,6 +26,8 @@ public struct SpecError: Error, CustomStringConvertible, Sendable {
         case spec
         /// An input is wrong or missing: a path that does not exist, a version with a space.
         case input
+        /// The command line names something the spec does not have: an input flag, a variant, a tarball kind.
+        case usage
     }
 
     public var kind: Kind

@@ -33,7 +33,12 @@ enum Failure {
         if let exit = error as? ExitCode { return exit }
         let code: Int32
         switch error {
-        case let error as SpecError: code = error.kind == .spec ? 65 : 66
+        case let error as SpecError:
+            switch error.kind {
+            case .spec: code = 65
+            case .input: code = 66
+            case .usage: code = 64
+            }
         case is OutputFolderError: code = 73
         case is ValidationError: code = 64
         default: code = 1
