@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TestSupport
 
@@ -18,5 +19,31 @@ import TestSupport
         let result = try run([falcopackExecutable(), "--no-such-flag"])
         #expect(result.status == 64)
         #expect(result.stderr.contains("Unknown option '--no-such-flag'"))
+    }
+
+    @Test func helpDocumentsTheExitCodesAndCommands() throws {
+        let result = try runChecked([falcopackExecutable(), "--help"])
+        for command in ["deb", "rpm", "tar", "all", "inspect", "verify", "schema"] {
+            #expect(result.output.contains("  \(command) "), "\(command)")
+        }
+        #expect(result.output.contains("65 the spec is wrong; 66 an input is missing or wrong"))
+        let deb = try runChecked([falcopackExecutable(), "deb", "--help"]).output
+        #expect(deb.contains("--driver <driver>") && deb.contains("--falco-bin PATH") && deb.contains("--compression"))
+    }
+
+    @Test func schemaPrintsJSON() throws {
+        let result = try runChecked([falcopackExecutable(), "schema"])
+        let object = try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any]
+        #expect(object?["title"] as? String == "falcopack spec")
+    }
+
+    /// Under a terminal (util-linux `script` gives one) the build shows a progress line on stderr.
+    @Test func showsProgressOnATerminal() throws {
+        let work = try TemporaryDirectory()
+        let command = "\(falcopackExecutable()) tar --bpf-src --out \(work.path)/dist"
+        let result = try run(["script", "-qec", command, "/dev/null"], in: repositoryRoot())
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.contains("writing falco-0.28.1-bpf-src-x86.tar.gz"))
+        #expect(result.output.contains("[1/1]"))
     }
 }

@@ -1,0 +1,53 @@
+import Foundation
+import SpecFile
+import Testing
+
+@Suite struct SchemaTests {
+    @Test func jsonSchemaIsValidJSONAndClosedLikeTheReader() throws {
+        let schema = try JSONSerialization.jsonObject(with: Data(SpecSchema.jsonSchema().utf8)) as? [String: Any]
+        #expect(schema?["$schema"] as? String == "https://json-schema.org/draft/2020-12/schema")
+        #expect(schema?["additionalProperties"] as? Bool == false)
+        #expect(Set(schema?["required"] as? [String] ?? []) == ["spec-version", "package", "variants", "deb", "rpm"])
+        let properties = schema?["properties"] as? [String: Any]
+        let package = properties?["package"] as? [String: Any]
+        #expect((package?["required"] as? [String])?.contains("maintainer") == true)
+    }
+
+    @Test func theFalcoSpecLoads() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+        let spec = try Spec.load(path: root + "/Specs/falco.yaml")
+        #expect(spec.variants.map(\.name) == ["module", "bpf"])
+        #expect(spec.defaultVariant?.name == "module")
+        #expect(spec.tarballs?.kinds.map(\.name) == ["bin", "src", "module-src", "bpf-src"])
+        #expect(spec.inputs.map(\.name).contains("falco-bin"))
+    }
+
+    @Test func readerRejectsWhatTheSchemaForbids() {
+        let text = """
+            spec-version: 1
+            package: {name: a, version: "1", architecture: x86_64, maintainer: m, summary: s, description: d}
+            variants: {module: {package: a, colour: blue}}
+            deb: {file: a.deb}
+            rpm: {file: a.rpm}
+            """
+        #expect {
+            try Spec.parse(text, file: "t.yaml")
+        } throws: { error in
+            "\(error)".hasPrefix("t.yaml:3: variants.module.colour: unknown key 'colour'")
+        }
+    }
+
+    @Test func duplicateKeysAndTwoDefaultsAreErrors() {
+        let base = """
+            spec-version: 1
+            package: {name: a, version: "1", architecture: x86_64, maintainer: m, summary: s, description: d}
+            deb: {file: a.deb}
+            rpm: {file: a.rpm}
+            """
+        #expect(throws: SpecError.self) {
+            try Spec.parse(base + "\nvariants: {m: {package: a, default: true}, b: {package: b, default: true}}", file: "t")
+        }
+        #expect(throws: SpecError.self) { try Spec.parse(base + "\nspec-version: 1\nvariants: {}", file: "t") }
+    }
+}
