@@ -45,18 +45,15 @@ public enum Verifier {
         var expected: [String: ArtifactKind] = [:]
         var packageNames: [String: String] = [:]
         var aliases: [String: String] = [:]
-        func name(_ template: Template, _ scope: Scope) -> String? {
-            do { return try template.expand(in: scope) } catch {
+        func name(_ template: Template, _ scope: () throws -> Scope) -> String? {
+            do { return try template.expand(in: try scope()) } catch {
                 problems.append("\(error)")
                 return nil
             }
         }
         for (format, section) in [("deb", spec.deb), ("rpm", spec.rpm)] {
             for variant in spec.variants {
-                let child = scope.child()
-                child.set("variant", variant.name)
-                child.set("format", format)
-                child.set("arch", format == "deb" ? spec.package.architecture.debianName : spec.package.architecture.rpmName)
+                let child = { try ArtifactScope.package(scope, spec: spec, format: format, variant: variant) }
                 guard let file = name(section.file, child), let package = name(variant.package, child) else { continue }
                 expected[file] = format == "deb" ? .deb(variant: variant.name) : .rpm(variant: variant.name)
                 packageNames[file] = package
@@ -69,10 +66,7 @@ public enum Verifier {
         var sourcesOnly: Set<String> = []
         if let tarballs = spec.tarballs {
             for kind in tarballs.kinds {
-                let child = scope.child()
-                child.set("kind", kind.name)
-                child.set("format", "tar")
-                child.set("arch", (try? tarballs.arch?.expand(in: child)) ?? spec.package.architecture.rpmName)
+                let child = { try ArtifactScope.tarball(scope, spec: spec, kind: kind) }
                 guard let file = name(kind.file, child) else { continue }
                 expected[file] = .tarball(kind: kind.name)
                 if kind.sourcesOnly { sourcesOnly.insert(file) }

@@ -69,12 +69,7 @@ public struct Planner {
     // MARK: Packages
 
     private func packageScope(format: String, variant: Variant) throws -> Scope {
-        let scope = base.child()
-        scope.set("format", format)
-        scope.set("variant", variant.name)
-        scope.set("arch", format == "deb" ? spec.package.architecture.debianName : spec.package.architecture.rpmName)
-        scope.set("package", try variant.package.expand(in: scope))
-        return scope
+        try ArtifactScope.package(base, spec: spec, format: format, variant: variant)
     }
 
     private func packageJob(format: String, section: FormatSection, variant: Variant, upstream: String) throws -> Job {
@@ -179,11 +174,7 @@ public struct Planner {
     // MARK: Tarballs
 
     private func tarballJob(_ kind: TarballKind, section: TarballsSection) throws -> Job {
-        let scope = base.child()
-        scope.set("format", "tar")
-        scope.set("kind", kind.name)
-        scope.set("package", try spec.package.name.expand(in: scope))
-        scope.set("arch", try section.arch?.expand(in: scope) ?? spec.package.architecture.rpmName)
+        let scope = try ArtifactScope.tarball(base, spec: spec, kind: kind)
         let name = try fileName(kind.file, in: scope)
         var top = name
         for suffix in [".tar.gz", ".tgz", ".tar.xz", ".tar.zst", ".tar"] where top.hasSuffix(suffix) {
