@@ -1,3 +1,4 @@
+import Crypto
 /// Where a writer's bytes go. Writers stream into a sink and never choose a path themselves.
 public protocol ByteSink: AnyObject {
     func write(_ bytes: UnsafeRawBufferPointer) throws
@@ -59,4 +60,25 @@ public final class HashingSink: ByteSink {
     }
 
     public var digests: FileDigests { hasher.finalize() }
+}
+
+/// SHA-256 and size of bytes on their way to another sink: what a finished artifact needs, without the MD5
+/// and SHA-1 that `HashingSink` also computes.
+public final class SHA256Sink: ByteSink {
+    private var hasher = SHA256()
+    private let next: ByteSink
+    public private(set) var size: UInt64 = 0
+
+    public init(_ next: ByteSink) {
+        self.next = next
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        hasher.update(bufferPointer: bytes)
+        size += UInt64(bytes.count)
+        try next.write(bytes)
+    }
+
+    /// SHA-256 of everything written so far, in lowercase hex.
+    public var sha256Hex: String { Array(hasher.finalize()).hexString }
 }

@@ -25,16 +25,15 @@ struct ContentResolver {
 
     func resolve(_ entries: [ContentEntry]) throws -> [PlannedFile] {
         var files: [PlannedFile] = []
-        var seen: [String: SourceLocation] = [:]
+        var seen: [String: PlannedFile] = [:]
         for entry in entries {
             for planned in try resolve(entry) {
                 if let first = seen[planned.file.path] {
-                    if planned.file.kind == .directory && files.contains(where: { $0.file.path == planned.file.path && $0.file.kind == .directory }) {
-                        continue
-                    }
-                    throw SpecError(at: entry.location, "'\(planned.file.path)' is also installed by the entry at line \(first.line ?? 0); install each path once")
+                    // Two entries may both create a folder; anything else installed twice is ambiguous.
+                    if planned.file.kind == .directory && first.file.kind == .directory { continue }
+                    throw SpecError(at: entry.location, "'\(planned.file.path)' is also installed by the entry at line \(first.origin.line ?? 0); install each path once")
                 }
-                seen[planned.file.path] = planned.origin
+                seen[planned.file.path] = planned
                 files.append(planned)
             }
         }
@@ -112,8 +111,7 @@ struct ContentResolver {
     /// The expanded destination, checked: absolute for packages, relative for tarballs, never through `..`.
     private func checkedDestination(_ entry: ContentEntry) throws -> String {
         let text = try entry.destination.expand(in: scope)
-        var location = entry.destination.location
-        location.key = location.key.map { $0 }
+        let location = entry.destination.location
         switch root {
         case .filesystem:
             guard text.hasPrefix("/") else {

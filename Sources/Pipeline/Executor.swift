@@ -92,11 +92,11 @@ public enum Executor {
             let text = checksums(written)
             let path = plan.outputDirectory + "/" + Plan.checksumsName
             let sink = try FileSink(path: path)
-            let hashed = HashingSink(sink)
+            let hashed = SHA256Sink(sink)
             try hashed.write(Array(text.utf8))
             try sink.commit()
             let result = ArtifactResult(name: Plan.checksumsName, path: path, kind: .checksums,
-                                        size: UInt64(text.utf8.count), sha256: hashed.digests.sha256Hex,
+                                        size: hashed.size, sha256: hashed.sha256Hex,
                                         seconds: seconds(since: started))
             written.append(result)
             onEvent(.finished(result, index: index, total: total))
@@ -115,7 +115,7 @@ public enum Executor {
         let started = DispatchTime.now()
         let path = plan.outputDirectory + "/" + job.name
         let sink = try FileSink(path: path)
-        let hashed = HashingSink(sink)
+        let hashed = SHA256Sink(sink)
         switch job.work {
         case .deb(let package, let writer):
             try writer.write(package, context: plan.context, to: hashed, scratchDirectory: scratch)
@@ -125,8 +125,8 @@ public enum Executor {
             try writer.write(files, topDirectory: top, context: plan.context, to: hashed)
         }
         try sink.commit()
-        return ArtifactResult(name: job.name, path: path, kind: job.kind, size: hashed.digests.size,
-                              sha256: hashed.digests.sha256Hex, seconds: seconds(since: started))
+        return ArtifactResult(name: job.name, path: path, kind: job.kind, size: hashed.size,
+                              sha256: hashed.sha256Hex, seconds: seconds(since: started))
     }
 
     /// A hard link when the file system allows, else a copy; either way through a temporary name.

@@ -22,6 +22,9 @@ public struct InputValue: Sendable {
     public var declaration: InputDeclaration
     public var value: String
     public var origin: InputOrigin
+
+    /// Where to point an error about the value: the flag or variable that set it, else the spec's declaration.
+    public var location: SourceLocation { ResolvedInputs.location(declaration, origin) }
 }
 
 /// The inputs of a spec resolved in order of precedence: flag, environment variable, default. Paths given by

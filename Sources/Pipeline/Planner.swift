@@ -206,13 +206,7 @@ public struct Planner {
     /// Where a template's value came from: the flag or variable of the input it uses, else its spec line.
     private func origin(of template: Template) -> SourceLocation {
         for name in (try? template.variables()) ?? [] {
-            if let input = request.inputs.values[name] {
-                switch input.origin {
-                case .flag(let flag): return SourceLocation(file: "--\(flag)")
-                case .environment(let variable): return SourceLocation(file: "$\(variable)")
-                default: return input.declaration.location
-                }
-            }
+            if let input = request.inputs.values[name] { return input.location }
         }
         return template.location
     }

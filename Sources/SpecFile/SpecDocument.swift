@@ -30,8 +30,9 @@ struct SpecNode {
         switch shape {
         case .string, .mode, .oneOf, .integer, .boolean:
             guard case .scalar(let scalar) = node else { throw error("expected \(shape.noun), found \(node.noun)") }
-            if scalar.style == .plain && scalar.string.isEmpty || scalar.tag.rawValue == Tag.Name.null.rawValue
-                && scalar.style == .plain {
+            // `key:` and `key: ~` are YAML nulls; a quoted "" is a real (empty) string.
+            let isNull = scalar.string.isEmpty || scalar.tag.rawValue == Tag.Name.null.rawValue
+            if scalar.style == .plain && isNull {
                 throw error("has no value; write \(shape.noun)")
             }
             switch shape {
