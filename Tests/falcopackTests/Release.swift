@@ -7,14 +7,18 @@ import TestSupport
 final class Release: @unchecked Sendable {
     static let version = "9.8.7"
     static let driverVersion = "0.1.1dev+git20220316.e5c53d64"
-    static let shared = Result { try Release() }
+    static let shared = Result { try Release(version: version) }
+    /// The next release, with the same driver, to upgrade to.
+    static let next = Result { try Release(version: "9.8.8") }
 
+    let version: String
     let directory: TemporaryDirectory
     let dist: String
     let falcoBinary: String
+    private let extracting = NSLock()
 
     var names: [String] {
-        let v = Self.version
+        let v = version
         return ["falco-\(v)-module-amd64.deb", "falco-\(v)-bpf-amd64.deb", "falco-\(v)-amd64.deb",
                 "falco-\(v)-module-x86_64.rpm", "falco-\(v)-bpf-x86_64.rpm", "falco-\(v)-x86_64.rpm",
                 "falco-\(v)-bin-x86.tar.gz", "falco-\(v)-src-x86.tar.gz", "falco-\(v)-module-src-x86.tar.gz",
@@ -23,11 +27,24 @@ final class Release: @unchecked Sendable {
 
     func path(_ name: String) -> String { dist + "/" + name }
 
-    private init() throws {
+    private init(version: String) throws {
+        self.version = version
         directory = try TemporaryDirectory()
         dist = directory.file("dist")
-        falcoBinary = try Self.standIn(version: Self.version, in: directory)
-        try falcopack(["all", "--version", Self.version, "--falco-bin", falcoBinary, "--out", dist])
+        falcoBinary = try Self.standIn(version: version, in: directory)
+        try falcopack(["all", "--version", version, "--falco-bin", falcoBinary, "--out", dist])
+    }
+
+    /// A file of the src tarball (the rendered loader, scripts and entrypoint), extracted with GNU tar.
+    func sourceFile(_ member: String) throws -> String {
+        let output = directory.file("src/" + member)
+        try extracting.withLock {
+            guard !FileManager.default.fileExists(atPath: output) else { return }
+            let top = "falco-\(version)-src-x86"
+            try runChecked(["tar", "-xzf", path(top + ".tar.gz"), "-C", directory.path, "--transform", "s|^\(top)|src|",
+                            top + "/" + member])
+        }
+        return output
     }
 
     /// Builds the stand-in falco from Payloads/demo for `version`.

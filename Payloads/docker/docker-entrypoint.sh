@@ -1,0 +1,36 @@
+#!/bin/sh
+# Entrypoint of the Falco {{ version }} container images: gets the driver with falco-driver-loader, then runs its
+# arguments (falco by default). Run privileged with the host under HOST_ROOT, e.g.
+#   docker run --privileged -v /:/host:ro -e HOST_ROOT=/host IMAGE
+#
+#   SKIP_DRIVER_LOADER           non-empty: do not run the loader (the driver is loaded already, or not needed)
+#   SKIP_MODULE_LOAD             the old name of SKIP_DRIVER_LOADER, still honoured with a warning
+#   FALCO_BPF_PROBE              set, even empty: get the eBPF probe instead of the kernel module
+#   FALCO_DRIVER_LOADER_OPTIONS  more options for the loader, e.g. --download
+set -e
+
+if [ -n "${SKIP_MODULE_LOAD:-}" ]; then
+	echo "docker-entrypoint: SKIP_MODULE_LOAD is deprecated; set SKIP_DRIVER_LOADER instead" >&2
+	SKIP_DRIVER_LOADER="${SKIP_DRIVER_LOADER:-$SKIP_MODULE_LOAD}"
+fi
+
+if [ -z "${SKIP_DRIVER_LOADER:-}" ]; then
+	# The host's kernel headers and driver sources, where DKMS and the probe build look for them.
+	if [ -n "${HOST_ROOT:-}" ]; then
+		for source in "$HOST_ROOT"/usr/src/*; do
+			if [ -e "$source" ] && [ ! -e "/usr/src/${source##*/}" ]; then
+				ln -s "$source" "/usr/src/${source##*/}"
+			fi
+		done
+	fi
+	driver=module
+	if [ -n "${FALCO_BPF_PROBE+set}" ]; then driver=bpf; fi
+	# shellcheck disable=SC2086 # the options are separate words
+	if ! falco-driver-loader "$driver" ${FALCO_DRIVER_LOADER_OPTIONS:-}; then
+		# Falco then says itself which driver it could not open.
+		echo "docker-entrypoint: falco-driver-loader $driver failed; starting anyway" >&2
+	fi
+fi
+
+if [ $# -eq 0 ]; then set -- /usr/bin/falco; fi
+exec "$@"
