@@ -28,6 +28,27 @@ extension InstallRoot {
                                            attributes: [.posixPermissions: 0o755])
     }
 
+    /// Copies bash and the libraries it links into the root, for scripts that need more than busybox's sh.
+    public func installBash() throws {
+        let fm = FileManager.default
+        let libraries = try runChecked(["ldd", "/bin/bash"]).output.split(separator: "\n").compactMap { line in
+            line.split(whereSeparator: \.isWhitespace).first { $0.hasPrefix("/") }.map(String.init)
+        }
+        for file in libraries {
+            let real = try runChecked(["readlink", "-f", file]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+            try fm.createDirectory(atPath: path + (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try fm.copyItem(atPath: real, toPath: path + file)
+        }
+        try fm.copyItem(atPath: "/bin/bash", toPath: path + "/bin/bash")
+    }
+
+    /// Links busybox applets into /bin.
+    public func addApplets(_ applets: [String]) throws {
+        for applet in applets {
+            try FileManager.default.createSymbolicLink(atPath: path + "/bin/" + applet, withDestinationPath: "busybox")
+        }
+    }
+
     public func read(_ file: String) -> String? {
         FileManager.default.contents(atPath: path + file).map { String(decoding: $0, as: UTF8.self) }
     }
@@ -64,8 +85,8 @@ public struct DpkgRoot: InstallRoot {
     }
 
     @discardableResult
-    public func dpkg(_ arguments: [String]) throws -> ToolResult {
-        try run(["dpkg", "--root=\(path)", "--log=/dev/null"] + arguments)
+    public func dpkg(_ arguments: [String], environment: [String: String]? = nil) throws -> ToolResult {
+        try run(["dpkg", "--root=\(path)", "--log=/dev/null"] + arguments, environment: environment)
     }
 }
 
@@ -81,7 +102,7 @@ public struct RPMRoot: InstallRoot {
     }
 
     @discardableResult
-    public func rpm(_ arguments: [String]) throws -> ToolResult {
-        try run(["rpm", "--root", path, "--dbpath", "/var/lib/rpm"] + arguments)
+    public func rpm(_ arguments: [String], environment: [String: String]? = nil) throws -> ToolResult {
+        try run(["rpm", "--root", path, "--dbpath", "/var/lib/rpm"] + arguments, environment: environment)
     }
 }
