@@ -18,7 +18,8 @@ extension InstallRoot {
             try fm.createDirectory(atPath: path + "/" + directory, withIntermediateDirectories: true)
         }
         let stub = repositoryRoot() + "/Tests/falcopackTests/Host/stub"
-        for tool in ["uname", "id", "lsmod", "modprobe", "modinfo", "insmod", "rmmod", "dkms", "curl", "systemctl"] {
+        for tool in ["uname", "id", "lsmod", "modprobe", "modinfo", "insmod", "rmmod", "dkms", "curl", "systemctl",
+                     "deb-systemd-invoke"] {
             try fm.copyItem(atPath: stub, toPath: path + "/sbin/" + tool)
             try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path + "/sbin/" + tool)
         }
@@ -39,7 +40,7 @@ extension InstallRoot {
 
     /// The recorded calls of the tools that change the host: DKMS, systemd, module loading and downloads.
     func actions() -> [String] {
-        calls().filter { ["dkms", "systemctl", "modprobe", "insmod", "rmmod", "curl"].contains(String($0.prefix { $0 != " " })) }
+        calls().filter { ["dkms", "systemctl", "deb-systemd-invoke", "modprobe", "insmod", "rmmod", "curl"].contains(String($0.prefix { $0 != " " })) }
     }
 
     /// Whether the root holds `file`; a link counts, wherever it points (its target is inside the root).
@@ -109,14 +110,14 @@ extension InstallRoot {
         // Registered, built and installed already: nothing to redo and nothing removed; Falco restarts only if running.
         #expect(root.actions() == [
             "dkms status -m scap", "dkms status -m scap -v \(driver)", "dkms status -m scap -v \(driver) -k \(kernel)",
-            "systemctl --system daemon-reload", "systemctl try-restart falco-kmod.service",
+            "systemctl --system daemon-reload", "deb-systemd-invoke try-restart falco-kmod.service",
         ])
         #expect(root.read("/etc/falco/falco.yaml")?.hasSuffix("# edited here\n") == true)
         #expect(!root.exists("/etc/falco/falco.yaml.dpkg-new") && !root.exists("/etc/falco/falco.yaml.dpkg-dist"))
 
         root.clearCalls()
         #expect(try root.dpkg(["--remove", "falco"], environment: environment).status == 0)
-        #expect(root.actions() == ["systemctl stop falco-kmod.service", "dkms status -m scap -v \(driver)",
+        #expect(root.actions() == ["deb-systemd-invoke stop falco-kmod.service", "dkms status -m scap -v \(driver)",
                                    "dkms remove -m scap -v \(driver) --all", "systemctl --system daemon-reload"])
         #expect(!root.exists("/stub/dkms/scap/\(driver)"))
         #expect(root.exists("/etc/falco/falco.yaml"))
@@ -175,13 +176,13 @@ extension InstallRoot {
         #expect(upgrade.status == 0, "\(upgrade.stderr)")
         let link = try FileManager.default.destinationOfSymbolicLink(atPath: root.path + "/root/.falco/falco-bpf.o")
         #expect(link.hasSuffix("/scap_ubuntu-generic_\(kernel)_62.o"))
-        #expect(root.actions().suffix(2) == ["systemctl --system daemon-reload", "systemctl try-restart falco-bpf.service"])
+        #expect(root.actions().suffix(2) == ["systemctl --system daemon-reload", "deb-systemd-invoke try-restart falco-bpf.service"])
         #expect(!root.actions().contains { $0.hasPrefix("dkms") || $0.contains(" start") })
         #expect(root.read("/etc/falco/falco.yaml")?.hasSuffix("# edited here\n") == true)
 
         root.clearCalls()
         #expect(try root.dpkg(["--purge", "falco-bpf"], environment: environment).status == 0)
-        #expect(root.actions() == ["systemctl stop falco-bpf.service", "systemctl --system daemon-reload"])
+        #expect(root.actions() == ["deb-systemd-invoke stop falco-bpf.service", "systemctl --system daemon-reload"])
         #expect(!root.exists("/root/.falco/falco-bpf.o"))
         #expect(try installed(root).isEmpty)
     }
