@@ -7,7 +7,7 @@ build=(libarchive-dev zlib1g-dev liblzma-dev libzstd-dev pkg-config)
 # The demo release's inputs: a static stand-in falco (gcc, libc6-dev) and Debian's scap driver sources.
 demo=(gcc libc6-dev make dpkg)
 tools=(binutils cpio libarchive-tools tar gzip xz-utils zstd coreutils util-linux findutils gawk dpkg dpkg-dev lintian busybox-static rpm rpm2cpio rpmlint createrepo-c
-  linux-headers-amd64 clang-14 llvm-14 shellcheck bash)
+  linux-headers-amd64 clang-14 llvm-14 shellcheck bash systemd)
 
 case "${1:-build}" in
   build) wanted=("${build[@]}") ;;

@@ -133,3 +133,22 @@ struct ShellcheckTests {
         #expect(container.falcoWasExecd())
     }
 }
+
+/// The systemd units as the debs install them, accepted by `systemd-analyze verify`. falco and the loader are
+/// not installed on the test machine, so their paths are pointed at /bin/true first; everything else is as shipped.
+struct UnitTests {
+    @Test(arguments: [("module", "falco-kmod.service"), ("bpf", "falco-bpf.service")])
+    func systemdAcceptsTheUnit(_ variant: String, _ unit: String) throws {
+        let release = try Release.shared.get()
+        let directory = try TemporaryDirectory()
+        try runChecked(["dpkg-deb", "-x", release.path("falco-\(release.version)-\(variant)-amd64.deb"), directory.file("root")])
+        let shipped = try String(contentsOfFile: directory.file("root/lib/systemd/system/" + unit), encoding: .utf8)
+        #expect(shipped.contains("ExecStartPre=+/usr/bin/falco-driver-loader \(variant)\n"))
+        #expect(shipped.contains("ExecStart=/usr/bin/falco\n") && shipped.contains("Alias=falco.service\n"))
+        let testable = shipped.replacingOccurrences(of: "/usr/bin/falco-driver-loader", with: "/bin/true")
+            .replacingOccurrences(of: "/usr/bin/falco", with: "/bin/true")
+        let file = try directory.write(unit, Array(testable.utf8))
+        let result = try run(["systemd-analyze", "verify", "--man=no", file])
+        #expect(result.status == 0 && result.stderr.isEmpty, "\(result.stderr)")
+    }
+}
