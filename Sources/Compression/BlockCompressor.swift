@@ -5,6 +5,9 @@
 /// more is cut from the literal run around it and split every `unitSize` bytes from its start, so a unit is
 /// either a run of this artifact's literal bytes or a range of one file. Smaller files join the literal run,
 /// which is cut every `unitSize` bytes too. Same segments, same bytes.
+///
+/// Units are compressed by a `UnitEngine`, several at once when it has more than one job; they are written in
+/// order as they finish, with at most `engine.window` submitted and not yet written.
 public final class BlockCompressor: SegmentSink {
     public static let largeContentThreshold: UInt64 = 1 << 20
 
@@ -15,12 +18,15 @@ public final class BlockCompressor: SegmentSink {
     private var literalRun: [UInt8] = []
     private var unitCount = 0
     private var started = false
+    private let engine: UnitEngine
+    private var pending: [UnitFuture] = []
 
-    public init(codec: Codec, sink: ByteSink, unitSize: Int? = nil) throws {
+    public init(codec: Codec, sink: ByteSink, unitSize: Int? = nil, engine: UnitEngine = .serial) throws {
         self.codec = codec
         self.unitSize = unitSize ?? codec.unitSize
         precondition(self.unitSize > 0, "unit size must be positive")
         self.sink = sink
+        self.engine = engine
         format = try makeUnitFormat(codec)
     }
 
@@ -56,9 +62,10 @@ public final class BlockCompressor: SegmentSink {
     /// Writes the last literal run and the stream's trailer.
     public func finish() throws {
         try flushLiteralRun()
-        if unitCount == 0 && format.emptyStreamNeedsUnit {
+        if unitCount + pending.count == 0 && format.emptyStreamNeedsUnit {
             try emit(.bytes([]))
         }
+        while !pending.isEmpty { try writeFirstPending() }
         try startIfNeeded()
         try sink.write(try format.streamTrailer())
     }
@@ -71,7 +78,12 @@ public final class BlockCompressor: SegmentSink {
 
     private func emit(_ input: UnitInput) throws {
         try startIfNeeded()
-        let unit = try format.compress(input)
+        pending.append(engine.submit(input, codec: codec))
+        while pending.count >= engine.window { try writeFirstPending() }
+    }
+
+    private func writeFirstPending() throws {
+        let unit = try pending.removeFirst().wait()
         try format.append(unit)
         try sink.write(unit.bytes)
         unitCount += 1
@@ -85,13 +97,18 @@ public final class BlockCompressor: SegmentSink {
 }
 
 /// The uncompressed bytes of one unit.
-enum UnitInput {
+enum UnitInput: Sendable {
     case bytes([UInt8])
     case file(FileContent, offset: UInt64, length: UInt64)
 
     /// Room for the compressed unit: its input size plus the codecs' worst-case expansion. Pages never
     /// written are never touched, so this costs no resident memory.
     var outputCapacity: Int { Int(length) + Int(length / 64) + 4096 }
+
+    var isFileRange: Bool {
+        if case .file = self { return true }
+        return false
+    }
 
     var length: UInt64 {
         switch self {
@@ -111,7 +128,7 @@ enum UnitInput {
 }
 
 /// One compressed unit, ready to be written.
-struct CompressedUnit {
+struct CompressedUnit: Sendable {
     var bytes: [UInt8]
     var uncompressedSize: UInt64
     /// For xz: the block's size without its padding, as the index records it.

@@ -1,3 +1,4 @@
+import Foundation
 import Crypto
 
 /// The bytes of one regular file on disk, identified by its digests. Container writers refer to file
@@ -11,9 +12,10 @@ public struct FileContent: Hashable, Sendable {
         self.digests = digests
     }
 
-    /// Measures and hashes the file at `path`.
+    /// Measures and hashes the file at `path`, once per process: every artifact holding the same unchanged
+    /// file gets the digests of the first read.
     public init(path: String) throws {
-        self.init(path: path, digests: try FileDigests.compute(path: path))
+        self.init(path: path, digests: try DigestMemo.shared.digests(path: path))
     }
 
     public var size: UInt64 { digests.size }
@@ -106,4 +108,44 @@ public final class HashingSegmentSink: SegmentSink {
 
     /// SHA-256 of everything passed through so far, in lowercase hex.
     public var sha256Hex: String { Array(hasher.finalize()).hexString }
+}
+
+/// Digests of the files read so far, keyed by path and what stat says of the file (device, inode, size,
+/// modification and change times), so an edited file is hashed again. Concurrent requests for one file wait for
+/// the first reader.
+final class DigestMemo: @unchecked Sendable {
+    static let shared = DigestMemo()
+
+    private final class Entry: @unchecked Sendable {
+        let condition = NSCondition()
+        var result: Result<FileDigests, Error>?
+    }
+
+    private let lock = NSLock()
+    private var entries: [String: Entry] = [:]
+
+    func digests(path: String) throws -> FileDigests {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return try FileDigests.compute(path: path) }
+        let key = "\(info.st_dev) \(info.st_ino) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec) "
+            + "\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec) \(path)"
+        let (entry, first) = lock.withLock { () -> (Entry, Bool) in
+            if let entry = entries[key] { return (entry, false) }
+            let entry = Entry()
+            entries[key] = entry
+            return (entry, true)
+        }
+        if first {
+            let result = Result { try FileDigests.compute(path: path) }
+            entry.condition.withLock {
+                entry.result = result
+                entry.condition.broadcast()
+            }
+            return try result.get()
+        }
+        entry.condition.lock()
+        defer { entry.condition.unlock() }
+        while entry.result == nil { entry.condition.wait() }
+        return try entry.result!.get()
+    }
 }

@@ -28,7 +28,8 @@ public struct DebWriter: Sendable {
         }
     }
 
-    public func write(_ package: Package, context: BuildContext, to sink: ByteSink, scratchDirectory: String) throws {
+    public func write(_ package: Package, context: BuildContext, to sink: ByteSink, scratchDirectory: String,
+                      engine: UnitEngine = .serial) throws {
         let plan = try DebPlan(package, context: context)
         let mtime = context.timestamp
 
@@ -41,7 +42,7 @@ public struct DebWriter: Sendable {
             try writeTar(plan.dataEntries, into: compressor)
             try compressor.finish()
         } else {
-            let compressor = try BlockCompressor(codec: dataCodec, sink: hashed)
+            let compressor = try BlockCompressor(codec: dataCodec, sink: hashed, engine: engine)
             try writeTar(plan.dataEntries, into: compressor)
             try compressor.finish()
         }

@@ -15,15 +15,17 @@ public enum FalcoBuild {
         public var outputDirectory: String
         public var packageCodec: Codec?
         public var jobs: Int
+        public var cacheDirectory: String?
 
         public init(specPath: String, inputFlags: [String: String], environment: [String: String],
-                    outputDirectory: String, packageCodec: Codec? = nil, jobs: Int) {
+                    outputDirectory: String, packageCodec: Codec? = nil, jobs: Int, cacheDirectory: String? = nil) {
             self.specPath = specPath
             self.inputFlags = inputFlags
             self.environment = environment
             self.outputDirectory = outputDirectory
             self.packageCodec = packageCodec
             self.jobs = jobs
+            self.cacheDirectory = cacheDirectory
         }
     }
 
@@ -34,7 +36,7 @@ public enum FalcoBuild {
         let context = try BuildContext.fromEnvironment(options.environment, fallback: spec.sourceDateEpoch)
         let request = BuildRequest(spec: spec, inputs: inputs, selection: try selection(spec),
                                    outputDirectory: options.outputDirectory, packageCodec: options.packageCodec,
-                                   jobs: options.jobs, context: context)
+                                   jobs: options.jobs, context: context, cacheDirectory: options.cacheDirectory)
         return try Planner.plan(request, hooks: hooks(for: spec))
     }
 

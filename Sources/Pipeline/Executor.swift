@@ -18,6 +18,8 @@ public struct ArtifactResult: Sendable {
 public enum BuildEvent: Sendable {
     case started(name: String, index: Int, total: Int)
     case finished(ArtifactResult, index: Int, total: Int)
+    /// After the last artifact: how many units were compressed and how many reused.
+    case units(UnitEngine.Statistics)
 }
 
 public struct BuildFailure: Error, CustomStringConvertible, Sendable {
@@ -26,10 +28,13 @@ public struct BuildFailure: Error, CustomStringConvertible, Sendable {
     public var description: String { "\(artifact): \(message)" }
 }
 
+/// The output folder, or the unit cache folder, cannot be used.
 public struct OutputFolderError: Error, CustomStringConvertible, Sendable {
     public var path: String
     public var reason: String
-    public var description: String { "output folder '\(path)': \(reason) (pass --out DIR)" }
+    public var role = "output folder"
+    public var flag = "--out"
+    public var description: String { "\(role) '\(path)': \(reason) (pass \(flag) DIR)" }
 }
 
 /// Runs a plan: jobs in parallel up to `concurrency`, each written to a temporary file beside its final name and
@@ -37,8 +42,12 @@ public struct OutputFolderError: Error, CustomStringConvertible, Sendable {
 public enum Executor {
     public static func run(_ plan: Plan, onEvent: @escaping @Sendable (BuildEvent) -> Void = { _ in }) throws -> [ArtifactResult] {
         try prepareOutputFolder(plan.outputDirectory)
+        if let cache = plan.cacheDirectory { try prepareOutputFolder(cache, role: "cache folder", flag: "--cache-dir") }
         let scratch = try makeScratchFolder(in: plan.outputDirectory)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
+        // Without a cache folder, units live in the scratch folder: reused within this build only.
+        let engine = UnitEngine(jobs: plan.concurrency, storeDirectory: plan.cacheDirectory ?? scratch + "/units",
+                                persistent: plan.cacheDirectory != nil)
 
         let total = plan.artifactNames.count
         let results = ResultBox(count: plan.jobs.count)
@@ -54,7 +63,7 @@ public enum Executor {
                 do {
                     let jobScratch = scratch + "/\(index)"
                     try FileManager.default.createDirectory(atPath: jobScratch, withIntermediateDirectories: false)
-                    let result = try write(job, plan: plan, scratch: jobScratch)
+                    let result = try write(job, plan: plan, scratch: jobScratch, engine: engine)
                     results.set(index, .success(result))
                     onEvent(.finished(result, index: index, total: total))
                 } catch {
@@ -63,6 +72,7 @@ public enum Executor {
             }
         }
         group.wait()
+        onEvent(.units(engine.statistics))
         var written: [ArtifactResult] = []
         for outcome in results.outcomes {
             switch outcome {
@@ -111,18 +121,18 @@ public enum Executor {
             .map { "\($0.sha256)  \($0.name)\n" }.joined()
     }
 
-    static func write(_ job: Job, plan: Plan, scratch: String) throws -> ArtifactResult {
+    static func write(_ job: Job, plan: Plan, scratch: String, engine: UnitEngine) throws -> ArtifactResult {
         let started = DispatchTime.now()
         let path = plan.outputDirectory + "/" + job.name
         let sink = try FileSink(path: path)
         let hashed = SHA256Sink(sink)
         switch job.work {
         case .deb(let package, let writer):
-            try writer.write(package, context: plan.context, to: hashed, scratchDirectory: scratch)
+            try writer.write(package, context: plan.context, to: hashed, scratchDirectory: scratch, engine: engine)
         case .rpm(let package, let writer):
-            try writer.write(package, context: plan.context, to: hashed, scratchDirectory: scratch)
+            try writer.write(package, context: plan.context, to: hashed, scratchDirectory: scratch, engine: engine)
         case .tarball(let files, let top, let writer):
-            try writer.write(files, topDirectory: top, context: plan.context, to: hashed)
+            try writer.write(files, topDirectory: top, context: plan.context, to: hashed, engine: engine)
         }
         try sink.commit()
         return ArtifactResult(name: job.name, path: path, kind: job.kind, size: hashed.size,
@@ -147,18 +157,21 @@ public enum Executor {
         }
     }
 
-    static func prepareOutputFolder(_ path: String) throws {
+    static func prepareOutputFolder(_ path: String, role: String = "output folder", flag: String = "--out") throws {
+        func failure(_ reason: String) -> OutputFolderError {
+            OutputFolderError(path: path, reason: reason, role: role, flag: flag)
+        }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { throw OutputFolderError(path: path, reason: "exists and is not a folder") }
+            guard isDirectory.boolValue else { throw failure("exists and is not a folder") }
         } else {
             do {
                 try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
             } catch {
-                throw OutputFolderError(path: path, reason: "cannot be created")
+                throw failure("cannot be created")
             }
         }
-        guard access(path, W_OK) == 0 else { throw OutputFolderError(path: path, reason: "is not writable") }
+        guard access(path, W_OK) == 0 else { throw failure("is not writable") }
     }
 
     static func makeScratchFolder(in directory: String) throws -> String {

@@ -39,9 +39,11 @@ public struct BuildRequest: Sendable {
     public var packageCodec: Codec?
     public var jobs: Int
     public var context: BuildContext
+    /// Where compressed units are kept across builds (`--cache-dir`).
+    public var cacheDirectory: String?
 
     public init(spec: Spec, inputs: ResolvedInputs, selection: Selection, outputDirectory: String,
-                packageCodec: Codec? = nil, jobs: Int, context: BuildContext) {
+                packageCodec: Codec? = nil, jobs: Int, context: BuildContext, cacheDirectory: String? = nil) {
         self.spec = spec
         self.inputs = inputs
         self.selection = selection
@@ -49,6 +51,7 @@ public struct BuildRequest: Sendable {
         self.packageCodec = packageCodec
         self.jobs = jobs
         self.context = context
+        self.cacheDirectory = cacheDirectory
     }
 }
 
@@ -98,7 +101,9 @@ public struct Plan: Sendable {
     public var writesChecksums: Bool
     public var outputDirectory: String
     public var context: BuildContext
+    /// Threads compressing units, and artifacts written at once.
     public var concurrency: Int
+    public var cacheDirectory: String? = nil
 
     /// Names the build will write, in order.
     public var artifactNames: [String] {

@@ -63,7 +63,7 @@ public struct Planner {
         }
         return Plan(jobs: jobs, aliases: aliases, writesChecksums: request.selection.checksums,
                     outputDirectory: request.outputDirectory, context: request.context,
-                    concurrency: max(1, request.jobs))
+                    concurrency: max(1, request.jobs), cacheDirectory: request.cacheDirectory)
     }
 
     // MARK: Packages

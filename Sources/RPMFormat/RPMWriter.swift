@@ -18,13 +18,14 @@ public struct RPMWriter: Sendable {
         self.buildHost = buildHost
     }
 
-    public func write(_ package: Package, context: BuildContext, to sink: ByteSink, scratchDirectory: String) throws {
+    public func write(_ package: Package, context: BuildContext, to sink: ByteSink, scratchDirectory: String,
+                      engine: UnitEngine = .serial) throws {
         let plan = try RPMPlan(package, context: context, codec: codec)
 
         let payloadPath = scratchDirectory + "/payload.cpio.\(codec.fileExtension)"
         let payloadFile = try FileSink(path: payloadPath)
         let compressed = HashingSink(payloadFile)
-        let compressor = try BlockCompressor(codec: codec, sink: compressed)
+        let compressor = try BlockCompressor(codec: codec, sink: compressed, engine: engine)
         let uncompressed = HashingSegmentSink(compressor)
         try plan.writePayload(to: uncompressed)
         try compressor.finish()

@@ -15,7 +15,8 @@ public struct TarballWriter: Sendable {
     ///   - files: paths are absolute and taken as relative to `topDirectory` (`/usr/bin/falco` becomes
     ///     `TOP/usr/bin/falco`).
     ///   - topDirectory: one path component, usually the file name without `.tar.gz`.
-    public func write(_ files: [PackageFile], topDirectory: String, context: BuildContext, to sink: ByteSink) throws {
+    public func write(_ files: [PackageFile], topDirectory: String, context: BuildContext, to sink: ByteSink,
+                      engine: UnitEngine = .serial) throws {
         guard !topDirectory.isEmpty, !topDirectory.contains("/"), topDirectory != ".", topDirectory != ".." else {
             throw TarballError.invalidTopDirectory(topDirectory)
         }
@@ -31,7 +32,7 @@ public struct TarballWriter: Sendable {
         }
 
         let owner = ArchiveEntry.Owner(uid: 0, gid: 0, user: context.owner, group: context.group)
-        let compressor = try BlockCompressor(codec: codec, sink: sink)
+        let compressor = try BlockCompressor(codec: codec, sink: sink, engine: engine)
         let tar = try TarWriter(sink: compressor, format: .pax, namePrefix: "")
         for file in tree.entries {
             let kind: ArchiveEntry.Kind

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Compression
 import FalcoArtifacts
 import Foundation
 import Glibc
@@ -14,8 +15,14 @@ enum Build {
         do {
             plan = try FalcoBuild.plan(try options.falcoOptions(), selection: selection)
             let progress = Progress(enabled: !options.json && isatty(STDERR_FILENO) == 1)
-            results = try Executor.run(plan) { event in progress.show(event) }
+            let units = LockedValue(UnitEngine.Statistics())
+            results = try Executor.run(plan) { event in
+                if case .units(let statistics) = event { units.set(statistics) }
+                progress.show(event)
+            }
             progress.clear()
+            let statistics = units.get()
+            FileHandle.standardError.write(Data("falcopack: \(statistics.compressed) units compressed, \(statistics.reused) reused\n".utf8))
         } catch {
             throw Failure.exit(for: error)
         }
@@ -104,6 +111,8 @@ final class Progress: @unchecked Sendable {
             running.removeAll { $0 == result.name }
             done += 1
             draw(total)
+        case .units:
+            break
         }
     }
 
@@ -116,4 +125,13 @@ final class Progress: @unchecked Sendable {
         guard enabled else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
+}
+
+/// A value set from another thread.
+final class LockedValue<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: T
+    init(_ value: T) { self.value = value }
+    func set(_ new: T) { lock.withLock { value = new } }
+    func get() -> T { lock.withLock { value } }
 }

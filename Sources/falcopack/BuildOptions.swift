@@ -18,8 +18,12 @@ struct BuildOptions: ParsableArguments {
     @Option(help: "Codec of deb and rpm payloads: xz, gzip or zstd, with an optional :level (xz:9e, gzip:6).")
     var compression: String?
 
-    @Option(help: "Artifacts written at the same time (default: the number of cores).")
+    @Option(help: "Threads compressing, and artifacts written at the same time (default: the number of cores).")
     var jobs: Int?
+
+    @Option(help: ArgumentHelp("Keep compressed units in this folder across builds: a rebuild recompresses only what changed.",
+                               valueName: "dir"))
+    var cacheDir: String?
 
     @Flag(help: "Print the results as JSON.")
     var json = false
@@ -73,7 +77,8 @@ struct BuildOptions: ParsableArguments {
             environment: ProcessInfo.processInfo.environment,
             outputDirectory: out,
             packageCodec: try compression.map { try Codec(parsing: $0) },
-            jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount
+            jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+            cacheDirectory: cacheDir
         )
     }
 }

