@@ -1,7 +1,7 @@
 # falcopack: `make dist` builds the demo release, `make test` runs the tests. Both install what they need.
 SWIFT ?= swift
 
-.PHONY: all build release dist test bench clean
+.PHONY: all build release dist test bench benchmark clean
 
 all: build
 
@@ -29,6 +29,10 @@ test:
 
 bench: release
 	Benchmarks/codecs.sh
+
+# falcopack against dpkg-deb, rpmbuild, nfpm and tar | gzip on a 100 MB payload (BENCH_LARGE=0 skips 1 GB).
+benchmark:
+	Benchmarks/run.sh
 
 clean:
 	rm -rf .build dist

@@ -126,7 +126,7 @@ let package = Package(
         .testTarget(
             name: "falcopackTests",
             dependencies: ["TestSupport", "FalcoArtifacts", "ArchiveFormats", "Compression"],
-            exclude: ["Fixtures", "rpmlint.toml"]
+            exclude: ["Fixtures", "Host", "rpmlint.toml"]
         ),
     ]
 )

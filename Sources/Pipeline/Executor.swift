@@ -41,8 +41,8 @@ public struct OutputFolderError: Error, CustomStringConvertible, Sendable {
 /// renamed into place only when complete; then aliases (hard links, else copies) and `SHA256SUMS`.
 public enum Executor {
     public static func run(_ plan: Plan, onEvent: @escaping @Sendable (BuildEvent) -> Void = { _ in }) throws -> [ArtifactResult] {
-        try prepareOutputFolder(plan.outputDirectory)
         if let cache = plan.cacheDirectory { try prepareOutputFolder(cache, role: "cache folder", flag: "--cache-dir") }
+        try prepareOutputFolder(plan.outputDirectory)
         let scratch = try makeScratchFolder(in: plan.outputDirectory)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         // Without a cache folder, units live in the scratch folder: reused within this build only.
