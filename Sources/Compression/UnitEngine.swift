@@ -73,9 +73,10 @@ public final class UnitEngine: @unchecked Sendable {
             counts.compressed += 1
             lock.unlock()
             schedule(future) { [self] in
+                // Forgotten only once stored (or failed), so a later request finds it in one place or the other.
+                defer { lock.withLock { _ = inFlight.removeValue(forKey: key) } }
                 let unit = try makeUnitFormat(codec).compress(input)
                 try store?.save(unit, key: key)
-                lock.withLock { _ = inFlight.removeValue(forKey: key) }
                 return unit
             }
             return future
