@@ -116,36 +116,21 @@ public final class HashingSegmentSink: SegmentSink {
 final class DigestMemo: @unchecked Sendable {
     static let shared = DigestMemo()
 
-    private final class Entry: @unchecked Sendable {
-        let condition = NSCondition()
-        var result: Result<FileDigests, Error>?
-    }
-
     private let lock = NSLock()
-    private var entries: [String: Entry] = [:]
+    private var entries: [String: Promise<FileDigests>] = [:]
 
     func digests(path: String) throws -> FileDigests {
         var info = stat()
         guard stat(path, &info) == 0 else { return try FileDigests.compute(path: path) }
         let key = "\(info.st_dev) \(info.st_ino) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec) "
             + "\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec) \(path)"
-        let (entry, first) = lock.withLock { () -> (Entry, Bool) in
+        let (entry, first) = lock.withLock { () -> (Promise<FileDigests>, Bool) in
             if let entry = entries[key] { return (entry, false) }
-            let entry = Entry()
+            let entry = Promise<FileDigests>()
             entries[key] = entry
             return (entry, true)
         }
-        if first {
-            let result = Result { try FileDigests.compute(path: path) }
-            entry.condition.withLock {
-                entry.result = result
-                entry.condition.broadcast()
-            }
-            return try result.get()
-        }
-        entry.condition.lock()
-        defer { entry.condition.unlock() }
-        while entry.result == nil { entry.condition.wait() }
-        return try entry.result!.get()
+        if first { entry.fulfil(Result { try FileDigests.compute(path: path) }) }
+        return try entry.wait()
     }
 }

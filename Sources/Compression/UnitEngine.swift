@@ -121,27 +121,30 @@ public final class UnitEngine: @unchecked Sendable {
     }
 }
 
-/// A unit being compressed; `wait` blocks until it is.
-final class UnitFuture: @unchecked Sendable {
+/// A value another thread is computing; `wait` blocks until it is there. A compressing unit, a file being
+/// hashed.
+final class Promise<Value: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
-    private var result: Result<CompressedUnit, Error>?
+    private var result: Result<Value, Error>?
 
-    init(done: Result<CompressedUnit, Error>? = nil) { result = done }
+    init(done: Result<Value, Error>? = nil) { result = done }
 
-    func fulfil(_ outcome: Result<CompressedUnit, Error>) {
+    func fulfil(_ outcome: Result<Value, Error>) {
         condition.withLock {
             result = outcome
             condition.broadcast()
         }
     }
 
-    func wait() throws -> CompressedUnit {
+    func wait() throws -> Value {
         condition.lock()
         defer { condition.unlock() }
         while result == nil { condition.wait() }
         return try result!.get()
     }
 }
+
+typealias UnitFuture = Promise<CompressedUnit>
 
 /// Finished units as files named by their key: a header with both sizes and the SHA-256 of the compressed
 /// bytes (checked on every read, so a damaged file is recompressed, never copied into an artifact), then the

@@ -15,13 +15,9 @@ enum Build {
         do {
             plan = try FalcoBuild.plan(try options.falcoOptions(), selection: selection)
             let progress = Progress(enabled: !options.json && isatty(STDERR_FILENO) == 1)
-            let units = LockedValue(UnitEngine.Statistics())
-            results = try Executor.run(plan) { event in
-                if case .units(let statistics) = event { units.set(statistics) }
-                progress.show(event)
-            }
+            results = try Executor.run(plan) { event in progress.show(event) }
             progress.clear()
-            let statistics = units.get()
+            let statistics = progress.units
             FileHandle.standardError.write(Data("falcopack: \(statistics.compressed) units compressed, \(statistics.reused) reused\n".utf8))
         } catch {
             throw Failure.exit(for: error)
@@ -91,18 +87,22 @@ enum ResultJSON {
 }
 
 /// One status line on stderr, rewritten in place; off unless stderr is a terminal. NO_COLOR is honoured by
-/// never using colour.
+/// never using colour. It also keeps the build's unit counts, shown once the build is done.
 final class Progress: @unchecked Sendable {
     private let enabled: Bool
     private let lock = NSLock()
     private var running: [String] = []
     private var done = 0
+    private var statistics = UnitEngine.Statistics()
 
     init(enabled: Bool) { self.enabled = enabled }
 
+    var units: UnitEngine.Statistics { lock.withLock { statistics } }
+
     func show(_ event: BuildEvent) {
-        guard enabled else { return }
         lock.lock(); defer { lock.unlock() }
+        if case .units(let counts) = event { statistics = counts }
+        guard enabled else { return }
         switch event {
         case .started(let name, _, let total):
             running.append(name)
@@ -125,13 +125,4 @@ final class Progress: @unchecked Sendable {
         guard enabled else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
-}
-
-/// A value set from another thread.
-final class LockedValue<T>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: T
-    init(_ value: T) { self.value = value }
-    func set(_ new: T) { lock.withLock { value = new } }
-    func get() -> T { lock.withLock { value } }
 }

@@ -32,18 +32,20 @@ struct FakeHost {
         }
         if let osRelease { try write(osRelease, to: root + "/etc/os-release") }
         if headers { try fm.createDirectory(atPath: root + "/lib/modules/\(Self.kernel)/build", withIntermediateDirectories: true) }
-        let stub = repositoryRoot() + "/Tests/falcopackTests/Host/stub"
-        for name in stubs {
-            // Copies, not links: the loader tells compilers apart by their resolved paths.
-            try fm.copyItem(atPath: stub, toPath: directory.file("bin/" + name))
-            try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.file("bin/" + name))
-        }
+        for name in stubs { try Self.installStub(at: directory.file("bin/" + name)) }
         // The driver sources as the package installs them, with the probe's folder.
         try write("all:\n", to: root + "/usr/src/scap-\(Release.driverVersion)/bpf/Makefile")
         for tool in Self.tools {
             let real = try runChecked(["sh", "-c", "command -v \(tool)"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
             try fm.createSymbolicLink(atPath: directory.file("tools/" + tool), withDestinationPath: real)
         }
+    }
+
+    /// Host/stub copied to `path`, acting as the tool its file is named after. Copies, not links: the loader
+    /// tells compilers apart by their resolved paths.
+    static func installStub(at path: String) throws {
+        try FileManager.default.copyItem(atPath: repositoryRoot() + "/Tests/falcopackTests/Host/stub", toPath: path)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
     }
 
     func write(_ text: String, to path: String) throws {

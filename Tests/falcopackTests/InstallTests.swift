@@ -17,11 +17,9 @@ extension InstallRoot {
         for directory in ["sbin", "stub", "root", "etc"] {
             try fm.createDirectory(atPath: path + "/" + directory, withIntermediateDirectories: true)
         }
-        let stub = repositoryRoot() + "/Tests/falcopackTests/Host/stub"
         for tool in ["uname", "id", "lsmod", "modprobe", "modinfo", "insmod", "rmmod", "dkms", "curl", "systemctl",
                      "deb-systemd-invoke"] {
-            try fm.copyItem(atPath: stub, toPath: path + "/sbin/" + tool)
-            try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path + "/sbin/" + tool)
+            try FakeHost.installStub(at: path + "/sbin/" + tool)
         }
         if headers {
             try fm.createDirectory(atPath: path + "/lib/modules/\(FakeHost.kernel)/build", withIntermediateDirectories: true)

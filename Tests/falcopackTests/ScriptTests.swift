@@ -46,9 +46,11 @@ struct ShellcheckTests {
     let entrypoint: String
     init() throws { entrypoint = try Release.shared.get().sourceFile("docker/docker-entrypoint.sh") }
 
-    struct Container {
+    /// An InstallRoot for its calls log; nothing is installed by a package manager.
+    struct Container: InstallRoot {
         let directory: TemporaryDirectory
         var root: String { directory.file("root") }
+        var path: String { root }
 
         init(entrypoint: String) throws {
             directory = try TemporaryDirectory()
@@ -58,10 +60,7 @@ struct ShellcheckTests {
             }
             try fm.copyItem(atPath: "/bin/busybox", toPath: root + "/bin/busybox")
             for applet in ["sh", "ln"] { try fm.createSymbolicLink(atPath: root + "/bin/" + applet, withDestinationPath: "busybox") }
-            for tool in ["falco-driver-loader", "falco"] {
-                try fm.copyItem(atPath: repositoryRoot() + "/Tests/falcopackTests/Host/stub", toPath: root + "/usr/bin/" + tool)
-                try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root + "/usr/bin/" + tool)
-            }
+            for tool in ["falco-driver-loader", "falco"] { try FakeHost.installStub(at: root + "/usr/bin/" + tool) }
             try fm.copyItem(atPath: entrypoint, toPath: root + "/docker-entrypoint.sh")
         }
 
@@ -71,13 +70,9 @@ struct ShellcheckTests {
             return try TestSupport.run(["env", "-i"] + variables + ["/usr/sbin/chroot", root, "/bin/sh", "/docker-entrypoint.sh"] + arguments)
         }
 
-        func calls() -> [String] {
-            ((try? String(contentsOfFile: root + "/calls.log", encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
-        }
-
         /// falco ran in place of the entrypoint's shell, so its parent is this test process.
         func falcoWasExecd() -> Bool {
-            let parent = (try? String(contentsOfFile: root + "/stub/falco-parent", encoding: .utf8)) ?? ""
+            let parent = read("/stub/falco-parent") ?? ""
             return parent.trimmingCharacters(in: .whitespacesAndNewlines) == "\(getpid())"
         }
     }
