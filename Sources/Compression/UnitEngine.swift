@@ -19,7 +19,7 @@ public final class UnitEngine: @unchecked Sendable {
     public let jobs: Int
     private let store: UnitStore?
     private let keepsLiterals: Bool
-    private let permits: DispatchSemaphore
+    private let workers: WorkerPool
     private let lock = NSLock()
     private var inFlight: [String: UnitFuture] = [:]
     private var counts = Statistics()
@@ -44,7 +44,7 @@ public final class UnitEngine: @unchecked Sendable {
         self.jobs = max(1, jobs)
         store = storeDirectory.map(UnitStore.init)
         keepsLiterals = persistent
-        permits = DispatchSemaphore(value: self.jobs)
+        workers = WorkerPool(threads: self.jobs)
     }
 
     public var statistics: Statistics { lock.withLock { counts } }
@@ -92,11 +92,7 @@ public final class UnitEngine: @unchecked Sendable {
             future.fulfil(Result(catching: work))
             return
         }
-        DispatchQueue.global().async { [permits] in
-            permits.wait()
-            defer { permits.signal() }
-            future.fulfil(Result(catching: work))
-        }
+        workers.run { future.fulfil(Result(catching: work)) }
     }
 
     /// The versions of the codec libraries: a newer library may compress to other bytes, so a kept unit is only
@@ -145,6 +141,51 @@ final class Promise<Value: Sendable>: @unchecked Sendable {
 }
 
 typealias UnitFuture = Promise<CompressedUnit>
+
+/// Runs work in submission order on at most `threads` threads of its own. Dispatch's global queue is no place
+/// for it: on Linux it keeps about one thread per core, and the writers waiting there for their units would
+/// hold the threads that should compress them. A thread is started when work arrives and none is idle, and
+/// ends when the queue is empty.
+final class WorkerPool: @unchecked Sendable {
+    private let limit: Int
+    private let lock = NSLock()
+    private var queue: [@Sendable () -> Void] = []
+    private var head = 0
+    private var running = 0
+
+    init(threads: Int) { limit = max(1, threads) }
+
+    func run(_ work: @escaping @Sendable () -> Void) {
+        let start = lock.withLock {
+            queue.append(work)
+            guard running < limit else { return false }
+            running += 1
+            return true
+        }
+        if start { Thread.detachNewThread { [self] in drain() } }
+    }
+
+    private func drain() {
+        while let work = next() { work() }
+    }
+
+    private func next() -> (@Sendable () -> Void)? {
+        lock.withLock {
+            guard head < queue.count else {
+                running -= 1
+                return nil
+            }
+            let work = queue[head]
+            head += 1
+            // Taken work is dropped from the queue, so what it holds (a literal run) is freed when it is done.
+            if head == queue.count || head >= 64 {
+                queue.removeFirst(head)
+                head = 0
+            }
+            return work
+        }
+    }
+}
 
 /// Finished units as files named by their key: a header with both sizes and the SHA-256 of the compressed
 /// bytes (checked on every read, so a damaged file is recompressed, never copied into an artifact), then the

@@ -57,7 +57,9 @@ public enum Executor {
             semaphore.wait()
             if results.failed { semaphore.signal(); break }
             group.enter()
-            DispatchQueue.global().async {
+            // A thread of its own: a writer spends most of its life waiting for units, and must not hold one of
+            // the few threads Dispatch keeps per core.
+            Thread.detachNewThread {
                 defer { semaphore.signal(); group.leave() }
                 onEvent(.started(name: job.name, index: index, total: total))
                 do {
