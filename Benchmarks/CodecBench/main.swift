@@ -17,7 +17,7 @@ do {
     let codec = try Codec(parsing: arguments[0])
     var status = stat()
     guard stat(arguments[1], &status) == 0 else { throw IOError("stat", path: arguments[1], errno: errno) }
-    let unhashed = FileDigests(size: UInt64(status.st_size), sha256: [], sha1: [], md5: [])
+    let unhashed = FileDigests(size: UInt64(status.st_size), sha256: [], md5: nil)
     let input = FileContent(path: arguments[1], digests: unhashed)
     let output = try FileSink(path: arguments[2])
     if units {

@@ -45,25 +45,8 @@ public final class CountingSink: ByteSink {
     }
 }
 
-/// Hashes bytes on their way to another sink, so a written file's digests cost no second read.
-public final class HashingSink: ByteSink {
-    private var hasher = FileDigests.Hasher()
-    private let next: ByteSink
-
-    public init(_ next: ByteSink) {
-        self.next = next
-    }
-
-    public func write(_ bytes: UnsafeRawBufferPointer) throws {
-        hasher.update(bytes)
-        try next.write(bytes)
-    }
-
-    public var digests: FileDigests { hasher.finalize() }
-}
-
-/// SHA-256 and size of bytes on their way to another sink: what a finished artifact needs, without the MD5
-/// and SHA-1 that `HashingSink` also computes.
+/// SHA-256 and size of bytes on their way to another sink, so a written file's digest costs no second read:
+/// what a finished artifact, a compressed member or an rpm payload needs.
 public final class SHA256Sink: ByteSink {
     private var hasher = SHA256()
     private let next: ByteSink
@@ -81,4 +64,7 @@ public final class SHA256Sink: ByteSink {
 
     /// SHA-256 of everything written so far, in lowercase hex.
     public var sha256Hex: String { Array(hasher.finalize()).hexString }
+
+    /// What was written, as digests of the file it went to (no MD5: nothing lists such a file in md5sums).
+    public var digests: FileDigests { FileDigests(size: size, sha256: Array(hasher.finalize()), md5: nil) }
 }

@@ -82,7 +82,8 @@ public final class StreamCompressor: SegmentSink {
 }
 
 /// Hashes the bytes of a segment stream (SHA-256) and counts them on the way to another segment sink.
-/// File contents are read once more for the digest: the next sink may never read them (a unit cache).
+/// File contents are read once more for the digest: the next sink may never read them (a unit cache). They
+/// are handed on first, so the read overlaps the compression of the file's units.
 public final class HashingSegmentSink: SegmentSink {
     private let next: SegmentSink
     private var hasher = SHA256()
@@ -99,11 +100,11 @@ public final class HashingSegmentSink: SegmentSink {
     }
 
     public func content(_ file: FileContent) throws {
+        try next.content(file)
         try forEachChunk(of: file) {
             hasher.update(bufferPointer: $0)
             size += UInt64($0.count)
         }
-        try next.content(file)
     }
 
     /// SHA-256 of everything passed through so far, in lowercase hex.

@@ -36,7 +36,7 @@ public struct DebWriter: Sendable {
         let dataName = "data.tar.\(dataCodec.fileExtension)"
         let dataPath = scratchDirectory + "/" + dataName
         let dataFile = try FileSink(path: dataPath)
-        let hashed = HashingSink(dataFile)
+        let hashed = SHA256Sink(dataFile)
         if case .zstd = dataCodec {
             let compressor = try StreamCompressor(codec: dataCodec, sink: hashed)
             try writeTar(plan.dataEntries, into: compressor)
@@ -112,12 +112,13 @@ struct DebPlan {
             case .regular(let source):
                 do {
                     let content = try FileContent(path: source)
-                    contents[file.path] = (.file(content), content.digests.md5Hex)
+                    // Files read from disk are always hashed with MD5 too.
+                    contents[file.path] = (.file(content), content.digests.md5Hex!)
                 } catch {
                     throw DebError.invalidFile(path: "/" + file.path, reason: "cannot read source: \(error)")
                 }
             case .generated(let bytes):
-                contents[file.path] = (.bytes(bytes), FileDigests.compute(bytes: bytes).md5Hex)
+                contents[file.path] = (.bytes(bytes), FileDigests.compute(bytes: bytes).md5Hex!)
             default:
                 continue
             }

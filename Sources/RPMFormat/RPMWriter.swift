@@ -24,7 +24,7 @@ public struct RPMWriter: Sendable {
 
         let payloadPath = scratchDirectory + "/payload.cpio.\(codec.fileExtension)"
         let payloadFile = try FileSink(path: payloadPath)
-        let compressed = HashingSink(payloadFile)
+        let compressed = SHA256Sink(payloadFile)
         let compressor = try BlockCompressor(codec: codec, sink: compressed, engine: engine)
         let uncompressed = HashingSegmentSink(compressor)
         try plan.writePayload(to: uncompressed)
