@@ -4,15 +4,18 @@
 /// Where units are cut depends only on the segments: a content segment of `largeContentThreshold` bytes or
 /// more is cut from the literal run around it and split every `unitSize` bytes from its start, so a unit is
 /// either a run of this artifact's literal bytes or a range of one file. Smaller files join the literal run,
-/// which is cut every `unitSize` bytes too. Same segments, same bytes.
+/// which is cut every `literalRunSize` bytes. Same segments, same bytes, whatever the number of threads.
 ///
 /// Units are compressed by a `UnitEngine`, several at once when it has more than one job; they are written in
 /// order as they finish, with at most `engine.window` submitted and not yet written.
 public final class BlockCompressor: SegmentSink {
     public static let largeContentThreshold: UInt64 = 1 << 20
+    /// Literal runs are held in memory until compressed, so they are cut sooner than file ranges.
+    public static let maximumLiteralRun = 8 << 20
 
     public let codec: Codec
     public let unitSize: Int
+    public let literalRunSize: Int
     private let sink: ByteSink
     private let format: UnitFormat
     private var literalRun: [UInt8] = []
@@ -25,6 +28,7 @@ public final class BlockCompressor: SegmentSink {
         self.codec = codec
         self.unitSize = unitSize ?? codec.unitSize
         precondition(self.unitSize > 0, "unit size must be positive")
+        literalRunSize = min(self.unitSize, Self.maximumLiteralRun)
         self.sink = sink
         self.engine = engine
         format = try makeUnitFormat(codec)
@@ -36,10 +40,10 @@ public final class BlockCompressor: SegmentSink {
     public func literal(_ bytes: UnsafeRawBufferPointer) throws {
         var rest = bytes
         while !rest.isEmpty {
-            let take = min(rest.count, unitSize - literalRun.count)
+            let take = min(rest.count, literalRunSize - literalRun.count)
             literalRun.append(contentsOf: UnsafeRawBufferPointer(rebasing: rest.prefix(take)))
             rest = UnsafeRawBufferPointer(rebasing: rest.dropFirst(take))
-            if literalRun.count == unitSize {
+            if literalRun.count == literalRunSize {
                 try flushLiteralRun()
             }
         }

@@ -86,6 +86,20 @@ import TestSupport
         #expect(uncompressed == expected)
     }
 
+    @Test func literalRunsAreCutAtEightMebibytes() throws {
+        // Small files and headers wait in memory until their unit is compressed; at most 8 MiB of them at a time.
+        let dir = try TemporaryDirectory()
+        let out = BufferSink()
+        let compressor = try BlockCompressor(codec: .xz(preset: 3, extreme: false), sink: out)
+        #expect(compressor.unitSize > BlockCompressor.maximumLiteralRun)
+        try compressor.literal(SampleData.bytes(count: (9 << 20) + 5, seed: 7))
+        try compressor.finish()
+        let file = try dir.write("literal.xz", out.bytes)
+        let blocks = try runChecked(["xz", "--robot", "-lvv", file]).output.split(separator: "\n")
+            .filter { $0.hasPrefix("block\t") }
+        #expect(blocks.map { UInt64($0.split(separator: "\t")[7])! } == [8 << 20, (1 << 20) + 5])
+    }
+
     @Test func xzBlockCheckIsCRC64() throws {
         // CRC-64/XZ of "123456789" is 0x995DC9BBDF1939FA (the standard check value).
         let dir = try TemporaryDirectory()
