@@ -19,6 +19,7 @@ let package = Package(
             pkgConfig: "libarchive",
             providers: [.apt(["libarchive-dev"])]
         ),
+        .systemLibrary(name: "CMallocShim"),
         .systemLibrary(
             name: "CZlibShim",
             pkgConfig: "zlib",
@@ -81,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "falcopack",
             dependencies: [
-                "FalcoArtifacts", "Pipeline", "SpecFile", "PackageModel",
+                "CMallocShim", "FalcoArtifacts", "Pipeline", "SpecFile", "PackageModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
