@@ -89,7 +89,9 @@ public final class BlockCompressor: SegmentSink {
     private func writeFirstPending() throws {
         let unit = try pending.removeFirst().wait()
         try format.append(unit)
+        try sink.write(unit.prefix)
         try sink.write(unit.bytes)
+        try sink.write(unit.suffix)
         unitCount += 1
     }
 
@@ -131,9 +133,12 @@ enum UnitInput: Sendable {
     }
 }
 
-/// One compressed unit, ready to be written.
+/// One compressed unit, ready to be written: prefix, bytes, suffix. The framing is kept apart so the
+/// compressed bytes are never copied to make room for it.
 struct CompressedUnit: Sendable {
+    var prefix: [UInt8] = []
     var bytes: [UInt8]
+    var suffix: [UInt8] = []
     var uncompressedSize: UInt64
     /// For xz: the block's size without its padding, as the index records it.
     var unpaddedSize: UInt64 = 0

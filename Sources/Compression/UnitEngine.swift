@@ -199,12 +199,11 @@ struct UnitStore: Sendable {
     private func path(_ key: String) -> String { directory + "/" + key.prefix(2) + "/" + key }
 
     func load(_ key: String) -> CompressedUnit? {
-        guard let data = FileManager.default.contents(atPath: path(key)), data.count >= 56 else { return nil }
-        let bytes = [UInt8](data)
-        guard Array(bytes[0..<8]) == Self.magic else { return nil }
-        func number(_ at: Int) -> UInt64 { bytes[at..<at + 8].reversed().reduce(0) { $0 << 8 | UInt64($1) } }
-        let body = Array(bytes[56...])
-        guard Array(SHA256.hash(data: body)) == Array(bytes[24..<56]) else { return nil }
+        guard let data = FileManager.default.contents(atPath: path(key)), data.count >= 56,
+              data.prefix(8).elementsEqual(Self.magic) else { return nil }
+        func number(_ at: Int) -> UInt64 { data[at..<at + 8].reversed().reduce(0) { $0 << 8 | UInt64($1) } }
+        let body = [UInt8](data[56...])
+        guard SHA256.hash(data: body).elementsEqual(data[24..<56]) else { return nil }
         return CompressedUnit(bytes: body, uncompressedSize: number(8), unpaddedSize: number(16))
     }
 
@@ -216,10 +215,11 @@ struct UnitStore: Sendable {
         for value in [unit.uncompressedSize, unit.unpaddedSize] {
             withUnsafeBytes(of: value.littleEndian) { header.append(contentsOf: $0) }
         }
-        header.append(contentsOf: SHA256.hash(data: unit.bytes))
+        var hasher = SHA256()
+        for part in [unit.prefix, unit.bytes, unit.suffix] { hasher.update(data: part) }
+        header.append(contentsOf: hasher.finalize())
         let sink = try FileSink(path: final)
-        try sink.write(header)
-        try sink.write(unit.bytes)
+        for part in [header, unit.prefix, unit.bytes, unit.suffix] { try sink.write(part) }
         try sink.commit()
     }
 }

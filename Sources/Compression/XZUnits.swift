@@ -70,13 +70,11 @@ final class XZUnits: UnitFormat {
         block.compressed_size = UInt64(data.bytes.count)
         block.uncompressed_size = input.length
         try lzmaCheck(lzma_block_header_size(&block), "lzma_block_header_size")
-        var bytes = [UInt8](repeating: 0, count: Int(block.header_size))
-        bytes.reserveCapacity(Int(block.header_size) + data.bytes.count + 12)
-        try lzmaCheck(lzma_block_header_encode(&block, &bytes), "lzma_block_header_encode")
-        bytes.append(contentsOf: data.bytes)
-        bytes.append(contentsOf: repeatElement(0, count: (4 - data.bytes.count % 4) % 4))
-        withUnsafeBytes(of: crc.littleEndian) { bytes.append(contentsOf: $0) }
-        return CompressedUnit(bytes: bytes, uncompressedSize: input.length,
+        var header = [UInt8](repeating: 0, count: Int(block.header_size))
+        try lzmaCheck(lzma_block_header_encode(&block, &header), "lzma_block_header_encode")
+        var trailer = [UInt8](repeating: 0, count: (4 - data.bytes.count % 4) % 4)
+        withUnsafeBytes(of: crc.littleEndian) { trailer.append(contentsOf: $0) }
+        return CompressedUnit(prefix: header, bytes: data.bytes, suffix: trailer, uncompressedSize: input.length,
                               unpaddedSize: lzma_block_unpadded_size(&block))
     }
 
