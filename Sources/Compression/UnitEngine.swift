@@ -149,7 +149,9 @@ typealias UnitFuture = Promise<CompressedUnit>
 final class WorkerPool: @unchecked Sendable {
     private let limit: Int
     private let lock = NSLock()
-    private var queue: [@Sendable () -> Void] = []
+    /// Taken slots are emptied at once, so what finished work held (a literal run) is freed then, not when the
+    /// queue is next compacted.
+    private var queue: [(@Sendable () -> Void)?] = []
     private var head = 0
     private var running = 0
 
@@ -176,8 +178,8 @@ final class WorkerPool: @unchecked Sendable {
                 return nil
             }
             let work = queue[head]
+            queue[head] = nil
             head += 1
-            // Taken work is dropped from the queue, so what it holds (a literal run) is freed when it is done.
             if head == queue.count || head >= 64 {
                 queue.removeFirst(head)
                 head = 0
