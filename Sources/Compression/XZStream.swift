@@ -8,6 +8,7 @@ final class LZMAHandle {
     init() {
         let stream = UnsafeMutablePointer<lzma_stream>.allocate(capacity: 1)
         stream.initialize(to: fp_lzma_stream_init())
+        stream.pointee.allocator = UnsafePointer(HugePages.lzmaAllocator)
         self.stream = stream
     }
 
