@@ -3,8 +3,9 @@
 ///
 /// Where units are cut depends only on the segments: a content segment of `largeContentThreshold` bytes or
 /// more is cut from the literal run around it and split every `unitSize` bytes from its start, so a unit is
-/// either a run of this artifact's literal bytes or a range of one file. Smaller files join the literal run,
-/// which is cut every `literalRunSize` bytes. Same segments, same bytes, whatever the number of threads.
+/// either a run of this artifact's literal bytes or a range of one file (with, for xz, the bytes of that file
+/// just before it as dictionary: `Codec.preloadSize`). Smaller files join the literal run, which is cut every
+/// `literalRunSize` bytes. Same segments, same bytes, whatever the number of threads.
 ///
 /// Units are compressed by a `UnitEngine`, several at once when it has more than one job; they are written in
 /// order as they finish, with at most `engine.window` submitted and not yet written.
@@ -58,7 +59,7 @@ public final class BlockCompressor: SegmentSink {
         var offset: UInt64 = 0
         while offset < file.size {
             let length = min(UInt64(unitSize), file.size - offset)
-            try emit(.file(file, offset: offset, length: length))
+            try emit(.file(file, offset: offset, length: length, preload: min(offset, UInt64(codec.preloadSize))))
             offset += length
         }
     }
@@ -88,10 +89,8 @@ public final class BlockCompressor: SegmentSink {
 
     private func writeFirstPending() throws {
         let unit = try pending.removeFirst().wait()
-        try format.append(unit)
-        try sink.write(unit.prefix)
+        try sink.write(try format.append(unit))
         try sink.write(unit.bytes)
-        try sink.write(unit.suffix)
         unitCount += 1
     }
 
@@ -105,7 +104,8 @@ public final class BlockCompressor: SegmentSink {
 /// The uncompressed bytes of one unit.
 enum UnitInput: Sendable {
     case bytes([UInt8])
-    case file(FileContent, offset: UInt64, length: UInt64)
+    /// `length` bytes of `file` from `offset`, and the `preload` bytes before them as the encoder's dictionary.
+    case file(FileContent, offset: UInt64, length: UInt64, preload: UInt64)
 
     /// Room for the compressed unit: its input size plus the codecs' worst-case expansion. Pages never
     /// written are never touched, so this costs no resident memory.
@@ -119,7 +119,7 @@ enum UnitInput: Sendable {
     var length: UInt64 {
         switch self {
         case .bytes(let bytes): UInt64(bytes.count)
-        case .file(_, _, let length): length
+        case .file(_, _, let length, _): length
         }
     }
 
@@ -127,21 +127,29 @@ enum UnitInput: Sendable {
         switch self {
         case .bytes(let bytes):
             try bytes.withUnsafeBytes(body)
-        case .file(let file, let offset, let length):
+        case .file(let file, let offset, let length, _):
             try Compression.forEachChunk(of: file, offset: offset, length: length, body)
         }
     }
+
+    /// The bytes the encoder starts from as its dictionary, read from the file; empty for literal runs.
+    func preloadBytes() throws -> [UInt8] {
+        guard case .file(let file, let offset, _, let preload) = self, preload > 0 else { return [] }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Int(preload))
+        try Compression.forEachChunk(of: file, offset: offset - preload, length: preload) {
+            bytes.append(contentsOf: $0)
+        }
+        return bytes
+    }
 }
 
-/// One compressed unit, ready to be written: prefix, bytes, suffix. The framing is kept apart so the
-/// compressed bytes are never copied to make room for it.
+/// One compressed unit, as it goes into the stream after whatever framing the stream puts before it.
 struct CompressedUnit: Sendable {
-    var prefix: [UInt8] = []
     var bytes: [UInt8]
-    var suffix: [UInt8] = []
     var uncompressedSize: UInt64
-    /// For xz: the block's size without its padding, as the index records it.
-    var unpaddedSize: UInt64 = 0
+    /// For xz: the CRC-64 of the uncompressed bytes, combined into the block's check.
+    var check: UInt64 = 0
 }
 
 /// How one codec frames units into a stream.
@@ -150,7 +158,8 @@ protocol UnitFormat: AnyObject {
     var emptyStreamNeedsUnit: Bool { get }
     func streamHeader() -> [UInt8]
     func compress(_ input: UnitInput) throws -> CompressedUnit
-    func append(_ unit: CompressedUnit) throws
+    /// Takes `unit` as the stream's next; returns the bytes that go before it.
+    func append(_ unit: CompressedUnit) throws -> [UInt8]
     func streamTrailer() throws -> [UInt8]
 }
 
@@ -172,7 +181,7 @@ final class GzipUnits: UnitFormat {
 
     var emptyStreamNeedsUnit: Bool { true }
     func streamHeader() -> [UInt8] { [] }
-    func append(_ unit: CompressedUnit) throws {}
+    func append(_ unit: CompressedUnit) throws -> [UInt8] { [] }
     func streamTrailer() throws -> [UInt8] { [] }
 
     func compress(_ input: UnitInput) throws -> CompressedUnit {
@@ -194,7 +203,7 @@ final class ZstdUnits: UnitFormat {
 
     var emptyStreamNeedsUnit: Bool { true }
     func streamHeader() -> [UInt8] { [] }
-    func append(_ unit: CompressedUnit) throws {}
+    func append(_ unit: CompressedUnit) throws -> [UInt8] { [] }
     func streamTrailer() throws -> [UInt8] { [] }
 
     func compress(_ input: UnitInput) throws -> CompressedUnit {

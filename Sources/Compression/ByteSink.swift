@@ -28,6 +28,12 @@ public final class BufferSink: ByteSink {
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         self.bytes.append(contentsOf: bytes)
     }
+
+    /// The bytes, handed over without a copy; the sink is left empty.
+    public func take() -> [UInt8] {
+        defer { bytes = [] }
+        return bytes
+    }
 }
 
 /// Counts bytes on their way to another sink.

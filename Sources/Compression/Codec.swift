@@ -79,4 +79,21 @@ public enum Codec: Hashable, Sendable, CustomStringConvertible {
             return 32 << 20
         }
     }
+
+    /// How many bytes before a unit cut from a file its encoder reads as dictionary, so the cut costs less
+    /// ratio. Only xz can: its units are runs of LZMA2 chunks in one block, and a chunk may reset the coder
+    /// state yet keep the dictionary the decoder has built. Loading the dictionary costs match-finder time that
+    /// grows faster than its length; one MiB at `-6` takes 0.13 s per cut and gets back about half of what a
+    /// cut costs (2 MiB takes 0.31 s for two thirds). gzip members and zstd frames are decoded alone.
+    public var preloadSize: Int {
+        switch self {
+        case .xz(let preset, let extreme):
+            var options = lzma_options_lzma()
+            let flags = UInt32(preset) | (extreme ? fp_LZMA_PRESET_EXTREME : 0)
+            let dictionary = lzma_lzma_preset(&options, flags) == 0 ? Int(options.dict_size) : 8 << 20
+            return min(dictionary, 1 << 20)
+        case .gzip, .zstd:
+            return 0
+        }
+    }
 }

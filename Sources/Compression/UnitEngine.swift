@@ -105,13 +105,13 @@ public final class UnitEngine: @unchecked Sendable {
 
     static func key(_ input: UnitInput, codec: Codec) -> String {
         var hasher = SHA256()
-        hasher.update(data: Array("falcopack unit 1|\(libraryVersions)|\(codec)|".utf8))
+        hasher.update(data: Array("falcopack unit 2|\(libraryVersions)|\(codec)|".utf8))
         switch input {
         case .bytes(let bytes):
             hasher.update(data: Array("literal|".utf8))
             hasher.update(data: bytes)
-        case .file(let file, let offset, let length):
-            hasher.update(data: Array("file|\(file.digests.sha256Hex)|\(file.size)|\(offset)|\(length)".utf8))
+        case .file(let file, let offset, let length, let preload):
+            hasher.update(data: Array("file|\(file.digests.sha256Hex)|\(file.size)|\(offset)|\(length)|\(preload)".utf8))
         }
         return Array(hasher.finalize()).hexString
     }
@@ -189,12 +189,12 @@ final class WorkerPool: @unchecked Sendable {
     }
 }
 
-/// Finished units as files named by their key: a header with both sizes and the SHA-256 of the compressed
-/// bytes (checked on every read, so a damaged file is recompressed, never copied into an artifact), then the
-/// bytes. Written to a temporary name and renamed, so concurrent builds sharing a folder never see half a unit.
+/// Finished units as files named by their key: a header with the uncompressed size, the xz check and the
+/// SHA-256 of the compressed bytes (checked on every read, so a damaged file is recompressed, never copied
+/// into an artifact), then the bytes. Written to a temporary name and renamed, so concurrent builds sharing a folder never see half a unit.
 struct UnitStore: Sendable {
     let directory: String
-    static let magic = Array("FPUNIT1\n".utf8)
+    static let magic = Array("FPUNIT2\n".utf8)
 
     init(_ directory: String) { self.directory = directory }
 
@@ -206,7 +206,7 @@ struct UnitStore: Sendable {
         func number(_ at: Int) -> UInt64 { data[at..<at + 8].reversed().reduce(0) { $0 << 8 | UInt64($1) } }
         let body = [UInt8](data[56...])
         guard SHA256.hash(data: body).elementsEqual(data[24..<56]) else { return nil }
-        return CompressedUnit(bytes: body, uncompressedSize: number(8), unpaddedSize: number(16))
+        return CompressedUnit(bytes: body, uncompressedSize: number(8), check: number(16))
     }
 
     func save(_ unit: CompressedUnit, key: String) throws {
@@ -214,14 +214,12 @@ struct UnitStore: Sendable {
         let folder = (final as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var header = Self.magic
-        for value in [unit.uncompressedSize, unit.unpaddedSize] {
+        for value in [unit.uncompressedSize, unit.check] {
             withUnsafeBytes(of: value.littleEndian) { header.append(contentsOf: $0) }
         }
-        var hasher = SHA256()
-        for part in [unit.prefix, unit.bytes, unit.suffix] { hasher.update(data: part) }
-        header.append(contentsOf: hasher.finalize())
+        header.append(contentsOf: SHA256.hash(data: unit.bytes))
         let sink = try FileSink(path: final)
-        for part in [header, unit.prefix, unit.bytes, unit.suffix] { try sink.write(part) }
+        for part in [header, unit.bytes] { try sink.write(part) }
         try sink.commit()
     }
 }

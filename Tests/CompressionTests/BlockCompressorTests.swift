@@ -68,36 +68,61 @@ import TestSupport
         #expect(sink.bytes == fixture.expected)
     }
 
-    @Test func xzHasOneStreamWithABlockPerUnit() throws {
+    @Test func xzUnitsShareOneBlock() throws {
+        // As xz writes without threads: one stream, one block, whose check covers every unit's bytes.
         let fixture = try Fixture()
         let file = try fixture.dir.write("stream.xz", try fixture.compress(.xz(preset: 1, extreme: false)).bytes)
         let listing = try runChecked(["xz", "--robot", "-lvv", file]).output
         let fileLine = try #require(listing.split(separator: "\n").first { $0.hasPrefix("file\t") })
         let fields = fileLine.split(separator: "\t")
         #expect(fields[1] == "1")                              // streams
-        #expect(fields[2] == "\(Fixture.expectedUnits)")       // blocks
-        // Block headers carry both sizes, as xz's own multithreaded encoder writes them.
+        #expect(fields[2] == "1")                              // blocks
+        #expect(fields[4] == "\(fixture.expected.count)")      // uncompressed size
         let blocks = listing.split(separator: "\n").filter { $0.hasPrefix("block\t") }
-        #expect(blocks.count == Fixture.expectedUnits)
-        let uncompressed = blocks.map { UInt64($0.split(separator: "\t")[7])! }
-        let mebibyte: UInt64 = 1 << 20
-        let bigRest: UInt64 = (5 << 20) / 2 + 777 - 2 * mebibyte
-        let expected: [UInt64] = [1500, mebibyte, mebibyte, bigRest, mebibyte, 1_200_000 - mebibyte, mebibyte, 512]
-        #expect(uncompressed == expected)
+        #expect(blocks.count == 1)
+        #expect(blocks.first?.split(separator: "\t")[9] == "CRC64")
+        try runChecked(["xz", "-t", file])
+    }
+
+    @Test func laterXZUnitsOfAFileReachBackIntoTheUnitBefore() throws {
+        // A 600 KiB random run, four times over: only matches across the 1 MiB cuts can compress it, and xz
+        // has to follow them back into the unit before to decode it.
+        let dir = try TemporaryDirectory()
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        let run = (0..<(600 << 10)).map { _ -> UInt8 in
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return UInt8(truncatingIfNeeded: state >> 24)
+        }
+        let content = run + run + run + run
+        let file = try FileContent(path: try dir.write("repeats", content))
+        let out = BufferSink()
+        let compressor = try BlockCompressor(codec: .xz(preset: 1, extreme: false), sink: out,
+                                             unitSize: BlockCompressorTests.unitSize)
+        try compressor.content(file)
+        try compressor.finish()
+        #expect(compressor.units == 3)
+        // Each unit alone would hold at least one copy of the run: three copies' worth.
+        #expect(out.bytes.count < 700 << 10)
+        let stream = try dir.write("repeats.xz", out.bytes)
+        #expect([UInt8](try runChecked(["xz", "-d", "-c", stream]).stdout) == content)
     }
 
     @Test func literalRunsAreCutAtEightMebibytes() throws {
         // Small files and headers wait in memory until their unit is compressed; at most 8 MiB of them at a time.
+        // zstd's frames are its units: 24 MiB and 5 bytes of literals make four.
         let dir = try TemporaryDirectory()
         let out = BufferSink()
-        let compressor = try BlockCompressor(codec: .xz(preset: 3, extreme: false), sink: out)
+        let compressor = try BlockCompressor(codec: .zstd(level: 1), sink: out)
         #expect(compressor.unitSize > BlockCompressor.maximumLiteralRun)
-        try compressor.literal(SampleData.bytes(count: (9 << 20) + 5, seed: 7))
+        let literals = SampleData.bytes(count: (24 << 20) + 5, seed: 7)
+        try compressor.literal(literals)
         try compressor.finish()
-        let file = try dir.write("literal.xz", out.bytes)
-        let blocks = try runChecked(["xz", "--robot", "-lvv", file]).output.split(separator: "\n")
-            .filter { $0.hasPrefix("block\t") }
-        #expect(blocks.map { UInt64($0.split(separator: "\t")[7])! } == [8 << 20, (1 << 20) + 5])
+        #expect(compressor.units == 4)
+        let file = try dir.write("literal.zst", out.bytes)
+        #expect(try runChecked(["zstd", "-lv", file]).output.contains("# Zstandard Frames: 4"))
+        #expect([UInt8](try runChecked(["zstd", "-d", "-c", file]).stdout) == literals)
     }
 
     @Test func xzBlockCheckIsCRC64() throws {
