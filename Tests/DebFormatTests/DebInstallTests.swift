@@ -31,6 +31,23 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: root.path + "/etc/\(DebFixture.name)/config.yaml"))
     }
 
+    @Test func fileCutIntoSeveralXZUnitsInstalls() throws {
+        // xz -0 cuts every 1 MiB and preloads the 256 KiB before each cut: dpkg's own reader has to follow the
+        // later units' matches back across the cuts, and md5sums (dpkg -V) proves every byte came back.
+        let fixture = try DebFixture()
+        var package = try fixture.package(scripts: false)
+        let big = try fixture.dir.write("src/big.bin", SampleData.bytes(count: (7 << 20) / 2, seed: 22))
+        package.files.append(PackageFile(path: "/usr/share/\(DebFixture.name)/big.bin", kind: .regular(source: big), mode: 0o644))
+        let deb = try fixture.build(package, codec: .xz(preset: 0, extreme: false))
+        let root = try DpkgRoot(in: fixture.dir)
+        let install = try root.dpkg(["-i", deb])
+        #expect(install.status == 0, "dpkg -i: \(install.stderr)")
+        let verify = try root.dpkg(["-V", DebFixture.name])
+        #expect(verify.status == 0 && verify.output.isEmpty, "dpkg -V: \(verify.output) \(verify.stderr)")
+        #expect(FileManager.default.contents(atPath: root.path + "/usr/share/\(DebFixture.name)/big.bin")
+            == FileManager.default.contents(atPath: big))
+    }
+
     @Test func scriptsRunAtInstallUpgradeRemoveAndPurge() throws {
         let fixture = try DebFixture()
         let v1 = try fixture.build(try fixture.package(version: "1.0.0-1"), name: "v1.deb")

@@ -66,6 +66,28 @@ import TestSupport
     }
 }
 
+/// A file cut into several xz units, the later ones reaching back across the cuts, judged by rpm.
+@Suite struct RPMXZUnitTests {
+    @Test func fileCutIntoSeveralXZUnitsInstallsAndVerifies() throws {
+        let fixture = try RPMFixture()
+        var package = try fixture.package()
+        let big = try fixture.dir.write("src/big.bin", SampleData.bytes(count: (7 << 20) / 2, seed: 32))
+        package.files.append(PackageFile(path: "/usr/share/falcopack-test/big.bin", kind: .regular(source: big), mode: 0o644))
+        // xz -0: 1 MiB units, each after the first preloaded with the 256 KiB before it.
+        let rpm = try fixture.build(package, codec: .xz(preset: 0, extreme: false))
+        let check = try run(["rpm", "-Kv", rpm])
+        #expect(check.status == 0, "rpm -Kv: \(check.output)")
+        let root = try RPMRoot(in: fixture.dir)
+        let install = try root.rpm(["-ivh", "--nodeps", "--noscripts", rpm])
+        #expect(install.status == 0, "rpm -i: \(install.stderr)")
+        // rpm -V compares every file's SHA-256 with the header's.
+        let verify = try root.rpm(["-V", RPMFixture.name])
+        #expect(verify.status == 0 && verify.output.isEmpty, "rpm -V: \(verify.output) \(verify.stderr)")
+        let erase = try root.rpm(["-e", "--nodeps", "--noscripts", RPMFixture.name])
+        #expect(erase.status == 0, "rpm -e: \(erase.stderr)")
+    }
+}
+
 /// A file past 4 GiB: LONGFILESIZES, rpmlib(LargeFiles) and the stripped 07070X payload, judged by rpm.
 @Suite struct RPMLargeFileTests {
     @Test func fileLargerThan4GiBInstallsAndVerifies() throws {
