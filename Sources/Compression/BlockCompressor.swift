@@ -1,5 +1,6 @@
-/// Compresses a segment stream into one stream made of independently decodable units: gzip members,
-/// blocks of a single xz stream, or zstd frames (see FORMATS.md section 6 for which readers accept which).
+/// Compresses a segment stream into one stream made of independently compressed units: gzip members, zstd
+/// frames, or runs of LZMA2 chunks in the one block of a single xz stream (see FORMATS.md section 6 for which
+/// readers accept which joins, and `XZUnits` for how xz units keep the dictionary across a cut).
 ///
 /// Where units are cut depends only on the segments: a content segment of `largeContentThreshold` bytes or
 /// more is cut from the literal run around it and split every `unitSize` bytes from its start, so a unit is
