@@ -71,10 +71,7 @@ public enum Codec: Hashable, Sendable, CustomStringConvertible {
         case .gzip:
             return 4 << 20
         case .xz(let preset, let extreme):
-            var options = lzma_options_lzma()
-            let flags = UInt32(preset) | (extreme ? fp_LZMA_PRESET_EXTREME : 0)
-            let dictionary = lzma_lzma_preset(&options, flags) == 0 ? Int(options.dict_size) : 8 << 20
-            return min(max(3 * dictionary, 1 << 20), 64 << 20)
+            return min(max(3 * Self.xzDictionarySize(preset: preset, extreme: extreme), 1 << 20), 64 << 20)
         case .zstd:
             return 32 << 20
         }
@@ -88,12 +85,16 @@ public enum Codec: Hashable, Sendable, CustomStringConvertible {
     public var preloadSize: Int {
         switch self {
         case .xz(let preset, let extreme):
-            var options = lzma_options_lzma()
-            let flags = UInt32(preset) | (extreme ? fp_LZMA_PRESET_EXTREME : 0)
-            let dictionary = lzma_lzma_preset(&options, flags) == 0 ? Int(options.dict_size) : 8 << 20
-            return min(dictionary, 1 << 20)
+            return min(Self.xzDictionarySize(preset: preset, extreme: extreme), 1 << 20)
         case .gzip, .zstd:
             return 0
         }
+    }
+
+    /// The LZMA2 dictionary of an xz preset, as liblzma defines it (8 MiB at `-6`).
+    private static func xzDictionarySize(preset: Int, extreme: Bool) -> Int {
+        var options = lzma_options_lzma()
+        let flags = UInt32(preset) | (extreme ? fp_LZMA_PRESET_EXTREME : 0)
+        return lzma_lzma_preset(&options, flags) == 0 ? Int(options.dict_size) : 8 << 20
     }
 }

@@ -191,7 +191,8 @@ final class WorkerPool: @unchecked Sendable {
 
 /// Finished units as files named by their key: a header with the uncompressed size, the xz check and the
 /// SHA-256 of the compressed bytes (checked on every read, so a damaged file is recompressed, never copied
-/// into an artifact), then the bytes. Written to a temporary name and renamed, so concurrent builds sharing a folder never see half a unit.
+/// into an artifact), then the bytes. Written to a temporary name and renamed, so concurrent builds sharing a
+/// folder never see half a unit.
 struct UnitStore: Sendable {
     let directory: String
     static let magic = Array("FPUNIT2\n".utf8)

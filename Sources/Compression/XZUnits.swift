@@ -10,8 +10,7 @@ final class XZUnits: UnitFormat {
     private let handle = LZMAHandle()
     private let options: UnsafeMutablePointer<lzma_options_lzma>
     private let filters: UnsafeMutablePointer<lzma_filter>
-    /// The block so far: whether its header is written, its LZMA2 bytes and uncompressed bytes, its check.
-    private var blockStarted = false
+    /// The block so far: its header's size (0 until written), its LZMA2 bytes and uncompressed bytes, its check.
     private var blockHeaderSize = 0
     private var compressedSize: UInt64 = 0
     private var uncompressedSize: UInt64 = 0
@@ -86,8 +85,7 @@ final class XZUnits: UnitFormat {
 
     func append(_ unit: CompressedUnit) throws -> [UInt8] {
         var before: [UInt8] = []
-        if !blockStarted {
-            blockStarted = true
+        if blockHeaderSize == 0 {
             before = try blockHeader()
             blockHeaderSize = before.count
         }
@@ -118,7 +116,7 @@ final class XZUnits: UnitFormat {
                                    message: "cannot allocate memory")
         }
         defer { lzma_index_end(index, nil) }
-        if blockStarted {
+        if blockHeaderSize > 0 {
             out.append(0)                                   // the LZMA2 end marker
             let data = compressedSize + 1
             out.append(contentsOf: repeatElement(0, count: Int((4 - data % 4) % 4)))
