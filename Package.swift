@@ -37,31 +37,44 @@ let package = Package(
         ),
 
         .target(
-            name: "Compression",
+            name: "ByteIO",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "Codecs",
+            dependencies: ["ByteIO", "CZlibShim", "CLZMAShim", "CZstdShim"]
+        ),
+        .target(
+            name: "BlockCompression",
+            dependencies: ["ByteIO", "Codecs", "CMallocShim", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "ArchiveFormats",
+            dependencies: ["CArchiveShim", "ByteIO", "PackageModel"]
+        ),
+        .target(name: "PackageModel"),
+        // The format seam: the protocol every format implements, and what writers are handed.
+        .target(
+            name: "FormatSeam",
             dependencies: [
-                "CZlibShim", "CLZMAShim", "CZstdShim",
+                "ArchiveFormats", "BlockCompression", "ByteIO", "Codecs", "PackageModel",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(
-            name: "ArchiveFormats",
-            dependencies: ["CArchiveShim", "Compression"]
-        ),
-        .target(name: "PackageModel"),
-        .target(
             name: "DebFormat",
-            dependencies: ["PackageModel", "ArchiveFormats", "Compression"]
+            dependencies: ["FormatSeam", "PackageModel", "ArchiveFormats", "BlockCompression", "ByteIO", "Codecs"]
         ),
         .target(
             name: "RPMFormat",
             dependencies: [
-                "PackageModel", "ArchiveFormats", "Compression",
+                "FormatSeam", "PackageModel", "ArchiveFormats", "BlockCompression", "ByteIO", "Codecs",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(
             name: "TarballFormat",
-            dependencies: ["PackageModel", "ArchiveFormats", "Compression"]
+            dependencies: ["FormatSeam", "PackageModel", "ArchiveFormats", "BlockCompression", "ByteIO", "Codecs"]
         ),
         .target(
             name: "SpecFile",
@@ -69,20 +82,19 @@ let package = Package(
         ),
         .target(
             name: "Pipeline",
-            dependencies: [
-                "SpecFile", "PackageModel", "DebFormat", "RPMFormat", "TarballFormat", "ArchiveFormats", "Compression",
-            ]
+            dependencies: ["SpecFile", "PackageModel", "FormatSeam", "BlockCompression", "ByteIO", "Codecs"]
         ),
         .target(
             name: "FalcoArtifacts",
             dependencies: [
-                "Pipeline", "SpecFile", "PackageModel", "DebFormat", "RPMFormat", "ArchiveFormats", "Compression",
+                "Pipeline", "SpecFile", "PackageModel", "FormatSeam", "DebFormat", "RPMFormat", "TarballFormat",
+                "ArchiveFormats", "ByteIO",
             ]
         ),
         .executableTarget(
             name: "falcopack",
             dependencies: [
-                "CMallocShim", "FalcoArtifacts", "Pipeline", "SpecFile", "PackageModel",
+                "FalcoArtifacts", "Pipeline", "FormatSeam", "SpecFile", "ByteIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -90,43 +102,44 @@ let package = Package(
         // Times the encoders against the xz, gzip and zstd command-line tools (Benchmarks/codecs.sh).
         .executableTarget(
             name: "codec-bench",
-            dependencies: ["Compression"],
+            dependencies: ["ByteIO", "Codecs", "BlockCompression"],
             path: "Benchmarks/CodecBench"
         ),
 
-        .target(
-            name: "TestSupport",
-            dependencies: ["Compression"],
-            path: "Tests/TestSupport"
-        ),
-        .testTarget(
-            name: "CompressionTests",
-            dependencies: ["Compression", "TestSupport"]
-        ),
+        .target(name: "TestSupport", dependencies: ["FormatSeam", "ByteIO", "Codecs", "PackageModel"], path: "Tests/TestSupport"),
+        .testTarget(name: "ByteIOTests", dependencies: ["ByteIO", "TestSupport"]),
+        .testTarget(name: "CodecsTests", dependencies: ["Codecs", "ByteIO", "TestSupport"]),
+        .testTarget(name: "BlockCompressionTests", dependencies: ["BlockCompression", "Codecs", "ByteIO", "TestSupport"]),
         .testTarget(
             name: "ArchiveFormatsTests",
-            dependencies: ["ArchiveFormats", "Compression", "PackageModel", "TestSupport"]
+            dependencies: ["ArchiveFormats", "BlockCompression", "Codecs", "ByteIO", "TestSupport"]
         ),
-        .testTarget(
-            name: "PackageModelTests",
-            dependencies: ["PackageModel"]
-        ),
+        .testTarget(name: "PackageModelTests", dependencies: ["PackageModel"]),
         .testTarget(
             name: "DebFormatTests",
-            dependencies: ["DebFormat", "PackageModel", "ArchiveFormats", "Compression", "TestSupport"]
+            dependencies: ["DebFormat", "FormatSeam", "PackageModel", "Codecs", "ByteIO", "TestSupport"]
         ),
         .testTarget(
             name: "RPMFormatTests",
-            dependencies: ["RPMFormat", "PackageModel", "ArchiveFormats", "Compression", "TestSupport"],
+            dependencies: ["RPMFormat", "PackageModel", "Codecs", "ByteIO", "TestSupport"],
             exclude: ["rpmlint.toml"]
         ),
         .testTarget(
-            name: "SpecFileTests",
-            dependencies: ["SpecFile", "PackageModel"]
+            name: "TarballFormatTests",
+            dependencies: ["TarballFormat", "FormatSeam", "PackageModel", "Codecs", "ByteIO", "TestSupport"]
+        ),
+        .testTarget(name: "SpecFileTests", dependencies: ["SpecFile"]),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: ["Pipeline", "FormatSeam", "SpecFile", "PackageModel", "Codecs", "ByteIO", "TestSupport"]
+        ),
+        .testTarget(
+            name: "FalcoArtifactsTests",
+            dependencies: ["FalcoArtifacts", "Pipeline", "FormatSeam", "SpecFile", "PackageModel", "TestSupport"]
         ),
         .testTarget(
             name: "falcopackTests",
-            dependencies: ["TestSupport", "FalcoArtifacts", "ArchiveFormats", "Compression"],
+            dependencies: ["TestSupport"],
             exclude: ["Fixtures", "Host", "rpmlint.toml"]
         ),
     ]

@@ -2,7 +2,9 @@
 //   codec-bench [--units] CODEC INPUT OUTPUT
 // --units goes through the block compressor (the file as one content segment) instead of a plain stream.
 // Only the encoders are timed: the input is not hashed (a build hashes each file once, separately).
-import Compression
+import BlockCompression
+import ByteIO
+import Codecs
 import Glibc
 
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -19,7 +21,8 @@ do {
     guard stat(arguments[1], &status) == 0 else { throw IOError("stat", path: arguments[1], errno: errno) }
     let unhashed = FileDigests(size: UInt64(status.st_size), sha256: [], md5: nil)
     let input = FileContent(path: arguments[1], digests: unhashed)
-    let output = try FileSink(path: arguments[2])
+    unlink(arguments[2])
+    let output = try FileWriter(creating: arguments[2])
     if units {
         let compressor = try BlockCompressor(codec: codec, sink: output)
         try compressor.content(input)
@@ -29,7 +32,7 @@ do {
         try compressor.content(input)
         try compressor.finish()
     }
-    try output.commit()
+    try output.close()
 } catch {
     FileHandle.standardError("codec-bench: \(error)\n")
     exit(1)

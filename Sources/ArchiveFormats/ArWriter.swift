@@ -1,4 +1,4 @@
-import Compression
+import ByteIO
 
 /// The Unix ar format as dpkg reads it (`lib/dpkg/ar.c`): the `!<arch>\n` magic, then for each member a
 /// 60-byte ASCII header, the data, and a `\n` pad byte after odd-sized data. No long-name table: names are

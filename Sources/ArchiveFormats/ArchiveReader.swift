@@ -1,5 +1,5 @@
 import CArchiveShim
-import Compression
+import ByteIO
 import Glibc
 
 /// Reads any archive libarchive knows (tar, cpio, ar, ...) under any compression it knows, entry by entry.
@@ -91,6 +91,22 @@ public final class ArchiveReader {
             if count < 0 { try archiveCheck(Int32(count), archive, "read_data", path: current?.path ?? path) }
             try buffer.withUnsafeBytes { try sink.write(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
         }
+    }
+
+    /// At most the first `count` bytes of the current entry's data.
+    public func readData(upTo count: Int) throws -> [UInt8] {
+        guard let archive else { return [] }
+        var buffer = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        while filled < count {
+            let got = buffer.withUnsafeMutableBytes {
+                archive_read_data(archive, $0.baseAddress! + filled, count - filled)
+            }
+            if got == 0 { break }
+            if got < 0 { try archiveCheck(Int32(got), archive, "read_data", path: current?.path ?? path) }
+            filled += got
+        }
+        return Array(buffer[0..<filled])
     }
 
     /// The current entry's data in memory; for small members such as control files.

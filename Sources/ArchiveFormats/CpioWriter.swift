@@ -1,4 +1,4 @@
-import Compression
+import ByteIO
 
 /// SVR4 "newc" cpio as rpm writes its payload (`lib/cpio.c`): `070701`, thirteen 8-digit lowercase hex fields,
 /// the NUL-terminated name, padding to 4, the data, padding to 4, and a `TRAILER!!!` entry. A symlink's data
@@ -31,7 +31,7 @@ public final class CpioWriter {
     /// member of a hardlink set passes `withData: false`, as rpm does.
     public func add(_ entry: ArchiveEntry, inode: UInt32? = nil, nlink: UInt32 = 1, withData: Bool = true) throws {
         precondition(format == .newc, "use addStripped(index:data:) for the stripped form")
-        if case .hardlink = entry.kind {
+        if case .hardlink = entry.type {
             throw ArchiveError.unsupported(format: "cpio newc", path: entry.path,
                                            reason: "hard links are regular entries sharing an inode (pass inode:)")
         }
@@ -98,7 +98,7 @@ public final class CpioWriter {
     }
 
     private func entryData(_ entry: ArchiveEntry) -> ArchiveEntry.Contents {
-        switch entry.kind {
+        switch entry.type {
         case .regular(let contents): contents
         case .symlink(let target): .bytes(Array(target.utf8))
         case .directory, .hardlink: .bytes([])

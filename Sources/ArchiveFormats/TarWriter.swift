@@ -1,5 +1,5 @@
 import CArchiveShim
-import Compression
+import ByteIO
 import Glibc
 
 /// Tar through libarchive. GNU format for deb members (dpkg's own reader rejects pax headers), restricted
@@ -69,14 +69,14 @@ public final class TarWriter {
                                           message: "cannot allocate memory")
         }
         defer { archive_entry_free(e) }
-        archive_entry_set_pathname_utf8(e, entry.kind == .directory && !name.hasSuffix("/") ? name + "/" : name)
+        archive_entry_set_pathname_utf8(e, entry.type == .directory && !name.hasSuffix("/") ? name + "/" : name)
         archive_entry_set_perm(e, mode_t(entry.permissions))
         archive_entry_set_uid(e, la_int64_t(entry.owner.uid))
         archive_entry_set_gid(e, la_int64_t(entry.owner.gid))
         archive_entry_set_uname_utf8(e, entry.owner.user)
         archive_entry_set_gname_utf8(e, entry.owner.group)
         archive_entry_set_mtime(e, time_t(entry.mtime), 0)
-        switch entry.kind {
+        switch entry.type {
         case .regular(let contents):
             archive_entry_set_filetype(e, fp_AE_IFREG)
             archive_entry_set_size(e, la_int64_t(contents.size))
@@ -93,7 +93,7 @@ public final class TarWriter {
             archive_entry_set_size(e, 0)
         }
         try call(archive_write_header(archive, e), "archive_write_header", name)
-        if case .regular(let contents) = entry.kind {
+        if case .regular(let contents) = entry.type {
             try writeData(contents, name: name)
         }
     }

@@ -6,12 +6,12 @@ enum ControlFile {
         var lines: [String] = [
             "Package: \(metadata.name)",
             "Version: \(metadata.version)",
-            "Architecture: \(metadata.architecture.debianName)",
+            "Architecture: \(DebFormat().architectureName(metadata.architecture))",
             "Maintainer: \(metadata.maintainer)",
             "Installed-Size: \(installedSize)",
         ]
-        for (field, relations) in DebValidator.relationFields(metadata.relations) where !relations.isEmpty {
-            lines.append("\(field): " + relations.map(\.description).joined(separator: ", "))
+        for (field, name) in DebValidator.relationFields where !metadata.relations[field].isEmpty {
+            lines.append("\(name): " + metadata.relations[field].map(\.description).joined(separator: ", "))
         }
         if let section = metadata.section { lines.append("Section: \(section)") }
         if let priority = metadata.priority { lines.append("Priority: \(priority)") }

@@ -12,11 +12,11 @@ public struct DriverIdentity: Hashable, Sendable {
     public static func read(sources: String, name givenName: String?, version givenVersion: String?) throws -> DriverIdentity {
         var claims: [(field: String, file: String, name: String?, version: String?)] = []
         let dkms = sources + "/dkms.conf"
-        if let text = try? String(contentsOfFile: dkms, encoding: .utf8) {
+        if let text = try optionalText(dkms) {
             claims.append(("PACKAGE", dkms, shellValue("PACKAGE_NAME", in: text), shellValue("PACKAGE_VERSION", in: text)))
         }
         let config = sources + "/driver_config.h"
-        if let text = try? String(contentsOfFile: config, encoding: .utf8) {
+        if let text = try optionalText(config) {
             claims.append(("DRIVER", config, defineValue("DRIVER_NAME", in: text), defineValue("DRIVER_VERSION", in: text)))
         }
 
@@ -47,6 +47,15 @@ public struct DriverIdentity: Hashable, Sendable {
             }
         }
         return DriverIdentity(name: name, version: version)
+    }
+
+    /// The text of a file the sources may lack; one they have but that cannot be read is an error.
+    static func optionalText(_ path: String) throws -> String? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw SpecError(.input, at: SourceLocation(file: path), "cannot read the file as UTF-8 text")
+        }
+        return text
     }
 
     /// `KEY="value"` or `KEY=value` in a shell-style file.

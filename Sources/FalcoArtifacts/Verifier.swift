@@ -1,13 +1,15 @@
 import ArchiveFormats
-import Compression
+import ByteIO
+import FormatSeam
 import Foundation
 import Pipeline
 import SpecFile
 
-/// Checks a release folder against the convention a spec describes: the expected names for the version found in
-/// the packages, aliases byte-identical to the default variant, package names, versions and architectures inside
-/// the packages, tarballs under one top folder named after the file, no binaries in source tarballs, and
-/// `SHA256SUMS` listing every artifact with its right digest.
+/// Checks a release folder against the convention a spec describes: the names expected for the version the
+/// names carry, aliases byte-identical to what they copy, the name, version and architecture inside every
+/// package, tarballs under one top folder named after the file, no binaries in source tarballs, and `SHA256SUMS`
+/// listing every artifact with its right digest. Every problem is reported by the file it is about; nothing that
+/// cannot be read is passed over.
 public enum Verifier {
     public struct Report: Sendable {
         public var version: String?
@@ -16,104 +18,93 @@ public enum Verifier {
         public var passed: Bool { problems.isEmpty }
     }
 
-    public static func verify(directory: String, spec: Spec) -> Report {
+    /// What the convention expects of one file.
+    struct Expectation {
+        var role: ArtifactRole
+        var format: any ArtifactFormat
+        /// For packages: the identity the format spells.
+        var identity: Inspection.Identity?
+        var sourcesOnly = false
+    }
+
+    public static func verify(directory: String, spec: Spec, formats: [any ArtifactFormat]) -> Report {
         var problems: [String] = []
-        let present = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
-            .filter { !$0.hasPrefix(".") }.sorted()
-        let artifacts = present.filter { $0.hasSuffix(".deb") || $0.hasSuffix(".rpm") || $0.hasSuffix(".tar.gz") }
-        if artifacts.isEmpty { problems.append("\(directory): no .deb, .rpm or .tar.gz artifacts") }
-
-        // The version, from the packages themselves.
-        var inspections: [String: Inspection] = [:]
-        for name in artifacts where !name.hasSuffix(".tar.gz") {
-            do {
-                inspections[name] = try Inspection.read(path: directory + "/" + name)
-            } catch {
-                problems.append("\(name): cannot be read: \(error)")
-            }
+        let present: [String]
+        do {
+            present = try FileManager.default.contentsOfDirectory(atPath: directory).filter { !$0.hasPrefix(".") }.sorted()
+        } catch {
+            return Report(version: nil, checked: [], problems: ["\(directory): cannot be listed: \(error.localizedDescription)"])
         }
-        let versions = Set(inspections.values.filter { $0.format == .deb }.compactMap { $0.field("Version") })
-        guard versions.count == 1, let version = versions.first else {
-            problems.append(versions.isEmpty ? "no readable deb to take the version from"
-                                             : "the debs disagree on the version: \(versions.sorted().joined(separator: ", "))")
-            return Report(version: nil, checked: artifacts, problems: problems)
+        let artifacts = present.filter { formats.claiming($0) != nil }
+        guard !artifacts.isEmpty else {
+            return Report(version: nil, checked: [], problems: [
+                "\(directory): no artifacts (files ending in \(formats.allSuffixes.joined(separator: ", ")))",
+            ])
         }
 
-        // The names the convention expects for that version.
-        let scope = Scope()
-        scope.set("version", version)
-        var expected: [String: ArtifactKind] = [:]
-        var packageNames: [String: String] = [:]
-        var aliases: [String: String] = [:]
-        func name(_ template: Template, _ scope: () throws -> Scope) -> String? {
-            do { return try template.expand(in: try scope()) } catch {
-                problems.append("\(error)")
-                return nil
-            }
+        // The version the names carry, and what the convention expects for it.
+        let templates = NameTemplates(spec: spec, formats: formats)
+        guard let version = templates.version(explaining: artifacts) else {
+            return Report(version: nil, checked: artifacts, problems: [
+                "\(directory): no artifact is named as the convention names them (\(artifacts.joined(separator: ", ")))",
+            ])
         }
-        for (format, section) in [("deb", spec.deb), ("rpm", spec.rpm)] {
-            for variant in spec.variants {
-                let child = { try ArtifactScope.package(scope, spec: spec, format: format, variant: variant) }
-                guard let file = name(section.file, child), let package = name(variant.package, child) else { continue }
-                expected[file] = format == "deb" ? .deb(variant: variant.name) : .rpm(variant: variant.name)
-                packageNames[file] = package
-                if variant.isDefault, let alias = section.alias, let aliasName = name(alias, child) {
-                    expected[aliasName] = .alias(of: file)
-                    aliases[aliasName] = file
-                }
-            }
-        }
-        var sourcesOnly: Set<String> = []
-        if let tarballs = spec.tarballs {
-            for kind in tarballs.kinds {
-                let child = { try ArtifactScope.tarball(scope, spec: spec, kind: kind) }
-                guard let file = name(kind.file, child) else { continue }
-                expected[file] = .tarball(kind: kind.name)
-                if kind.sourcesOnly { sourcesOnly.insert(file) }
-            }
-        }
+        let expected = templates.expectations(version: version, problems: &problems)
         for file in expected.keys.sorted() where !present.contains(file) {
             problems.append("\(file): missing (expected for version \(version))")
         }
         for file in artifacts where expected[file] == nil {
             problems.append("\(file): not a name the convention gives for version \(version)")
         }
-        for file in expected.keys where !file.contains(version) {
-            problems.append("\(file): the name does not contain the version")
-        }
 
-        // Inside the packages.
-        let rpmVersion = version.replacingOccurrences(of: "-", with: "_")
-        for (file, inspection) in inspections.sorted(by: { $0.key < $1.key }) {
-            guard let package = packageNames[file] ?? aliases[file].flatMap({ packageNames[$0] }) else { continue }
-            let (nameField, versionField, archField, wantedVersion, wantedArch) = inspection.format == .deb
-                ? ("Package", "Version", "Architecture", version, spec.package.architecture.debianName)
-                : ("Name", "Version", "Architecture", rpmVersion, spec.package.architecture.rpmName)
-            for (field, wanted) in [(nameField, package), (versionField, wantedVersion), (archField, wantedArch)] {
-                let found = inspection.field(field) ?? "(none)"
-                if found != wanted { problems.append("\(file): \(field) is '\(found)', expected '\(wanted)'") }
-            }
-        }
-
-        // Digests, aliases and tarballs.
+        // Inside each artifact. A file that cannot be read is reported once, here, and has no digest below.
         var digests: [String: String] = [:]
         for file in artifacts {
-            digests[file] = try? FileDigests.compute(path: directory + "/" + file).sha256Hex
-        }
-        for (alias, target) in aliases.sorted(by: { $0.key < $1.key }) {
-            if let a = digests[alias], let b = digests[target], a != b {
-                problems.append("\(alias): not byte-identical to \(target)")
+            do {
+                digests[file] = try FileDigests.compute(path: directory + "/" + file).sha256Hex
+            } catch {
+                problems.append("\(file): cannot be read: \(error)")
             }
         }
-        for file in artifacts where file.hasSuffix(".tar.gz") {
-            problems += checkTarball(directory + "/" + file, name: file, sourcesOnly: sourcesOnly.contains(file))
+        for file in artifacts {
+            guard let expectation = expected[file], let digest = digests[file] else { continue }
+            let path = directory + "/" + file
+            switch expectation.role {
+            case .alias(let target):
+                if let targetDigest = digests[target], targetDigest != digest {
+                    problems.append("\(file): not byte-identical to \(target)")
+                }
+                problems += checkIdentity(path, name: file, expectation: expectation)
+            case .package:
+                problems += checkIdentity(path, name: file, expectation: expectation)
+            case .tarball:
+                problems += checkTarball(path, name: file, expectation: expectation)
+            case .checksums:
+                continue
+            }
         }
         problems += checkSums(directory: directory, artifacts: artifacts, digests: digests)
         return Report(version: version, checked: artifacts, problems: problems)
     }
 
-    static func checkTarball(_ path: String, name: String, sourcesOnly: Bool) -> [String] {
-        let top = String(name.dropLast(".tar.gz".count))
+    static func checkIdentity(_ path: String, name: String, expectation: Expectation) -> [String] {
+        let inspection: Inspection
+        do {
+            inspection = try Inspector.inspect(path: path, formats: [expectation.format])
+        } catch {
+            return ["\(name): cannot be read: \(error)"]
+        }
+        guard let wanted = expectation.identity, let found = inspection.identity else { return [] }
+        var problems: [String] = []
+        for (what, have, want) in [("package name", found.name, wanted.name), ("version", found.version, wanted.version),
+                                   ("architecture", found.architecture, wanted.architecture)] where have != want {
+            problems.append("\(name): the \(what) inside is '\(have)', expected '\(want)'")
+        }
+        return problems
+    }
+
+    static func checkTarball(_ path: String, name: String, expectation: Expectation) -> [String] {
+        let top = String(name.dropLast(expectation.format.suffix(of: name)?.count ?? 0))
         var problems: [String] = []
         do {
             let reader = try ArchiveReader(path: path)
@@ -122,9 +113,9 @@ public enum Verifier {
                 if entry.path != top && entry.path != top + "/" && !entry.path.hasPrefix(top + "/") {
                     problems.append("\(name): '\(entry.path)' is outside the top folder '\(top)/'")
                 }
-                if sourcesOnly && entry.type == .regular {
-                    let data = try reader.readData()
-                    if let kind = BinaryDetector.kind(of: Array(data.prefix(20)), name: entry.path) {
+                if expectation.sourcesOnly && entry.type == .regular {
+                    let header = try reader.readData(upTo: BinaryDetector.headerSize)
+                    if let kind = BinaryDetector.binaryType(of: header, name: entry.path) {
                         binaries.append("\(entry.path) (\(kind))")
                     }
                 }
@@ -139,12 +130,14 @@ public enum Verifier {
     }
 
     static func checkSums(directory: String, artifacts: [String], digests: [String: String]) -> [String] {
-        guard let text = try? String(contentsOfFile: directory + "/" + Plan.checksumsName, encoding: .utf8) else {
-            return ["\(Plan.checksumsName): missing"]
+        let path = directory + "/" + Plan.checksumsName
+        guard FileManager.default.fileExists(atPath: path) else { return ["\(Plan.checksumsName): missing"] }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return ["\(Plan.checksumsName): cannot be read"]
         }
         var problems: [String] = []
         var listed: Set<String> = []
-        for line in text.split(separator: "\n") {
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
             let parts = line.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].count == 64, parts[1].hasPrefix(" ") || parts[1].hasPrefix("*") else {
                 problems.append("\(Plan.checksumsName): malformed line '\(line)'")
@@ -152,9 +145,16 @@ public enum Verifier {
             }
             let file = String(parts[1].dropFirst())
             listed.insert(file)
-            guard let digest = digests[file] ?? (try? FileDigests.compute(path: directory + "/" + file).sha256Hex) else {
-                problems.append("\(Plan.checksumsName): lists '\(file)', which is missing")
-                continue
+            let digest: String
+            if let known = digests[file] {
+                digest = known
+            } else {
+                do {
+                    digest = try FileDigests.compute(path: directory + "/" + file).sha256Hex
+                } catch {
+                    problems.append("\(Plan.checksumsName): lists '\(file)', which cannot be read: \(error)")
+                    continue
+                }
             }
             if digest != parts[0] { problems.append("\(file): SHA-256 is \(digest), \(Plan.checksumsName) says \(parts[0])") }
         }

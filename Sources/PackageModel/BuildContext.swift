@@ -1,13 +1,13 @@
-/// What every artifact of one build shares and what makes it reproducible: the timestamp written into
-/// archives and headers, and the owner of every file.
+/// What every artifact of one build shares and what makes it reproducible: the time written into archives and
+/// headers, and the owner of every file.
 public struct BuildContext: Hashable, Sendable {
-    /// Seconds since the epoch stamped on every entry, header and build time.
-    public var timestamp: Int64
+    /// Seconds since 1970 stamped as every entry's mtime, every header's build time and every signature's date.
+    public var sourceDateEpoch: Int64
     public var owner: String
     public var group: String
 
-    public init(timestamp: Int64, owner: String = "root", group: String = "root") {
-        self.timestamp = timestamp
+    public init(sourceDateEpoch: Int64, owner: String = "root", group: String = "root") {
+        self.sourceDateEpoch = sourceDateEpoch
         self.owner = owner
         self.group = group
     }
@@ -23,11 +23,11 @@ public struct BuildContext: Hashable, Sendable {
     /// otherwise `fallback` (the spec's date, or the clock when reproducibility was not asked for).
     public static func fromEnvironment(_ environment: [String: String], fallback: Int64) throws -> BuildContext {
         guard let raw = environment["SOURCE_DATE_EPOCH"] else {
-            return BuildContext(timestamp: fallback)
+            return BuildContext(sourceDateEpoch: fallback)
         }
         guard !raw.isEmpty, raw.allSatisfy(\.isASCII), raw.allSatisfy(\.isNumber), let value = Int64(raw) else {
             throw InvalidSourceDateEpoch(value: raw)
         }
-        return BuildContext(timestamp: value)
+        return BuildContext(sourceDateEpoch: value)
     }
 }

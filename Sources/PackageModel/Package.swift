@@ -57,18 +57,25 @@ public struct PackageMetadata: Hashable, Sendable {
         self.extraFields = extraFields
         self.changelog = changelog
     }
+
+    /// One field, so a check that fails on it can say which.
+    public enum Field: Hashable, Sendable {
+        case name, version, architecture, maintainer, summary, description, homepage, section, priority, license,
+             vendor, multiArch
+        case extraField(String)
+    }
 }
 
 /// One release's entry in the package's changelog.
 public struct ChangelogEntry: Hashable, Sendable {
-    /// Seconds since the epoch.
-    public var timestamp: Int64
+    /// Seconds since 1970.
+    public var date: Int64
     /// "Full Name <address> - version-release", as rpm spells it.
     public var author: String
     public var text: String
 
-    public init(timestamp: Int64, author: String, text: String) {
-        self.timestamp = timestamp
+    public init(date: Int64, author: String, text: String) {
+        self.date = date
         self.author = author
         self.text = text
     }
@@ -84,32 +91,39 @@ public struct ExtraField: Hashable, Sendable {
     }
 }
 
-/// Scripts run by the package manager around installation and removal. Each body starts with its
-/// interpreter line (`#!/bin/sh`).
-public struct PackageScripts: Hashable, Sendable {
+/// When a package manager runs a script. Not every format has every slot: deb has no transaction scripts, rpm
+/// no triggers file; each format refuses the slots it lacks.
+public enum ScriptSlot: String, CaseIterable, Hashable, Sendable {
     /// deb preinst, rpm %pre.
-    public var preInstall: String?
+    case preInstall = "pre-install"
     /// deb postinst, rpm %post.
-    public var postInstall: String?
+    case postInstall = "post-install"
     /// deb prerm, rpm %preun.
-    public var preRemove: String?
+    case preRemove = "pre-remove"
     /// deb postrm, rpm %postun.
-    public var postRemove: String?
-    /// deb `triggers` control file.
-    public var debTriggers: String?
-    /// rpm %pretrans and %posttrans: run once per transaction; deb has no equivalent.
-    public var preTransaction: String?
-    public var postTransaction: String?
+    case postRemove = "post-remove"
+    /// rpm %pretrans: once per transaction, before it.
+    case preTransaction = "pre-transaction"
+    /// rpm %posttrans.
+    case postTransaction = "post-transaction"
+    /// The deb `triggers` control file.
+    case triggers
+}
 
-    public init(preInstall: String? = nil, postInstall: String? = nil, preRemove: String? = nil,
-                postRemove: String? = nil, debTriggers: String? = nil, preTransaction: String? = nil,
-                postTransaction: String? = nil) {
-        self.preInstall = preInstall
-        self.postInstall = postInstall
-        self.preRemove = preRemove
-        self.postRemove = postRemove
-        self.debTriggers = debTriggers
-        self.preTransaction = preTransaction
-        self.postTransaction = postTransaction
+/// Scripts run by the package manager around installation and removal. Each body starts with its interpreter
+/// line (`#!/bin/sh`), except the triggers file, which is data.
+public struct PackageScripts: Hashable, Sendable {
+    private var bodies: [ScriptSlot: String]
+
+    public init(_ bodies: [ScriptSlot: String] = [:]) {
+        self.bodies = bodies
     }
+
+    public subscript(slot: ScriptSlot) -> String? {
+        get { bodies[slot] }
+        set { bodies[slot] = newValue }
+    }
+
+    /// The slots that hold a script, in `ScriptSlot` order.
+    public var slots: [ScriptSlot] { ScriptSlot.allCases.filter { bodies[$0] != nil } }
 }

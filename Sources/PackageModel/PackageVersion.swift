@@ -1,14 +1,14 @@
-/// `[epoch:]upstream[-revision]`, the shape deb and rpm versions share (rpm calls the revision "release").
-/// Parsing only splits; each format checks the characters its tools accept.
+/// `[epoch:]upstream[-release]`, the shape deb and rpm versions share (dpkg calls the release the "Debian
+/// release"). Parsing only splits; each format checks the characters its tools accept.
 public struct PackageVersion: Hashable, Sendable, CustomStringConvertible {
     public var epoch: UInt?
     public var upstream: String
-    public var revision: String?
+    public var release: String?
 
-    public init(epoch: UInt? = nil, upstream: String, revision: String? = nil) {
+    public init(epoch: UInt? = nil, upstream: String, release: String? = nil) {
         self.epoch = epoch
         self.upstream = upstream
-        self.revision = revision
+        self.release = release
     }
 
     public struct InvalidVersion: Error, CustomStringConvertible, Sendable {
@@ -17,7 +17,7 @@ public struct PackageVersion: Hashable, Sendable, CustomStringConvertible {
         public var description: String { "version '\(value)': \(reason)" }
     }
 
-    /// Splits at the first `:` (epoch) and the last `-` (revision), as dpkg does.
+    /// Splits at the first `:` (epoch) and the last `-` (release), as dpkg does.
     public init(parsing text: String) throws {
         var rest = Substring(text)
         var epoch: UInt?
@@ -28,17 +28,17 @@ public struct PackageVersion: Hashable, Sendable, CustomStringConvertible {
             epoch = value
             rest = rest[rest.index(after: colon)...]
         }
-        var revision: String?
+        var release: String?
         if let dash = rest.lastIndex(of: "-") {
-            revision = String(rest[rest.index(after: dash)...])
+            release = String(rest[rest.index(after: dash)...])
             rest = rest[..<dash]
-            if revision!.isEmpty { throw InvalidVersion(value: text, reason: "empty revision after '-'") }
+            if release!.isEmpty { throw InvalidVersion(value: text, reason: "empty release after '-'") }
         }
         guard !rest.isEmpty else { throw InvalidVersion(value: text, reason: "empty upstream version") }
-        self.init(epoch: epoch, upstream: String(rest), revision: revision)
+        self.init(epoch: epoch, upstream: String(rest), release: release)
     }
 
     public var description: String {
-        (epoch.map { "\($0):" } ?? "") + upstream + (revision.map { "-\($0)" } ?? "")
+        (epoch.map { "\($0):" } ?? "") + upstream + (release.map { "-\($0)" } ?? "")
     }
 }

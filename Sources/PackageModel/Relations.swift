@@ -1,18 +1,25 @@
-/// The relationship fields of a package. Each entry is one comma-separated item: alternatives joined by `|`.
-public struct Relations: Hashable, Sendable {
-    public var depends: [Relation] = []
-    public var preDepends: [Relation] = []
-    public var recommends: [Relation] = []
-    public var suggests: [Relation] = []
-    public var enhances: [Relation] = []
-    public var conflicts: [Relation] = []
-    public var breaks: [Relation] = []
-    public var replaces: [Relation] = []
-    public var provides: [Relation] = []
-    /// rpm Supplements (reverse Recommends); deb has no field for it.
-    public var supplements: [Relation] = []
+/// The relationship fields a package can have, named as specs spell them. Each format maps them onto its own
+/// fields and refuses those it cannot express.
+public enum RelationField: String, CaseIterable, Hashable, Sendable {
+    case depends
+    case preDepends = "pre-depends"
+    case recommends, suggests, enhances, conflicts, breaks, replaces, provides
+    /// Reverse recommends (rpm Supplements).
+    case supplements
+}
 
-    public init() {}
+/// The relationships of a package. Each entry is one comma-separated item: alternatives joined by `|`.
+public struct Relations: Hashable, Sendable {
+    private var fields: [RelationField: [Relation]] = [:]
+
+    public init(_ fields: [RelationField: [Relation]] = [:]) {
+        self.fields = fields.filter { !$0.value.isEmpty }
+    }
+
+    public subscript(field: RelationField) -> [Relation] {
+        get { fields[field] ?? [] }
+        set { fields[field] = newValue.isEmpty ? nil : newValue }
+    }
 }
 
 /// `a (>= 1.0) | b`: any one of the alternatives satisfies it.

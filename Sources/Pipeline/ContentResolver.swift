@@ -1,4 +1,5 @@
-import Compression
+import Codecs
+import ByteIO
 import Foundation
 import Glibc
 import PackageModel
@@ -13,11 +14,12 @@ public struct PlannedFile: Sendable {
 /// Turns `contents` entries into files: expands templates, walks source trees, reads templated files, and checks
 /// that every destination stays inside its root.
 struct ContentResolver {
+    /// How `dst` is written.
     enum Root {
-        /// Package install paths: absolute.
-        case filesystem
-        /// Paths inside a tarball's top folder: relative.
-        case tarball
+        /// Install paths of a package: absolute.
+        case installPaths
+        /// Paths inside a tarball's top folder: relative, `.` for the folder itself.
+        case relativeToTop
     }
 
     let root: Root
@@ -30,7 +32,7 @@ struct ContentResolver {
             for planned in try resolve(entry) {
                 if let first = seen[planned.file.path] {
                     // Two entries may both create a folder; anything else installed twice is ambiguous.
-                    if planned.file.kind == .directory && first.file.kind == .directory { continue }
+                    if planned.file.type == .directory && first.file.type == .directory { continue }
                     throw SpecError(at: entry.location, "'\(planned.file.path)' is also installed by the entry at line \(first.origin.line ?? 0); install each path once")
                 }
                 seen[planned.file.path] = planned
@@ -43,24 +45,24 @@ struct ContentResolver {
     private func resolve(_ entry: ContentEntry) throws -> [PlannedFile] {
         let destination = try checkedDestination(entry)
         let source = try entry.source.map { try $0.expand(in: scope) }
-        func planned(_ path: String, _ kind: PackageFile.Kind, _ mode: UInt32) -> PlannedFile {
-            PlannedFile(file: PackageFile(path: path, kind: kind, mode: mode, attributes: entry.attributes),
+        func planned(_ path: String, _ type: PackageFile.FileType, _ permissions: UInt32) -> PlannedFile {
+            PlannedFile(file: PackageFile(path: path, type: type, permissions: permissions, attributes: entry.attributes),
                         origin: entry.location)
         }
 
         var info = stat()
-        let kind: ContentEntry.Kind
-        if let declared = entry.kind {
-            kind = declared
+        let type: ContentEntry.EntryType
+        if let declared = entry.type {
+            type = declared
         } else if let source, stat(source, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
-            kind = .tree
+            type = .tree
         } else {
-            kind = .file
+            type = .file
         }
 
-        switch kind {
+        switch type {
         case .directory:
-            return [planned(destination, .directory, entry.mode ?? 0o755)]
+            return [planned(destination, .directory, entry.permissions ?? 0o755)]
         case .symlink:
             guard let target = try entry.target.map({ try $0.expand(in: scope) }), !target.isEmpty else {
                 throw SpecError(at: entry.location, "a symlink needs 'target'")
@@ -74,31 +76,32 @@ struct ContentResolver {
             guard (info.st_mode & S_IFMT) == S_IFREG else {
                 throw SpecError(.input, at: entry.location, "src '\(source)' is not a regular file (use type: tree for a folder)")
             }
-            let mode = entry.mode ?? (info.st_mode & 0o111 != 0 ? 0o755 : 0o644)
+            let permissions = entry.permissions ?? (info.st_mode & 0o111 != 0 ? 0o755 : 0o644)
             if entry.isTemplate || entry.isGzipped {
-                var bytes = entry.isTemplate ? try expandFile(source) : try readFile(source)
+                var bytes = entry.isTemplate ? try expandFile(source, entry: entry) : try readFile(source, entry: entry)
                 if entry.isGzipped { bytes = try gzip(bytes) }
-                return [planned(destination, .generated(bytes), mode)]
+                return [planned(destination, .generated(bytes), permissions)]
             }
-            return [planned(destination, .regular(source: source), mode)]
+            return [planned(destination, .regular(source: source), permissions)]
         case .tree:
             guard let source else { throw SpecError(at: entry.location, "a tree needs 'src'") }
             guard stat(source, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
                 throw SpecError(.input, at: entry.location, "src '\(source)' is not a folder")
             }
             let patterns = try entry.exclude.map { try $0.expand(in: scope) }
-            var files = destination.isEmpty ? [] : [planned(destination, .directory, entry.mode ?? 0o755)]
-            try walk(source, relative: "") { relative, path, info in
+            var files = destination.isEmpty ? [] : [planned(destination, .directory, entry.permissions ?? 0o755)]
+            try walk(source, relative: "", entry: entry) { relative, path, info in
                 if patterns.contains(where: { fnmatch($0, relative, FNM_PATHNAME) == 0 }) { return false }
                 let target = destination + "/" + relative
                 switch info.st_mode & S_IFMT {
                 case S_IFDIR:
                     files.append(planned(target, .directory, 0o755))
                 case S_IFREG:
-                    let mode: UInt32 = info.st_mode & 0o111 != 0 ? 0o755 : 0o644
-                    files.append(planned(target, entry.isTemplate ? .generated(try expandFile(path)) : .regular(source: path), mode))
+                    let permissions: UInt32 = info.st_mode & 0o111 != 0 ? 0o755 : 0o644
+                    files.append(planned(target, entry.isTemplate ? .generated(try expandFile(path, entry: entry))
+                                                                  : .regular(source: path), permissions))
                 case S_IFLNK:
-                    files.append(planned(target, .symlink(target: try readLink(path)), 0o777))
+                    files.append(planned(target, .symlink(target: try readLink(path, entry: entry)), 0o777))
                 default:
                     throw SpecError(.input, at: entry.location, "'\(path)' is neither a file, a folder nor a symlink")
                 }
@@ -113,17 +116,17 @@ struct ContentResolver {
         let text = try entry.destination.expand(in: scope)
         let location = entry.destination.location
         switch root {
-        case .filesystem:
+        case .installPaths:
             guard text.hasPrefix("/") else {
                 throw SpecError(at: location, "dst '\(text)' must be an absolute install path")
             }
-        case .tarball:
+        case .relativeToTop:
             guard !text.hasPrefix("/") else {
                 throw SpecError(at: location, "dst '\(text)' must be relative to the tarball's top folder")
             }
             // The top folder itself, for a tree whose contents sit at the top.
             if text == "." || text == "./" {
-                guard entry.kind == .tree || entry.kind == nil else {
+                guard entry.type == .tree || entry.type == nil else {
                     throw SpecError(at: location, "only a tree can have dst '.'")
                 }
                 return ""
@@ -133,18 +136,19 @@ struct ContentResolver {
         var trimmed = absolute
         while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
         do {
-            _ = try InstallTree.normalize(trimmed)
-        } catch let error as InstallTree.InvalidPath {
+            _ = try PackagePath.relative(fromAbsolute: trimmed)
+        } catch let error as PackagePath.Invalid {
             throw SpecError(at: location, "dst '\(text)' \(error.reason)")
         }
         return trimmed
     }
 
-    private func readFile(_ path: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw SpecError(.input, at: SourceLocation(file: path), "cannot read the file")
+    private func readFile(_ path: String, entry: ContentEntry) throws -> [UInt8] {
+        do {
+            return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch {
+            throw SpecError(.input, at: entry.location, "cannot read '\(path)': \(error.localizedDescription)")
         }
-        return Array(data)
     }
 
     private func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
@@ -155,35 +159,39 @@ struct ContentResolver {
         return output.bytes
     }
 
-    private func expandFile(_ path: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw SpecError(.input, at: SourceLocation(file: path), "cannot read the template as UTF-8 text")
-        }
-        return Array(try Template(text, at: SourceLocation(file: path, line: 1)).expand(in: scope).utf8)
+    private func expandFile(_ path: String, entry: ContentEntry) throws -> [UInt8] {
+        Array(try Template.expandFile(path, in: scope, namedAt: entry.location).utf8)
     }
 
-    /// Visits a folder's entries sorted bytewise; the visitor returns false to skip a folder's contents.
-    private func walk(_ directory: String, relative: String,
+    /// Visits a folder's entries sorted bytewise; the visitor returns false to skip a folder's contents. Anything
+    /// that cannot be listed or examined is an error naming it, never skipped.
+    private func walk(_ directory: String, relative: String, entry: ContentEntry,
                       _ visit: (String, String, stat) throws -> Bool) throws {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
-            throw SpecError(.input, at: SourceLocation(file: directory), "cannot list the folder")
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory)
+        } catch {
+            throw SpecError(.input, at: entry.location, "cannot list the folder '\(directory)'")
         }
         for name in names.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
             let path = directory + "/" + name
             let childRelative = relative.isEmpty ? name : relative + "/" + name
             var info = stat()
-            guard lstat(path, &info) == 0 else { continue }
+            guard lstat(path, &info) == 0 else {
+                throw SpecError(.input, at: entry.location, "cannot examine '\(path)': \(String(cString: strerror(errno)))")
+            }
             let descend = try visit(childRelative, path, info)
             if descend && (info.st_mode & S_IFMT) == S_IFDIR {
-                try walk(path, relative: childRelative, visit)
+                try walk(path, relative: childRelative, entry: entry, visit)
             }
         }
     }
 
-    private func readLink(_ path: String) throws -> String {
-        guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path) else {
-            throw SpecError(.input, at: SourceLocation(file: path), "cannot read the symlink")
+    private func readLink(_ path: String, entry: ContentEntry) throws -> String {
+        do {
+            return try FileManager.default.destinationOfSymbolicLink(atPath: path)
+        } catch {
+            throw SpecError(.input, at: entry.location, "cannot read the symlink '\(path)'")
         }
-        return target
     }
 }

@@ -1,5 +1,7 @@
-import Compression
+import BlockCompression
+import ByteIO
 import Dispatch
+import FormatSeam
 import Foundation
 import Glibc
 import PackageModel
@@ -8,24 +10,37 @@ import PackageModel
 public struct ArtifactResult: Sendable {
     public var name: String
     public var path: String
-    public var kind: ArtifactKind
+    public var role: ArtifactRole
     public var size: UInt64
     public var sha256: String
     public var seconds: Double
+}
+
+/// How many units a build compressed, and how many it took from the store or another artifact instead.
+public struct UnitCounts: Sendable, Equatable {
+    public var compressed: Int
+    public var reused: Int
+
+    public init(compressed: Int = 0, reused: Int = 0) {
+        self.compressed = compressed
+        self.reused = reused
+    }
 }
 
 /// What a running build reports, for the CLI to show. The library never prints.
 public enum BuildEvent: Sendable {
     case started(name: String, index: Int, total: Int)
     case finished(ArtifactResult, index: Int, total: Int)
-    /// After the last artifact: how many units were compressed and how many reused.
-    case units(UnitEngine.Statistics)
+    /// After the last artifact.
+    case units(UnitCounts)
 }
 
-public struct BuildFailure: Error, CustomStringConvertible, Sendable {
+/// Writing one artifact failed; `underlying` keeps the error's type (an input that vanished, a full disk).
+public struct ArtifactFailure: Error, CustomStringConvertible, Sendable {
     public var artifact: String
-    public var message: String
-    public var description: String { "\(artifact): \(message)" }
+    public var underlying: any Error
+
+    public var description: String { "\(artifact): \(underlying)" }
 }
 
 /// The output folder, or the unit cache folder, cannot be used.
@@ -65,16 +80,17 @@ public enum Executor {
                 do {
                     let jobScratch = scratch + "/\(index)"
                     try FileManager.default.createDirectory(atPath: jobScratch, withIntermediateDirectories: false)
-                    let result = try write(job, plan: plan, scratch: jobScratch, engine: engine)
+                    let result = try write(job, plan: plan, scratch: ScratchFolder(path: jobScratch), engine: engine)
                     results.set(index, .success(result))
                     onEvent(.finished(result, index: index, total: total))
                 } catch {
-                    results.set(index, .failure(BuildFailure(artifact: job.name, message: "\(error)")))
+                    results.set(index, .failure(ArtifactFailure(artifact: job.name, underlying: error)))
                 }
             }
         }
         group.wait()
-        onEvent(.units(engine.statistics))
+        let statistics = engine.statistics
+        onEvent(.units(UnitCounts(compressed: statistics.compressed, reused: statistics.reused)))
         var written: [ArtifactResult] = []
         for outcome in results.outcomes {
             switch outcome {
@@ -90,8 +106,12 @@ public enum Executor {
             onEvent(.started(name: alias.name, index: index, total: total))
             let started = DispatchTime.now()
             let path = plan.outputDirectory + "/" + alias.name
-            try linkOrCopy(target.path, to: path)
-            let result = ArtifactResult(name: alias.name, path: path, kind: .alias(of: target.name), size: target.size,
+            do {
+                try linkOrCopy(target.path, to: path)
+            } catch {
+                throw ArtifactFailure(artifact: alias.name, underlying: error)
+            }
+            let result = ArtifactResult(name: alias.name, path: path, role: .alias(of: target.name), size: target.size,
                                         sha256: target.sha256, seconds: seconds(since: started))
             written.append(result)
             onEvent(.finished(result, index: index, total: total))
@@ -101,13 +121,17 @@ public enum Executor {
         if plan.writesChecksums {
             onEvent(.started(name: Plan.checksumsName, index: index, total: total))
             let started = DispatchTime.now()
-            let text = checksums(written)
             let path = plan.outputDirectory + "/" + Plan.checksumsName
-            let sink = try FileSink(path: path)
-            let hashed = SHA256Sink(sink)
-            try hashed.write(Array(text.utf8))
-            try sink.commit()
-            let result = ArtifactResult(name: Plan.checksumsName, path: path, kind: .checksums,
+            let hashed: SHA256Sink
+            do {
+                let file = try OutputFile(path: path)
+                hashed = SHA256Sink(file)
+                try hashed.write(Array(checksums(written).utf8))
+                try file.commit()
+            } catch {
+                throw ArtifactFailure(artifact: Plan.checksumsName, underlying: error)
+            }
+            let result = ArtifactResult(name: Plan.checksumsName, path: path, role: .checksums,
                                         size: hashed.size, sha256: hashed.sha256Hex,
                                         seconds: seconds(since: started))
             written.append(result)
@@ -118,26 +142,20 @@ public enum Executor {
 
     /// `sha256sum` format, sorted by name.
     public static func checksums(_ results: [ArtifactResult]) -> String {
-        results.filter { $0.kind != .checksums }
+        results.filter { $0.role != .checksums }
             .sorted { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
             .map { "\($0.sha256)  \($0.name)\n" }.joined()
     }
 
-    static func write(_ job: Job, plan: Plan, scratch: String, engine: UnitEngine) throws -> ArtifactResult {
+    static func write(_ job: Job, plan: Plan, scratch: ScratchSpace, engine: UnitEngine) throws -> ArtifactResult {
         let started = DispatchTime.now()
         let path = plan.outputDirectory + "/" + job.name
-        let sink = try FileSink(path: path)
-        let hashed = SHA256Sink(sink)
-        switch job.work {
-        case .deb(let package, let writer):
-            try writer.write(package, context: plan.context, to: hashed, scratchDirectory: scratch, engine: engine)
-        case .rpm(let package, let writer):
-            try writer.write(package, context: plan.context, to: hashed, scratchDirectory: scratch, engine: engine)
-        case .tarball(let files, let top, let writer):
-            try writer.write(files, topDirectory: top, context: plan.context, to: hashed, engine: engine)
-        }
-        try sink.commit()
-        return ArtifactResult(name: job.name, path: path, kind: job.kind, size: hashed.size,
+        let file = try OutputFile(path: path)
+        let hashed = SHA256Sink(file)
+        try job.format.write(job.artifact, to: hashed,
+                             context: WriteContext(build: plan.context, engine: engine, scratch: scratch))
+        try file.commit()
+        return ArtifactResult(name: job.name, path: path, role: job.role, size: hashed.size,
                               sha256: hashed.sha256Hex, seconds: seconds(since: started))
     }
 
@@ -146,16 +164,16 @@ public enum Executor {
         let temporary = destination + ".falcopack-alias"
         unlink(temporary)
         if link(source, temporary) != 0 {
-            let sink = try FileSink(path: destination)
-            let reader = try FileReader(path: source)
-            try reader.forEachChunk { try sink.write($0) }
-            try sink.commit()
+            let file = try OutputFile(path: destination)
+            try FileReader(path: source).forEachChunk { try file.write($0) }
+            try file.commit()
             return
         }
-        guard rename(temporary, destination) == 0 else {
-            let reason = String(cString: strerror(errno))
+        do {
+            try retryingSyscall("rename the alias into place", path: destination, writing: true) { rename(temporary, destination) }
+        } catch {
             unlink(temporary)
-            throw BuildFailure(artifact: destination, message: "cannot rename the alias into place: \(reason)")
+            throw error
         }
     }
 
@@ -192,17 +210,15 @@ public enum Executor {
 /// Results written by worker threads, read after they all finish.
 private final class ResultBox: @unchecked Sendable {
     private let lock = NSLock()
-    private(set) var outcomes: [Result<ArtifactResult, BuildFailure>?]
+    private(set) var outcomes: [Result<ArtifactResult, ArtifactFailure>?]
 
     init(count: Int) { outcomes = Array(repeating: nil, count: count) }
 
     var failed: Bool {
-        lock.lock(); defer { lock.unlock() }
-        return outcomes.contains { if case .failure = $0 { true } else { false } }
+        lock.withLock { outcomes.contains { if case .failure = $0 { true } else { false } } }
     }
 
-    func set(_ index: Int, _ outcome: Result<ArtifactResult, BuildFailure>) {
-        lock.lock(); defer { lock.unlock() }
-        outcomes[index] = outcome
+    func set(_ index: Int, _ outcome: Result<ArtifactResult, ArtifactFailure>) {
+        lock.withLock { outcomes[index] = outcome }
     }
 }

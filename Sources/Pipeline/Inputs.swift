@@ -57,7 +57,7 @@ public struct ResolvedInputs: Sendable {
             } else {
                 (value, origin) = ("", .unset)
             }
-            if input.kind != .string {
+            if input.type != .string {
                 let base: String
                 if case .specDefault = origin { base = spec.directory } else { base = workingDirectory }
                 value = Self.absolute(value, base: base)
@@ -80,18 +80,18 @@ public struct ResolvedInputs: Sendable {
 
     static func checkExists(_ path: String, input: InputDeclaration, origin: InputOrigin) throws {
         var isDirectory: ObjCBool = false
-        let hint = "pass --\(input.name) \(input.kind == .file ? "PATH" : "DIR")"
+        let hint = "pass --\(input.name) \(input.type == .file ? "PATH" : "DIR")"
             + (input.environment.map { " or set \($0)" } ?? "")
         guard !path.isEmpty, FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             var message = "input '\(input.name)' (\(origin)): '\(path)' does not exist (\(hint))"
             if case .specDefault = origin { message += "; `make dist` prepares the demo inputs" }
             throw SpecError(.input, at: location(input, origin), message)
         }
-        if input.kind == .directory && !isDirectory.boolValue {
+        if input.type == .directory && !isDirectory.boolValue {
             throw SpecError(.input, at: location(input, origin),
                             "input '\(input.name)' (\(origin)): '\(path)' is not a folder (\(hint))")
         }
-        if input.kind == .file && isDirectory.boolValue {
+        if input.type == .file && isDirectory.boolValue {
             throw SpecError(.input, at: location(input, origin),
                             "input '\(input.name)' (\(origin)): '\(path)' is a folder, not a file (\(hint))")
         }

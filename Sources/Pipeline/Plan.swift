@@ -1,32 +1,29 @@
-import Compression
-import DebFormat
-import Foundation
+import BlockCompression
+import Codecs
+import FormatSeam
 import PackageModel
-import RPMFormat
 import SpecFile
-import TarballFormat
 
 /// Which artifacts to build.
 public struct Selection: Sendable {
-    /// Variant names for debs and rpms; tarball kind names.
-    public var debs: [String] = []
-    public var rpms: [String] = []
-    public var tarballs: [String] = []
+    /// Variant names, by package format name: `["deb": ["module", "bpf"]]`.
+    public var packages: [String: [String]]
+    /// Names of the spec's tarballs.
+    public var tarballs: [String]
     /// Write `SHA256SUMS` over everything in the selection (the `all` command).
-    public var checksums = false
+    public var checksums: Bool
 
-    public init(debs: [String] = [], rpms: [String] = [], tarballs: [String] = [], checksums: Bool = false) {
-        self.debs = debs
-        self.rpms = rpms
+    public init(packages: [String: [String]] = [:], tarballs: [String] = [], checksums: Bool = false) {
+        self.packages = packages
         self.tarballs = tarballs
         self.checksums = checksums
     }
 
-    /// Every variant in both formats, every tarball kind, and `SHA256SUMS`.
+    /// Every variant in every package format the spec has a section for, every tarball, and `SHA256SUMS`.
     public static func everything(in spec: Spec) -> Selection {
         let variants = spec.variants.map(\.name)
-        return Selection(debs: variants, rpms: variants, tarballs: spec.tarballs?.kinds.map(\.name) ?? [],
-                         checksums: true)
+        return Selection(packages: spec.formats.mapValues { _ in variants },
+                         tarballs: spec.tarballs?.kinds.map(\.name) ?? [], checksums: true)
     }
 }
 
@@ -34,21 +31,25 @@ public struct BuildRequest: Sendable {
     public var spec: Spec
     public var inputs: ResolvedInputs
     public var selection: Selection
+    /// Every format the build may write with; package sections and tarballs find theirs here.
+    public var formats: [any ArtifactFormat]
     public var outputDirectory: String
-    /// Overrides the spec's compression of deb and rpm payloads (`--compression`).
-    public var packageCodec: Codec?
+    /// Overrides the codec of every package format's payload (`--compression`).
+    public var compression: String?
     public var jobs: Int
     public var context: BuildContext
     /// Where compressed units are kept across builds (`--cache-dir`).
     public var cacheDirectory: String?
 
-    public init(spec: Spec, inputs: ResolvedInputs, selection: Selection, outputDirectory: String,
-                packageCodec: Codec? = nil, jobs: Int, context: BuildContext, cacheDirectory: String? = nil) {
+    public init(spec: Spec, inputs: ResolvedInputs, selection: Selection, formats: [any ArtifactFormat],
+                outputDirectory: String, compression: String? = nil, jobs: Int, context: BuildContext,
+                cacheDirectory: String? = nil) {
         self.spec = spec
         self.inputs = inputs
         self.selection = selection
+        self.formats = formats
         self.outputDirectory = outputDirectory
-        self.packageCodec = packageCodec
+        self.compression = compression
         self.jobs = jobs
         self.context = context
         self.cacheDirectory = cacheDirectory
@@ -59,34 +60,32 @@ public struct BuildRequest: Sendable {
 /// identity) and checks on a tarball's contents (no binaries in sources).
 public struct PlanHooks {
     public var prepare: (Scope) throws -> Void
-    public var checkTarball: (TarballKind, [PlannedFile]) throws -> Void
+    public var checkTarball: (Tarball, [PlannedFile]) throws -> Void
 
     public init(prepare: @escaping (Scope) throws -> Void = { _ in },
-                checkTarball: @escaping (TarballKind, [PlannedFile]) throws -> Void = { _, _ in }) {
+                checkTarball: @escaping (Tarball, [PlannedFile]) throws -> Void = { _, _ in }) {
         self.prepare = prepare
         self.checkTarball = checkTarball
     }
 }
 
-public enum ArtifactKind: Sendable, Hashable {
-    case deb(variant: String)
-    case rpm(variant: String)
-    case tarball(kind: String)
+/// What an artifact is in the release.
+public enum ArtifactRole: Sendable, Hashable {
+    /// One variant's package in one format.
+    case package(format: String, variant: String)
+    /// One of the spec's tarballs, written in `format`.
+    case tarball(name: String, format: String)
+    /// A byte-identical copy of another artifact.
     case alias(of: String)
     case checksums
 }
 
 /// One output file and everything needed to write it, all inputs already read and checked.
 public struct Job: Sendable {
-    public enum Work: Sendable {
-        case deb(Package, DebWriter)
-        case rpm(Package, RPMWriter)
-        case tarball([PackageFile], topDirectory: String, TarballWriter)
-    }
-
     public var name: String
-    public var kind: ArtifactKind
-    public var work: Work
+    public var role: ArtifactRole
+    public var format: any ArtifactFormat
+    public var artifact: Artifact
 }
 
 public struct Alias: Sendable {

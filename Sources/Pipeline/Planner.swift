@@ -1,13 +1,12 @@
-import Compression
-import DebFormat
+import Codecs
+import FormatSeam
 import Foundation
 import PackageModel
-import RPMFormat
 import SpecFile
-import TarballFormat
 
 /// Expands a spec into a `Plan`. Everything that can be wrong with the spec or the inputs is found here, before
-/// any output exists.
+/// any output exists: each format checks its artifacts, and a violation is reported at the spec line (or the flag)
+/// that put the offending value there.
 public struct Planner {
     let request: BuildRequest
     let hooks: PlanHooks
@@ -29,31 +28,45 @@ public struct Planner {
     private var spec: Spec { request.spec }
 
     func plan() throws -> Plan {
-        let upstream = try checkedVersion()
+        let codecOverride = try request.compression.map { text in
+            do {
+                return try Codec(parsing: text)
+            } catch {
+                throw SpecError(.usage, at: SourceLocation(file: "--compression"), "\(error)")
+            }
+        }
+        for name in request.selection.packages.keys where request.formats.named(name) == nil {
+            throw SpecError(.usage, at: SourceLocation(file: spec.file), "no package format is named '\(name)'")
+        }
         var jobs: [Job] = []
         var aliases: [Alias] = []
-        for (format, variants) in [("deb", request.selection.debs), ("rpm", request.selection.rpms)] {
-            let section = format == "deb" ? spec.deb : spec.rpm
+        for format in request.formats {
+            guard let variants = request.selection.packages[format.name] else { continue }
+            guard let section = spec.formats[format.name] else {
+                throw SpecError(.usage, at: SourceLocation(file: spec.file),
+                                "the spec has no '\(format.name)' section; add one to build \(format.name) packages")
+            }
             for name in variants {
                 guard let variant = spec.variants.first(where: { $0.name == name }) else {
                     throw SpecError(.usage, at: SourceLocation(file: "--driver"),
                                     "'\(name)' is not a variant of \(spec.file) (variants: \(spec.variants.map(\.name).joined(separator: ", ")))")
                 }
-                let job = try packageJob(format: format, section: section, variant: variant, upstream: upstream)
+                let scope = try ArtifactScope.package(base, spec: spec, format: format, variant: variant)
+                let job = try packageJob(format, section: section, variant: variant, scope: scope,
+                                         codecOverride: codecOverride)
                 jobs.append(job)
                 if variant.isDefault, let alias = section.alias {
-                    let scope = try packageScope(format: format, variant: variant)
                     aliases.append(Alias(name: try fileName(alias, in: scope), target: job.name))
                 }
             }
         }
         if let tarballs = spec.tarballs {
             for name in request.selection.tarballs {
-                guard let kind = tarballs.kinds.first(where: { $0.name == name }) else {
+                guard let tarball = tarballs.kinds.first(where: { $0.name == name }) else {
                     throw SpecError(.usage, at: SourceLocation(file: "--\(name)"),
-                                    "'\(name)' is not a tarball kind of \(spec.file)")
+                                    "'\(name)' is not a tarball of \(spec.file)")
                 }
-                jobs.append(try tarballJob(kind, section: tarballs))
+                jobs.append(try tarballJob(tarball, section: tarballs))
             }
         }
 
@@ -68,154 +81,146 @@ public struct Planner {
 
     // MARK: Packages
 
-    private func packageScope(format: String, variant: Variant) throws -> Scope {
-        try ArtifactScope.package(base, spec: spec, format: format, variant: variant)
-    }
+    private func packageJob(_ format: any ArtifactFormat, section: FormatSection, variant: Variant, scope: Scope,
+                            codecOverride: Codec?) throws -> Job {
+        let perFormat = variant.formats[format.name] ?? VariantFormat()
+        var provenance = Provenance(spec: spec)
+        let package = spec.package
 
-    private func packageJob(format: String, section: FormatSection, variant: Variant, upstream: String) throws -> Job {
-        let scope = try packageScope(format: format, variant: variant)
-        let perFormat = format == "deb" ? variant.deb : variant.rpm
-        let name = try fileName(section.file, in: scope)
-
-        let version: PackageVersion
-        let versionLocation = spec.package.version.location
-        do {
-            if format == "deb" {
-                version = try PackageVersion(parsing: upstream)
-            } else {
-                // rpm versions cannot hold '-'; rpmbuild users write '_' for it.
-                let release = try (section.release ?? spec.package.release).map { try $0.expand(in: scope) } ?? "1"
-                version = PackageVersion(upstream: upstream.replacingOccurrences(of: "-", with: "_"), revision: release)
-            }
-        } catch {
-            throw SpecError(.input, at: versionLocation, "\(error)")
+        let versionOrigin = origin(of: package.version)
+        provenance.metadata[.version] = versionOrigin
+        let releaseTemplate = section.release ?? package.release
+        let version = try provenance.reporting {
+            try format.version(upstream: try package.version.expand(in: scope),
+                               release: try releaseTemplate?.expand(in: scope))
         }
 
         var relations = Relations()
         for source in [section.relations, variant.relations, perFormat.relations] {
-            try add(source, to: &relations, in: scope)
+            for (field, templates) in source.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                for template in templates {
+                    relations[field].append(try relation(template, in: scope))
+                    provenance.relations[field, default: []].append(origin(of: template))
+                }
+            }
+        }
+        let summary = variant.summary ?? package.summary
+        for (field, template) in [(PackageMetadata.Field.name, variant.package), (.maintainer, package.maintainer),
+                                  (.summary, summary), (.description, package.description)] {
+            provenance.metadata[field] = origin(of: template)
+        }
+        for (field, template) in [(PackageMetadata.Field.homepage, package.homepage), (.section, package.section),
+                                  (.priority, package.priority), (.license, package.license), (.vendor, package.vendor)] {
+            if let template { provenance.metadata[field] = origin(of: template) }
         }
         let metadata = PackageMetadata(
             name: try scope.value(of: "package", at: variant.package.location),
             version: version,
-            architecture: spec.package.architecture,
-            maintainer: try spec.package.maintainer.expand(in: scope),
-            summary: try (variant.summary ?? spec.package.summary).expand(in: scope),
-            description: try spec.package.description.expand(in: scope),
-            homepage: try spec.package.homepage?.expand(in: scope),
-            section: try spec.package.section?.expand(in: scope),
-            priority: try spec.package.priority?.expand(in: scope),
-            license: try spec.package.license?.expand(in: scope),
-            vendor: try spec.package.vendor?.expand(in: scope),
+            architecture: package.architecture,
+            maintainer: try package.maintainer.expand(in: scope),
+            summary: try summary.expand(in: scope),
+            description: try package.description.expand(in: scope),
+            homepage: try package.homepage?.expand(in: scope),
+            section: try package.section?.expand(in: scope),
+            priority: try package.priority?.expand(in: scope),
+            license: try package.license?.expand(in: scope),
+            vendor: try package.vendor?.expand(in: scope),
             relations: relations
         )
-        let resolver = ContentResolver(root: .filesystem, scope: scope)
-        let files = try resolver.resolve(spec.contents + section.contents + variant.contents + perFormat.contents)
-        let scripts = try readScripts(section.scripts.overridden(by: variant.scripts).overridden(by: perFormat.scripts),
-                                      in: scope)
-        let package = Package(metadata: metadata, files: files.map(\.file), scripts: scripts)
-
-        let codec = try request.packageCodec ?? section.compression.map { try parseCodec($0, in: scope) } ?? .defaultXZ
-        if format == "deb" {
-            let writer: DebWriter
-            do {
-                writer = try DebWriter(dataCodec: codec)
-            } catch {
-                throw SpecError(.input, at: section.compression?.location ?? SourceLocation(file: "--compression"), "\(error)")
-            }
-            return Job(name: name, kind: .deb(variant: variant.name), work: .deb(package, writer))
+        let files = try ContentResolver(root: .installPaths, scope: scope)
+            .resolve(spec.contents + section.contents + variant.contents + perFormat.contents)
+        for file in files { provenance.files[file.file.path] = (file.origin, .spec) }
+        let scriptTemplates = section.scripts.merging(variant.scripts) { $1 }.merging(perFormat.scripts) { $1 }
+        var scripts = PackageScripts()
+        for (slot, template) in scriptTemplates {
+            scripts[slot] = try readScript(template, in: scope)
+            provenance.scripts[slot] = (template.location, .spec)
         }
-        return Job(name: name, kind: .rpm(variant: variant.name), work: .rpm(package, RPMWriter(codec: codec)))
+
+        let codec: Codec
+        if let codecOverride {
+            codec = codecOverride
+            provenance.codec = (SourceLocation(file: "--compression"), .usage)
+        } else if let template = section.compression {
+            codec = try parseCodec(template, in: scope)
+            provenance.codec = (template.location, .spec)
+        } else {
+            codec = format.defaultCodec
+        }
+        let artifact = Artifact(package: Package(metadata: metadata, files: files.map(\.file), scripts: scripts),
+                                codec: codec)
+        try provenance.reporting { try format.validate(artifact) }
+        return Job(name: try fileName(section.file, in: scope), role: .package(format: format.name, variant: variant.name),
+                   format: format, artifact: artifact)
     }
 
-    private func add(_ templates: RelationTemplates, to relations: inout Relations, in scope: Scope) throws {
-        for (kind, list) in templates {
-            let parsed = try list.map { template in
-                do {
-                    return try Relation(parsing: try template.expand(in: scope))
-                } catch let error as SpecError {
-                    throw error
-                } catch {
-                    throw SpecError(at: template.location, "\(error)")
-                }
-            }
-            switch kind {
-            case .depends: relations.depends += parsed
-            case .preDepends: relations.preDepends += parsed
-            case .recommends: relations.recommends += parsed
-            case .suggests: relations.suggests += parsed
-            case .enhances: relations.enhances += parsed
-            case .conflicts: relations.conflicts += parsed
-            case .breaks: relations.breaks += parsed
-            case .replaces: relations.replaces += parsed
-            case .provides: relations.provides += parsed
-            case .supplements: relations.supplements += parsed
-            }
+    private func relation(_ template: Template, in scope: Scope) throws -> Relation {
+        let text = try template.expand(in: scope)
+        do {
+            return try Relation(parsing: text)
+        } catch let error as Relation.InvalidRelation {
+            throw SpecError(at: template.location, error.description)
         }
     }
 
-    private func readScripts(_ section: ScriptsSection, in scope: Scope) throws -> PackageScripts {
-        func read(_ template: Template?) throws -> String? {
-            guard let template else { return nil }
-            let path = ResolvedInputs.absolute(try template.expand(in: scope), base: spec.directory)
-            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-                throw SpecError(.input, at: template.location, "cannot read script '\(path)'")
-            }
-            return try Template(text, at: SourceLocation(file: path, line: 1)).expand(in: scope)
-        }
-        return PackageScripts(
-            preInstall: try read(section.preInstall), postInstall: try read(section.postInstall),
-            preRemove: try read(section.preRemove), postRemove: try read(section.postRemove),
-            debTriggers: try read(section.triggers), preTransaction: try read(section.preTransaction),
-            postTransaction: try read(section.postTransaction)
-        )
+    private func readScript(_ template: Template, in scope: Scope) throws -> String {
+        let path = ResolvedInputs.absolute(try template.expand(in: scope), base: spec.directory)
+        return try Template.expandFile(path, in: scope, namedAt: template.location)
     }
 
     // MARK: Tarballs
 
-    private func tarballJob(_ kind: TarballKind, section: TarballsSection) throws -> Job {
-        let scope = try ArtifactScope.tarball(base, spec: spec, kind: kind)
-        let name = try fileName(kind.file, in: scope)
-        var top = name
-        for suffix in [".tar.gz", ".tgz", ".tar.xz", ".tar.zst", ".tar"] where top.hasSuffix(suffix) {
-            top.removeLast(suffix.count)
-            break
+    private func tarballJob(_ tarball: Tarball, section: TarballsSection) throws -> Job {
+        let format = try ArtifactScope.format(of: tarball, among: request.formats)
+        let scope = try ArtifactScope.tarball(base, spec: spec, tarball: tarball, format: format)
+        let name = try fileName(tarball.file, in: scope)
+        // Every tarball holds one top folder, named as the file without its ending.
+        let top = String(name.dropLast(format.suffix(of: name)?.count ?? 0))
+        let planned = try ContentResolver(root: .relativeToTop, scope: scope).resolve(tarball.contents)
+        try hooks.checkTarball(tarball, planned)
+        var provenance = Provenance(spec: spec)
+        let files = planned.map { planned -> PackageFile in
+            var file = planned.file
+            file.path = "/" + top + file.path
+            provenance.files[file.path] = (planned.origin, .spec)
+            return file
         }
-        let files = try ContentResolver(root: .tarball, scope: scope).resolve(kind.contents)
-        try hooks.checkTarball(kind, files)
-        let codec = try section.compression.map { try parseCodec($0, in: scope) } ?? .defaultGzip
-        return Job(name: name, kind: .tarball(kind: kind.name),
-                   work: .tarball(files.map(\.file), topDirectory: top, TarballWriter(codec: codec)))
+        let codec = try section.compression.map { try parseCodec($0, in: scope) } ?? format.defaultCodec
+        let package = spec.package
+        let metadata = PackageMetadata(
+            name: try scope.value(of: "package", at: package.name.location),
+            version: try provenance.reporting {
+                try format.version(upstream: try package.version.expand(in: scope), release: nil)
+            },
+            architecture: package.architecture, maintainer: try package.maintainer.expand(in: scope),
+            summary: try package.summary.expand(in: scope))
+        let artifact = Artifact(package: Package(metadata: metadata, files: files), codec: codec)
+        try provenance.reporting { try format.validate(artifact) }
+        return Job(name: name, role: .tarball(name: tarball.name, format: format.name), format: format,
+                   artifact: artifact)
     }
 
-    // MARK: Checks
+    // MARK: Names and codecs
 
-    /// The upstream version, checked once so every file name and package agrees on a clean value.
-    private func checkedVersion() throws -> String {
-        let template = spec.package.version
-        let value = try template.expand(in: base)
-        let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.+~-")
-        guard let first = value.unicodeScalars.first, CharacterSet.decimalDigits.contains(first),
-              value.unicodeScalars.allSatisfy({ allowed.contains($0) }) else {
-            throw SpecError(.input, at: origin(of: template),
-                            "version '\(value)' must start with a digit and hold only letters, digits and . + ~ - (no spaces or slashes)")
-        }
-        return value
-    }
-
-    /// Where a template's value came from: the flag or variable of the input it uses, else its spec line.
-    private func origin(of template: Template) -> SourceLocation {
+    /// Where a template's value came from: the flag or variable of an input it uses (an input mistake), else its
+    /// spec line (a spec mistake).
+    private func origin(of template: Template) -> (SourceLocation, SpecError.Category) {
         for name in (try? template.variables()) ?? [] {
-            if let input = request.inputs.values[name] { return input.location }
+            guard let input = request.inputs.values[name] else { continue }
+            switch input.origin {
+            case .flag, .environment: return (input.location, .input)
+            case .specDefault, .unset: return (input.location, .spec)
+            }
         }
-        return template.location
+        return (template.location, .spec)
     }
 
     private func fileName(_ template: Template, in scope: Scope) throws -> String {
         let name = try template.expand(in: scope)
         guard !name.isEmpty, name != ".", name != "..", !name.contains("/"),
               !name.unicodeScalars.contains(where: { CharacterSet.whitespacesAndNewlines.contains($0) }) else {
-            throw SpecError(.input, at: origin(of: template), "file name '\(name)' must be one path component without spaces")
+            let (location, category) = origin(of: template)
+            throw SpecError(category, at: location, "file name '\(name)' must be one path component without spaces")
         }
         return name
     }
@@ -223,10 +228,44 @@ public struct Planner {
     private func parseCodec(_ template: Template, in scope: Scope) throws -> Codec {
         do {
             return try Codec(parsing: try template.expand(in: scope))
-        } catch let error as SpecError {
-            throw error
-        } catch {
-            throw SpecError(at: template.location, "\(error)")
+        } catch let error as Codec.ParseError {
+            throw SpecError(at: template.location, error.description)
         }
+    }
+}
+
+/// Where each part of a planned artifact came from, so that a format's objection to it is reported there.
+struct Provenance {
+    typealias Origin = (location: SourceLocation, category: SpecError.Category)
+    let spec: Spec
+    var metadata: [PackageMetadata.Field: Origin] = [:]
+    var relations: [RelationField: [Origin]] = [:]
+    var scripts: [ScriptSlot: Origin] = [:]
+    var files: [String: Origin] = [:]
+    var codec: Origin?
+
+    init(spec: Spec) {
+        self.spec = spec
+    }
+
+    /// Runs `body`, turning a format's violation into a spec error at the origin of what it objects to.
+    func reporting<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let violation as FormatViolation {
+            let (location, category) = origin(of: violation.subject)
+            throw SpecError(category, at: location, violation.description)
+        }
+    }
+
+    private func origin(of subject: FormatViolation.Subject) -> Origin {
+        let found: Origin? = switch subject {
+        case .metadata(let field): metadata[field]
+        case .relation(let field, let index): relations[field].flatMap { index < $0.count ? $0[index] : nil }
+        case .script(let slot): scripts[slot]
+        case .file(let path): files[path]
+        case .codec: codec
+        }
+        return found ?? (SourceLocation(file: spec.file), .spec)
     }
 }

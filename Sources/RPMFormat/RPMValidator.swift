@@ -1,67 +1,94 @@
+import FormatSeam
 import PackageModel
 
-/// rpm's rules for names, versions and dependencies, checked before anything is written.
+/// rpm's rules for names, versions, dependencies, scripts and files, checked when the build is planned.
 enum RPMValidator {
-    static func validate(_ metadata: PackageMetadata) throws {
-        try name(metadata.name, field: "Name")
+    static func validate(_ package: Package) throws {
+        let metadata = package.metadata
+        try name(metadata.name, subject: .metadata(.name), field: "Name")
         try versionPart(metadata.version.upstream, field: "Version", full: metadata.version.description)
-        if let revision = metadata.version.revision {
-            try versionPart(revision, field: "Release", full: metadata.version.description)
+        if let release = metadata.version.release {
+            try versionPart(release, field: "Release", full: metadata.version.description)
         }
-        for (field, value) in [("Summary", metadata.summary), ("Packager", metadata.maintainer)] {
+        for (subject, field, value) in [(PackageMetadata.Field.summary, "Summary", metadata.summary),
+                                        (.maintainer, "Packager", metadata.maintainer)] {
             guard !value.isEmpty, !value.contains("\n") else {
-                throw RPMError.invalidField(field: field, value: value, reason: "must be a single non-empty line")
+                throw violation(.metadata(subject), field, value, "must be a single non-empty line")
             }
         }
-        let relations = metadata.relations
-        for (field, list) in [("Requires", relations.depends + relations.preDepends), ("Conflicts", relations.conflicts + relations.breaks),
-                              ("Obsoletes", relations.replaces), ("Provides", relations.provides),
-                              ("Recommends", relations.recommends), ("Suggests", relations.suggests),
-                              ("Supplements", relations.supplements),
-                              ("Enhances", relations.enhances)] {
-            for relation in list {
-                for dependency in relation.alternatives {
-                    try name(dependency.name, field: field)
-                    if let version = dependency.constraint?.version {
-                        try evr(version, field: field)
+        for tags in RPMLayout.dependencyTags {
+            for field in tags.fields {
+                for (index, relation) in metadata.relations[field].enumerated() {
+                    for dependency in relation.alternatives {
+                        try name(dependency.name, subject: .relation(field, index: index), field: tags.name)
+                        if let version = dependency.constraint?.version {
+                            try evr(version, subject: .relation(field, index: index), field: tags.name)
+                        }
                     }
                 }
             }
         }
         guard let license = metadata.license, !license.isEmpty, !license.contains("\n") else {
-            throw RPMError.invalidField(field: "License", value: metadata.license ?? "",
-                                        reason: "rpm requires a licence (an SPDX expression such as Apache-2.0)")
+            throw violation(.metadata(.license), "License", metadata.license ?? "",
+                            "rpm requires a licence (an SPDX expression such as Apache-2.0)")
+        }
+        for slot in package.scripts.slots where RPMLayout.scriptTags[slot] == nil {
+            throw violation(.script(slot), slot.rawValue, String((package.scripts[slot] ?? "").prefix { $0 != "\n" }),
+                            "rpm has no triggers file; set it for deb only")
+        }
+        try files(package.files)
+    }
+
+    private static func files(_ files: [PackageFile]) throws {
+        let tree: InstallTree
+        do {
+            tree = try InstallTree(files, addingParents: false)
+        } catch let error as PackagePath.Invalid {
+            throw violation(.file(path: error.path), "file", error.path, error.reason)
+        }
+        for file in tree.entries {
+            let path = "/" + file.path
+            if file.attributes.contains(.config) && !file.isRegular {
+                throw violation(.file(path: path), "file", path, "only regular files can be %config")
+            }
+            if case .hardlink = file.type {
+                throw violation(.file(path: path), "file", path,
+                                "hard links are not supported in rpm packages yet; install a copy or a symlink")
+            }
         }
     }
 
     /// Package and dependency names: no whitespace, no leading '-', printable ASCII (`build/parsePreamble.c`).
-    static func name(_ value: String, field: String) throws {
+    private static func name(_ value: String, subject: FormatViolation.Subject, field: String) throws {
         let bytes = Array(value.utf8)
         let valid = !bytes.isEmpty && bytes[0] != UInt8(ascii: "-")
             && bytes.allSatisfy { $0 > 0x20 && $0 < 0x7F && !Array("<>=,|()".utf8).contains($0) }
         guard valid else {
-            throw RPMError.invalidField(field: field, value: value, reason: "names are printable ASCII without spaces or <>=,|()")
+            throw violation(subject, field, value, "names are printable ASCII without spaces or <>=,|()")
         }
     }
 
     /// `[epoch:]version[-release]` in a dependency.
-    static func evr(_ value: String, field: String) throws {
-        let valid = !value.isEmpty && value.utf8.allSatisfy {
-            ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || "._+~^:-".utf8.contains($0)
-        }
-        guard valid else {
-            throw RPMError.invalidField(field: field, value: value, reason: "versions hold only letters, digits and . _ + ~ ^ : -")
+    private static func evr(_ value: String, subject: FormatViolation.Subject, field: String) throws {
+        guard !value.isEmpty, value.utf8.allSatisfy({ isAlnum($0) || "._+~^:-".utf8.contains($0) }) else {
+            throw violation(subject, field, value, "versions hold only letters, digits and . _ + ~ ^ : -")
         }
     }
 
     /// Version and release: letters, digits and `._+~^`; no '-' (it separates version from release).
-    static func versionPart(_ value: String, field: String, full: String) throws {
-        let valid = !value.isEmpty && value.utf8.allSatisfy {
-            ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || "._+~^".utf8.contains($0)
+    private static func versionPart(_ value: String, field: String, full: String) throws {
+        guard !value.isEmpty, value.utf8.allSatisfy({ isAlnum($0) || "._+~^".utf8.contains($0) }) else {
+            throw violation(.metadata(.version), field, full,
+                            "\(field.lowercased()) '\(value)' may hold only letters, digits and . _ + ~ ^")
         }
-        guard valid else {
-            throw RPMError.invalidField(field: field, value: full,
-                                        reason: "\(field.lowercased()) '\(value)' may hold only letters, digits and . _ + ~ ^")
-        }
+    }
+
+    private static func isAlnum(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+    }
+
+    private static func violation(_ subject: FormatViolation.Subject, _ field: String, _ value: String,
+                                  _ reason: String) -> FormatViolation {
+        FormatViolation(format: "rpm", subject: subject, field: field, value: value, reason: reason)
     }
 }

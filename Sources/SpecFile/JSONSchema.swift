@@ -2,8 +2,8 @@ import Foundation
 
 extension SpecSchema {
     /// The grammar as a JSON Schema (draft 2020-12), for editors and validators.
-    public static func jsonSchema() -> String {
-        var document = jsonObject(for: root)
+    public static func jsonSchema(formats: [String]) -> String {
+        var document = jsonObject(for: root(formats: formats))
         document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         document["title"] = "falcopack spec"
         document["description"] = "A falcopack spec (YAML). Strings may hold {{ variable }} templates; see Specs/README.md."

@@ -1,3 +1,5 @@
+import PackageModel
+
 /// The grammar of a spec, as data: the strict reader checks documents against it and `falcopack schema` prints it
 /// as JSON Schema, so the two cannot drift apart.
 public indirect enum Shape: Sendable {
@@ -31,28 +33,34 @@ public struct Field: Sendable {
 public enum SpecSchema {
     /// Relation fields, shared by variants and format sections. Each entry is one relation, deb syntax:
     /// `"dkms (>= 2.1.0.0)"`, alternatives with `|`.
-    static let relationFields: [Field] = [
-        Field("depends", .list(.string), "packages required at run time (rpm Requires)"),
-        Field("pre-depends", .list(.string), "packages required before unpacking (rpm Requires(pre))"),
-        Field("recommends", .list(.string), "packages installed by default alongside"),
-        Field("suggests", .list(.string), "packages that enhance this one"),
-        Field("enhances", .list(.string), "packages this one enhances"),
-        Field("conflicts", .list(.string), "packages that cannot be installed at the same time"),
-        Field("breaks", .list(.string), "packages this one breaks (rpm Conflicts)"),
-        Field("replaces", .list(.string), "packages whose files this one takes over (rpm Obsoletes)"),
-        Field("provides", .list(.string), "virtual packages this one provides"),
-        Field("supplements", .list(.string), "rpm only: reverse recommends"),
-    ]
+    static let relationFields: [Field] = RelationField.allCases.map { field in
+        let help: String = switch field {
+        case .depends: "packages required at run time (rpm Requires)"
+        case .preDepends: "packages required before unpacking (rpm Requires)"
+        case .recommends: "packages installed by default alongside"
+        case .suggests: "packages that enhance this one"
+        case .enhances: "packages this one enhances"
+        case .conflicts: "packages that cannot be installed at the same time"
+        case .breaks: "packages this one breaks (rpm Conflicts)"
+        case .replaces: "packages whose files this one takes over (rpm Obsoletes)"
+        case .provides: "virtual packages this one provides"
+        case .supplements: "rpm only: reverse recommends"
+        }
+        return Field(field.rawValue, .list(.string), help)
+    }
 
-    static let scripts = Field("scripts", .object([
-        Field("pre-install", .string, "file run before unpacking (deb preinst, rpm %pre)"),
-        Field("post-install", .string, "file run after unpacking (deb postinst, rpm %post)"),
-        Field("pre-remove", .string, "file run before removal (deb prerm, rpm %preun)"),
-        Field("post-remove", .string, "file run after removal (deb postrm, rpm %postun)"),
-        Field("pre-transaction", .string, "rpm only: %pretrans"),
-        Field("post-transaction", .string, "rpm only: %posttrans"),
-        Field("triggers", .string, "deb only: the triggers control file"),
-    ]), "maintainer scripts, each a file path; the files are templates")
+    static let scripts = Field("scripts", .object(ScriptSlot.allCases.map { slot in
+        let help: String = switch slot {
+        case .preInstall: "file run before unpacking (deb preinst, rpm %pre)"
+        case .postInstall: "file run after unpacking (deb postinst, rpm %post)"
+        case .preRemove: "file run before removal (deb prerm, rpm %preun)"
+        case .postRemove: "file run after removal (deb postrm, rpm %postun)"
+        case .preTransaction: "rpm only: %pretrans"
+        case .postTransaction: "rpm only: %posttrans"
+        case .triggers: "deb only: the triggers control file"
+        }
+        return Field(slot.rawValue, .string, help)
+    }), "maintainer scripts, each a file path; the files are templates")
 
     static let content = Shape.object([
         Field("src", .string, "file or folder on the build machine; a folder is copied as a tree"),
@@ -76,13 +84,22 @@ public enum SpecSchema {
         Field("file", .string, required: true, "file-name template, e.g. \"falco-{{ version }}-{{ variant }}-{{ arch }}.deb\""),
         Field("alias", .string, "file-name template of a byte-identical copy of the default variant's package"),
         Field("compression", .string, "codec[:level] of the payload: xz, gzip or zstd"),
+        Field("release", .string, "overrides package.release for this format"),
         contents,
         scripts,
     ] + relationFields
 
     static let variantFormatSection: [Field] = [contents, scripts] + relationFields
 
-    public static let root = Shape.object([
+    /// The grammar for a build that knows the package formats `formats` (`deb`, `rpm`, ...): each may have a
+    /// top-level section and a section in every variant.
+    public static func root(formats: [String]) -> Shape {
+        .object(fixedFields(formats: formats) + formats.map { name in
+            Field(name, .object(formatSection), "packages in the \(name) format, one per variant")
+        })
+    }
+
+    private static func fixedFields(formats: [String]) -> [Field] { [
         Field("spec-version", .integer, required: true, "version of this format: 1"),
         Field("source-date-epoch", .integer,
               "seconds since 1970 for every timestamp when SOURCE_DATE_EPOCH is unset (default 0)"),
@@ -102,7 +119,7 @@ public enum SpecSchema {
         Field("package", .object([
             Field("name", .string, required: true, "package name of the default variant"),
             Field("version", .string, required: true, "upstream version"),
-            Field("release", .string, "rpm Release; debs carry no revision"),
+            Field("release", .string, "release of every package format: rpm Release (default 1), deb revision (default none)"),
             Field("architecture", .oneOf(["x86_64", "aarch64", "all"]), required: true, "target architecture"),
             Field("maintainer", .string, required: true, "Name <email>"),
             Field("summary", .string, required: true, "one line"),
@@ -120,21 +137,17 @@ public enum SpecSchema {
             Field("summary", .string, "overrides package.summary"),
             contents,
             scripts,
-            Field("deb", .object(variantFormatSection), "deb-only contents, scripts and relations"),
-            Field("rpm", .object(variantFormatSection), "rpm-only contents, scripts and relations"),
-        ] + relationFields)), required: true, "driver variants (module, bpf): one deb and one rpm each"),
-        Field("deb", .object(formatSection), required: true, "Debian packages"),
-        Field("rpm", .object(formatSection + [
-            Field("release", .string, "overrides package.release"),
-        ]), required: true, "RPM packages"),
+        ] + relationFields + formats.map { name in
+            Field(name, .object(variantFormatSection), "\(name)-only contents, scripts and relations")
+        })), required: true, "driver variants (module, bpf): one package of each format each"),
         Field("tarballs", .object([
             Field("arch", .string, "architecture as tarball names spell it; default: the rpm spelling"),
             Field("compression", .string, "codec[:level]; gzip by default"),
             Field("kinds", .map(.object([
-                Field("file", .string, required: true, "file-name template; the top folder is the name without .tar.gz"),
+                Field("file", .string, required: true, "file-name template; the top folder is the name without its ending (.tar.gz)"),
                 Field("sources-only", .boolean, "refuse any binary (ELF, ar, object, kernel module) in the contents"),
                 Field("contents", .list(content), required: true, "files, dst relative to the top folder"),
             ])), required: true, "bin, src, module-src, bpf-src: each a tarball"),
         ]), "release tarballs"),
-    ])
+    ] }
 }

@@ -13,8 +13,8 @@ public struct Spec: Sendable {
     public var package: PackageSection
     public var contents: [ContentEntry]
     public var variants: [Variant]
-    public var deb: FormatSection
-    public var rpm: FormatSection
+    /// The package format sections (`deb:`, `rpm:`), by format name.
+    public var formats: [String: FormatSection]
     public var tarballs: TarballsSection?
 
     public var directory: String { (file as NSString).deletingLastPathComponent }
@@ -23,10 +23,11 @@ public struct Spec: Sendable {
 }
 
 public struct InputDeclaration: Sendable {
-    public enum Kind: String, Sendable { case string, file, directory }
+    /// What the value names; the spec's `type` key.
+    public enum ValueType: String, Sendable { case string, file, directory }
     public var name: String
     public var help: String
-    public var kind: Kind
+    public var type: ValueType
     public var defaultValue: Template?
     public var environment: String?
     public var required: Bool
@@ -55,56 +56,39 @@ public struct PackageSection: Sendable {
 }
 
 public struct ContentEntry: Sendable {
-    public enum Kind: String, Sendable { case file, tree, directory, symlink }
+    /// What the entry creates; the spec's `type` key.
+    public enum EntryType: String, Sendable { case file, tree, directory, symlink }
     public var location: SourceLocation
     public var source: Template?
     public var destination: Template
     /// nil: `tree` when the source is a folder, `file` otherwise.
-    public var kind: Kind?
+    public var type: EntryType?
     public var target: Template?
-    public var mode: UInt32?
+    /// The `mode` key: permission bits.
+    public var permissions: UInt32?
     public var isTemplate: Bool
     public var isGzipped: Bool
     public var attributes: PackageFile.Attributes
     public var exclude: [Template]
 }
 
-public struct ScriptsSection: Sendable {
-    public var preInstall: Template?
-    public var postInstall: Template?
-    public var preRemove: Template?
-    public var postRemove: Template?
-    public var preTransaction: Template?
-    public var postTransaction: Template?
-    public var triggers: Template?
+/// Script file templates by slot.
+public typealias ScriptTemplates = [ScriptSlot: Template]
 
-    public var isEmpty: Bool {
-        [preInstall, postInstall, preRemove, postRemove, preTransaction, postTransaction, triggers]
-            .allSatisfy { $0 == nil }
-    }
-
-    /// `other`'s scripts where it has them, else these.
-    public func overridden(by other: ScriptsSection) -> ScriptsSection {
-        ScriptsSection(preInstall: other.preInstall ?? preInstall, postInstall: other.postInstall ?? postInstall,
-                       preRemove: other.preRemove ?? preRemove, postRemove: other.postRemove ?? postRemove,
-                       preTransaction: other.preTransaction ?? preTransaction,
-                       postTransaction: other.postTransaction ?? postTransaction, triggers: other.triggers ?? triggers)
-    }
-}
-
-public enum RelationKind: String, CaseIterable, Sendable {
-    case depends, preDepends = "pre-depends", recommends, suggests, enhances, conflicts, breaks, replaces, provides,
-         supplements
-}
-
-/// Relation templates by kind, in the order written.
-public typealias RelationTemplates = [RelationKind: [Template]]
+/// Relation templates by field, in the order written.
+public typealias RelationTemplates = [RelationField: [Template]]
 
 /// What a variant adds for one format only.
 public struct VariantFormat: Sendable {
     public var contents: [ContentEntry] = []
-    public var scripts = ScriptsSection()
+    public var scripts: ScriptTemplates = [:]
     public var relations: RelationTemplates = [:]
+
+    public init(contents: [ContentEntry] = [], scripts: ScriptTemplates = [:], relations: RelationTemplates = [:]) {
+        self.contents = contents
+        self.scripts = scripts
+        self.relations = relations
+    }
 }
 
 public struct Variant: Sendable {
@@ -113,29 +97,31 @@ public struct Variant: Sendable {
     public var isDefault: Bool
     public var summary: Template?
     public var contents: [ContentEntry]
-    public var scripts: ScriptsSection
+    public var scripts: ScriptTemplates
     public var relations: RelationTemplates
-    public var deb: VariantFormat
-    public var rpm: VariantFormat
+    /// What the variant adds for one format, by format name.
+    public var formats: [String: VariantFormat]
 }
 
+/// One package format's section: how its artifacts are named and compressed, and what it adds to every variant.
 public struct FormatSection: Sendable {
     public var file: Template
     public var alias: Template?
     public var compression: Template?
     public var release: Template?
     public var contents: [ContentEntry]
-    public var scripts: ScriptsSection
+    public var scripts: ScriptTemplates
     public var relations: RelationTemplates
 }
 
 public struct TarballsSection: Sendable {
     public var arch: Template?
     public var compression: Template?
-    public var kinds: [TarballKind]
+    public var kinds: [Tarball]
 }
 
-public struct TarballKind: Sendable {
+/// One named tarball of the release (`bin`, `src`): its file and what it holds under its top folder.
+public struct Tarball: Sendable {
     public var name: String
     public var file: Template
     public var sourcesOnly: Bool

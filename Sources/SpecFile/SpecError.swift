@@ -21,7 +21,8 @@ public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
 
 /// A problem with a spec or with an input it names. The description is one line: where, what, what to do.
 public struct SpecError: Error, CustomStringConvertible, Sendable {
-    public enum Kind: Sendable {
+    /// Whose mistake it is, which decides the exit code.
+    public enum Category: Sendable {
         /// The spec itself is wrong: syntax, unknown key, wrong type, undefined variable.
         case spec
         /// An input is wrong or missing: a path that does not exist, a version with a space.
@@ -30,12 +31,12 @@ public struct SpecError: Error, CustomStringConvertible, Sendable {
         case usage
     }
 
-    public var kind: Kind
+    public var category: Category
     public var location: SourceLocation
     public var message: String
 
-    public init(_ kind: Kind = .spec, at location: SourceLocation, _ message: String) {
-        self.kind = kind
+    public init(_ category: Category = .spec, at location: SourceLocation, _ message: String) {
+        self.category = category
         self.location = location
         self.message = message
     }

@@ -2,9 +2,9 @@ import Foundation
 import PackageModel
 
 extension Spec {
-    /// Reads a spec file and checks it against `SpecSchema`: an unknown key, a wrong type or a missing required
-    /// key is an error naming the file, line and key.
-    public static func load(path: String) throws -> Spec {
+    /// Reads a spec file and checks it against `SpecSchema` for the package formats `formats`: an unknown key, a
+    /// wrong type or a missing required key is an error naming the file, line and key.
+    public static func load(path: String, formats: [String]) throws -> Spec {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SpecError(.input, at: SourceLocation(file: path),
                             "cannot read the spec (pass --spec PATH to name another)")
@@ -12,25 +12,29 @@ extension Spec {
         guard let text = String(data: data, encoding: .utf8) else {
             throw SpecError(at: SourceLocation(file: path), "the spec is not UTF-8 text")
         }
-        return try parse(text, file: path)
+        return try parse(text, file: path, formats: formats)
     }
 
-    public static func parse(_ text: String, file: String) throws -> Spec {
+    public static func parse(_ text: String, file: String, formats: [String]) throws -> Spec {
         let root = try SpecNode.parse(text, file: file)
-        try root.check(against: SpecSchema.root)
+        try root.check(against: SpecSchema.root(formats: formats))
         if let version = root["spec-version"], version.int != 1 {
             throw version.error("this falcopack reads spec-version 1")
         }
 
-        let variants = try root["variants"].map(readVariants) ?? []
+        let variants = try root["variants"].map { try readVariants($0, formats: formats) } ?? []
         let defaults = variants.filter(\.isDefault)
         if defaults.count > 1 {
             throw root["variants"]!.error("more than one variant says 'default: true' (\(defaults.map(\.name).joined(separator: ", ")))")
         }
-        let deb = readFormat(root["deb"]!)
-        let rpm = readFormat(root["rpm"]!)
-        for section in [deb, rpm] where section.alias != nil && defaults.isEmpty {
-            throw SpecError(at: section.alias!.location, "an alias needs a variant with 'default: true'")
+        var sections: [String: FormatSection] = [:]
+        for name in formats {
+            guard let node = root[name] else { continue }
+            let section = readFormat(node)
+            if let alias = section.alias, defaults.isEmpty {
+                throw SpecError(at: alias.location, "an alias needs a variant with 'default: true'")
+            }
+            sections[name] = section
         }
 
         return Spec(
@@ -43,8 +47,7 @@ extension Spec {
             package: readPackage(root["package"]!),
             contents: readContents(root["contents"]),
             variants: variants,
-            deb: deb,
-            rpm: rpm,
+            formats: sections,
             tarballs: try root["tarballs"].map(readTarballs)
         )
     }
@@ -54,7 +57,7 @@ extension Spec {
             InputDeclaration(
                 name: name,
                 help: input["help"]!.text,
-                kind: input["type"].flatMap { InputDeclaration.Kind(rawValue: $0.text) } ?? .string,
+                type: input["type"].flatMap { InputDeclaration.ValueType(rawValue: $0.text) } ?? .string,
                 defaultValue: input.string("default"),
                 environment: input["env"]?.text,
                 required: input["required"]?.bool ?? true,
@@ -66,7 +69,7 @@ extension Spec {
     private static func readPackage(_ node: SpecNode) -> PackageSection {
         PackageSection(
             name: node.string("name")!, version: node.string("version")!, release: node.string("release"),
-            architecture: (try? Architecture(parsing: node["architecture"]!.text)) ?? .x86_64,
+            architecture: Architecture(rawValue: node["architecture"]!.text)!,
             maintainer: node.string("maintainer")!, summary: node.string("summary")!,
             description: node.string("description")!, homepage: node.string("homepage"),
             license: node.string("license"), vendor: node.string("vendor"), section: node.string("section"),
@@ -74,7 +77,7 @@ extension Spec {
         )
     }
 
-    private static func readVariants(_ node: SpecNode) throws -> [Variant] {
+    private static func readVariants(_ node: SpecNode, formats: [String]) throws -> [Variant] {
         try node.entries().map { name, variant in
             Variant(
                 name: name,
@@ -84,8 +87,9 @@ extension Spec {
                 contents: readContents(variant["contents"]),
                 scripts: readScripts(variant["scripts"]),
                 relations: readRelations(variant),
-                deb: variant["deb"].map(readVariantFormat) ?? VariantFormat(),
-                rpm: variant["rpm"].map(readVariantFormat) ?? VariantFormat()
+                formats: Dictionary(uniqueKeysWithValues: formats.compactMap { name in
+                    variant[name].map { (name, readVariantFormat($0)) }
+                })
             )
         }
     }
@@ -108,27 +112,25 @@ extension Spec {
             arch: node.string("arch"),
             compression: node.string("compression"),
             kinds: try node["kinds"]!.entries().map { name, kind in
-                TarballKind(name: name, file: kind.string("file")!, sourcesOnly: kind.flag("sources-only"),
+                Tarball(name: name, file: kind.string("file")!, sourcesOnly: kind.flag("sources-only"),
                             contents: readContents(kind["contents"]))
             }
         )
     }
 
-    private static func readScripts(_ node: SpecNode?) -> ScriptsSection {
-        guard let node else { return ScriptsSection() }
-        return ScriptsSection(
-            preInstall: node.string("pre-install"), postInstall: node.string("post-install"),
-            preRemove: node.string("pre-remove"), postRemove: node.string("post-remove"),
-            preTransaction: node.string("pre-transaction"), postTransaction: node.string("post-transaction"),
-            triggers: node.string("triggers")
-        )
+    private static func readScripts(_ node: SpecNode?) -> ScriptTemplates {
+        var scripts: ScriptTemplates = [:]
+        for slot in ScriptSlot.allCases {
+            if let template = node?.string(slot.rawValue) { scripts[slot] = template }
+        }
+        return scripts
     }
 
     private static func readRelations(_ node: SpecNode) -> RelationTemplates {
         var relations: RelationTemplates = [:]
-        for kind in RelationKind.allCases {
-            let list = node.templates(kind.rawValue)
-            if !list.isEmpty { relations[kind] = list }
+        for field in RelationField.allCases {
+            let list = node.templates(field.rawValue)
+            if !list.isEmpty { relations[field] = list }
         }
         return relations
     }
@@ -143,9 +145,9 @@ extension Spec {
                 location: entry.location,
                 source: entry.string("src"),
                 destination: entry.string("dst")!,
-                kind: entry["type"].flatMap { ContentEntry.Kind(rawValue: $0.text) },
+                type: entry["type"].flatMap { ContentEntry.EntryType(rawValue: $0.text) },
                 target: entry.string("target"),
-                mode: entry["mode"]?.mode,
+                permissions: entry["mode"]?.mode,
                 isTemplate: entry.flag("template"),
                 isGzipped: entry.flag("gzip"),
                 attributes: attributes,

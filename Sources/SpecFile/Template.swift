@@ -45,6 +45,15 @@ public struct Template: Hashable, Sendable, CustomStringConvertible {
         try pieces().compactMap { if case .variable(let name, _) = $0 { name } else { nil } }
     }
 
+    /// Reads the UTF-8 text file at `path` and expands it; an error in it names its own line. `location` is where
+    /// the spec names the file, for the error when it cannot be read.
+    public static func expandFile(_ path: String, in scope: Scope, namedAt location: SourceLocation) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw SpecError(.input, at: location, "cannot read '\(path)' as UTF-8 text")
+        }
+        return try Template(text, at: SourceLocation(file: path, line: 1)).expand(in: scope)
+    }
+
     public func expand(in scope: Scope) throws -> String {
         var output = ""
         for piece in try pieces() {
@@ -98,8 +107,6 @@ public final class Scope {
     }
 
     public var names: [String] { entries.keys.sorted() }
-
-    public func contains(_ name: String) -> Bool { entries[name] != nil }
 
     public func value(of name: String, at location: SourceLocation) throws -> String {
         if let cached = cache[name] { return cached }

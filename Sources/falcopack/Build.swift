@@ -1,5 +1,4 @@
 import ArgumentParser
-import Compression
 import FalcoArtifacts
 import Foundation
 import Glibc
@@ -10,12 +9,10 @@ import SpecFile
 /// JSON with --json, and one error line with a documented exit code on failure.
 enum Build {
     static func run(_ options: BuildOptions, selection: @escaping (Spec) throws -> Selection) throws {
-        let plan: Plan
         let results: [ArtifactResult]
         do {
-            plan = try FalcoBuild.plan(try options.falcoOptions(), selection: selection)
             let progress = Progress(enabled: !options.json && isatty(STDERR_FILENO) == 1)
-            results = try Executor.run(plan) { event in progress.show(event) }
+            results = try FalcoBuild.build(options.falcoOptions(), selection: selection) { event in progress.show(event) }
             progress.clear()
             let statistics = progress.units
             FileHandle.standardError.write(Data("falcopack: \(statistics.compressed) units compressed, \(statistics.reused) reused\n".utf8))
@@ -23,38 +20,17 @@ enum Build {
             throw Failure.exit(for: error)
         }
         if options.json {
-            print(try ResultJSON.encode(results))
+            try JSONOutput.print(results.map(ResultJSON.object))
         } else {
             for result in results { print(ResultLine.format(result)) }
         }
     }
 }
 
-enum Failure {
-    /// Prints the error as one line and returns the exit code to leave with.
-    static func exit(for error: Error) -> ExitCode {
-        if let exit = error as? ExitCode { return exit }
-        let code: Int32
-        switch error {
-        case let error as SpecError:
-            switch error.kind {
-            case .spec: code = 65
-            case .input: code = 66
-            case .usage: code = 64
-            }
-        case is OutputFolderError: code = 73
-        case is ValidationError: code = 64
-        default: code = 1
-        }
-        FileHandle.standardError.write(Data("falcopack: error: \(error)\n".utf8))
-        return ExitCode(code)
-    }
-}
-
 enum ResultLine {
     static func format(_ result: ArtifactResult) -> String {
         let detail: String
-        if case .alias(let target) = result.kind { detail = "alias of \(target)" } else {
+        if case .alias(let target) = result.role { detail = "alias of \(target)" } else {
             detail = String(format: "%.1fs", result.seconds)
         }
         return "\(result.name)  \(byteCount(result.size))  sha256:\(result.sha256.prefix(16))  \(detail)"
@@ -68,21 +44,16 @@ enum ResultLine {
 }
 
 enum ResultJSON {
-    static func encode(_ results: [ArtifactResult]) throws -> String {
-        let objects: [[String: Any]] = results.map { result in
-            var object: [String: Any] = ["name": result.name, "path": result.path, "size": result.size,
-                                         "sha256": result.sha256, "seconds": (result.seconds * 1000).rounded() / 1000]
-            switch result.kind {
-            case .deb(let variant): object["format"] = "deb"; object["variant"] = variant
-            case .rpm(let variant): object["format"] = "rpm"; object["variant"] = variant
-            case .tarball(let kind): object["format"] = "tar"; object["kind"] = kind
-            case .alias(let target): object["format"] = "alias"; object["alias_of"] = target
-            case .checksums: object["format"] = "checksums"
-            }
-            return object
+    static func object(_ result: ArtifactResult) -> [String: Any] {
+        var object: [String: Any] = ["name": result.name, "path": result.path, "size": result.size,
+                                     "sha256": result.sha256, "seconds": (result.seconds * 1000).rounded() / 1000]
+        switch result.role {
+        case .package(let format, let variant): object["format"] = format; object["variant"] = variant
+        case .tarball(let name, let format): object["format"] = format; object["kind"] = name
+        case .alias(let target): object["format"] = "alias"; object["alias_of"] = target
+        case .checksums: object["format"] = "checksums"
         }
-        let data = try JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self)
+        return object
     }
 }
 
@@ -93,11 +64,11 @@ final class Progress: @unchecked Sendable {
     private let lock = NSLock()
     private var running: [String] = []
     private var done = 0
-    private var statistics = UnitEngine.Statistics()
+    private var statistics = UnitCounts()
 
     init(enabled: Bool) { self.enabled = enabled }
 
-    var units: UnitEngine.Statistics { lock.withLock { statistics } }
+    var units: UnitCounts { lock.withLock { statistics } }
 
     func show(_ event: BuildEvent) {
         lock.lock(); defer { lock.unlock() }

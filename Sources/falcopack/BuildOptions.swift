@@ -1,5 +1,4 @@
 import ArgumentParser
-import Compression
 import FalcoArtifacts
 import Foundation
 import Pipeline
@@ -35,11 +34,6 @@ struct BuildOptions: ParsableArguments {
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("'--jobs' must be at least 1") }
-        if let compression {
-            do { _ = try Codec(parsing: compression) } catch {
-                throw ValidationError("'--compression \(compression)': \(error)")
-            }
-        }
         _ = try inputFlags()
     }
 
@@ -76,7 +70,7 @@ struct BuildOptions: ParsableArguments {
             inputFlags: try inputFlags(),
             environment: ProcessInfo.processInfo.environment,
             outputDirectory: out,
-            packageCodec: try compression.map { try Codec(parsing: $0) },
+            compression: compression,
             jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
             cacheDirectory: cacheDir
         )

@@ -1,5 +1,4 @@
 import ArgumentParser
-import CMallocShim
 
 @main
 struct Falcopack: ParsableCommand {
@@ -17,12 +16,4 @@ struct Falcopack: ParsableCommand {
         subcommands: [DebCommand.self, RPMCommand.self, TarCommand.self, AllCommand.self, InspectCommand.self,
                       VerifyCommand.self, SchemaCommand.self]
     )
-
-    static func main() {
-        // Buffers of 1 MiB or more (encoders, compressed units) go back to the system when freed. By default glibc
-        // raises this threshold to 32 MiB after the first such free; freed buffers then stay in the arenas of the
-        // threads that used them, and peak memory grows with the number of units a build compresses.
-        mallopt(fp_M_MMAP_THRESHOLD, 1 << 20)
-        main(nil)
-    }
 }

@@ -1,10 +1,10 @@
 import ArgumentParser
-import Foundation
-import Pipeline
+import FalcoArtifacts
+import FormatSeam
 
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "inspect", abstract: "Show the metadata and files of a deb, rpm or tar.gz, read natively.")
+        commandName: "inspect", abstract: "Show the metadata and files of a deb, rpm or tarball, read natively.")
 
     @Argument(help: "The artifact to read.") var file: String
     @Flag(help: "Print JSON.") var json = false
@@ -12,30 +12,28 @@ struct InspectCommand: ParsableCommand {
     func run() throws {
         let inspection: Inspection
         do {
-            inspection = try Inspection.read(path: file)
+            inspection = try FalcoBuild.inspect(path: file)
         } catch {
             throw Failure.exit(for: error)
         }
         if json {
-            let object: [String: Any] = [
-                "path": inspection.path, "format": inspection.format.rawValue,
+            try JSONOutput.print([
+                "path": inspection.path, "format": inspection.format,
                 "fields": Dictionary(inspection.fields.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a }),
                 "files": inspection.files.map { file -> [String: Any] in
                     var entry: [String: Any] = ["path": file.path, "type": file.type,
-                                                "mode": String(file.mode, radix: 8), "size": file.size]
+                                                "mode": String(file.permissions, radix: 8), "size": file.size]
                     if let target = file.linkTarget { entry["target"] = target }
                     return entry
                 },
-            ]
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-            print(String(decoding: data, as: UTF8.self))
+            ] as [String: Any])
             return
         }
-        print("\(inspection.path): \(inspection.format.rawValue)")
+        print("\(inspection.path): \(inspection.format)")
         for (name, value) in inspection.fields { print("\(name): \(value)") }
         print("files: \(inspection.files.count)")
         for file in inspection.files {
-            let mode = String(file.mode, radix: 8)
+            let mode = String(file.permissions, radix: 8)
             let link = file.linkTarget.map { " -> \($0)" } ?? ""
             print("  \(String(repeating: "0", count: max(0, 4 - mode.count)) + mode) \(String(file.size).leftPadded(10)) \(file.path)\(link)")
         }

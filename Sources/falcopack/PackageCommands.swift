@@ -1,5 +1,13 @@
 import ArgumentParser
 import Pipeline
+import SpecFile
+
+extension Selection {
+    /// Packages of one format: the variant `--driver` names, or every variant.
+    static func packages(_ format: String, variant: String?, in spec: Spec) -> Selection {
+        Selection(packages: [format: variant.map { [$0] } ?? spec.variants.map(\.name)])
+    }
+}
 
 struct DebCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,7 +17,7 @@ struct DebCommand: ParsableCommand {
     @OptionGroup var variant: DriverOption
 
     func run() throws {
-        try Build.run(options) { spec in Selection(debs: variant.driver.map { [$0] } ?? spec.variants.map(\.name)) }
+        try Build.run(options) { spec in Selection.packages("deb", variant: variant.driver, in: spec) }
     }
 }
 
@@ -21,7 +29,7 @@ struct RPMCommand: ParsableCommand {
     @OptionGroup var variant: DriverOption
 
     func run() throws {
-        try Build.run(options) { spec in Selection(rpms: variant.driver.map { [$0] } ?? spec.variants.map(\.name)) }
+        try Build.run(options) { spec in Selection.packages("rpm", variant: variant.driver, in: spec) }
     }
 }
 

@@ -1,7 +1,6 @@
 import ArgumentParser
 import FalcoArtifacts
 import Foundation
-import SpecFile
 
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,14 +13,12 @@ struct VerifyCommand: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-        let loaded: Spec
-        do { loaded = try Spec.load(path: spec) } catch { throw Failure.exit(for: error) }
-        let report = Verifier.verify(directory: directory, spec: loaded)
+        let report: Verifier.Report
+        do { report = try FalcoBuild.verify(directory: directory, specPath: spec) } catch { throw Failure.exit(for: error) }
         if json {
-            let object: [String: Any] = ["directory": directory, "version": report.version ?? NSNull(),
-                                         "checked": report.checked, "problems": report.problems, "passed": report.passed]
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-            print(String(decoding: data, as: UTF8.self))
+            try JSONOutput.print(["directory": directory, "version": report.version ?? NSNull(),
+                                  "checked": report.checked, "problems": report.problems, "passed": report.passed]
+                                 as [String: Any])
         } else if report.passed {
             print("\(directory): \(report.checked.count) artifacts follow the convention for version \(report.version ?? "?")")
         } else {
@@ -36,6 +33,6 @@ struct SchemaCommand: ParsableCommand {
         commandName: "schema", abstract: "Print the JSON Schema of the spec format.")
 
     func run() {
-        print(SpecSchema.jsonSchema(), terminator: "")
+        print(FalcoBuild.schema(), terminator: "")
     }
 }

@@ -1,5 +1,7 @@
 import ArchiveFormats
-import Compression
+import BlockCompression
+import ByteIO
+import Codecs
 import Foundation
 import Testing
 import TestSupport
@@ -41,19 +43,20 @@ import TestSupport
     }
 }
 
-/// A FileSink made lazily, so a test can name the path before writing.
+/// A file writer made lazily, so a test can name the path before writing.
 final class FileSinkBox {
     let path: String
-    private var made: FileSink?
+    private var made: FileWriter?
 
     init(path: String) { self.path = path }
 
-    func sink() throws -> FileSink {
+    func sink() throws -> FileWriter {
         if let made { return made }
-        let sink = try FileSink(path: path)
+        unlink(path)
+        let sink = try FileWriter(creating: path)
         made = sink
         return sink
     }
 
-    func commit() throws { try made?.commit() }
+    func commit() throws { try made?.close() }
 }

@@ -1,5 +1,7 @@
 import ArchiveFormats
-import Compression
+import BlockCompression
+import ByteIO
+import Codecs
 import Foundation
 import Testing
 import TestSupport

@@ -1,5 +1,7 @@
 import ArchiveFormats
-import Compression
+import BlockCompression
+import ByteIO
+import Codecs
 import Foundation
 import Testing
 import TestSupport
@@ -20,11 +22,11 @@ import TestSupport
         let sinkBox = FileSinkBox(path: dir.file("test.cpio"))
         let writer = CpioWriter(sink: PlainSegmentSink(try sinkBox.sink()))
         let e = Self.epoch
-        try writer.add(try ArchiveEntry(path: "usr", kind: .directory, permissions: 0o755, mtime: e))
-        try writer.add(try ArchiveEntry(path: "usr/bin", kind: .directory, permissions: 0o755, mtime: e))
-        try writer.add(try ArchiveEntry(path: "usr/bin/falco", kind: .regular(.file(payload)), permissions: 0o755, mtime: e))
-        try writer.add(try ArchiveEntry(path: "usr/bin/falco-alias", kind: .symlink(target: "falco"), permissions: 0o777, mtime: e))
-        try writer.add(try ArchiveEntry(path: "usr/bin/note", kind: .regular(.bytes(Array("abc".utf8))), permissions: 0o644, mtime: e))
+        try writer.add(try ArchiveEntry(path: "usr", type: .directory, permissions: 0o755, mtime: e))
+        try writer.add(try ArchiveEntry(path: "usr/bin", type: .directory, permissions: 0o755, mtime: e))
+        try writer.add(try ArchiveEntry(path: "usr/bin/falco", type: .regular(.file(payload)), permissions: 0o755, mtime: e))
+        try writer.add(try ArchiveEntry(path: "usr/bin/falco-alias", type: .symlink(target: "falco"), permissions: 0o777, mtime: e))
+        try writer.add(try ArchiveEntry(path: "usr/bin/note", type: .regular(.bytes(Array("abc".utf8))), permissions: 0o644, mtime: e))
         let size = try writer.finish()
         try sinkBox.commit()
         return (dir.file("test.cpio"), size)
@@ -70,7 +72,7 @@ import TestSupport
             size: 1 << 32, sha256: [], md5: nil))
         let writer = CpioWriter(sink: PlainSegmentSink(BufferSink()))
         let error = #expect(throws: ArchiveError.self) {
-            try writer.add(try ArchiveEntry(path: "big", kind: .regular(.file(huge)), permissions: 0o644, mtime: 0))
+            try writer.add(try ArchiveEntry(path: "big", type: .regular(.file(huge)), permissions: 0o644, mtime: 0))
         }
         #expect(error?.description.contains("stripped 07070X form") == true)
     }

@@ -1,5 +1,7 @@
 import ArchiveFormats
-import Compression
+import BlockCompression
+import ByteIO
+import Codecs
 import Foundation
 import Testing
 import TestSupport
@@ -22,20 +24,20 @@ import TestSupport
             let content = try FileContent(path: try dir.write("in/falco", binary))
             let e = TarWriterTests.epoch
             func directory(_ path: String) throws -> ArchiveEntry {
-                try ArchiveEntry(path: path, kind: .directory, permissions: 0o755, mtime: e)
+                try ArchiveEntry(path: path, type: .directory, permissions: 0o755, mtime: e)
             }
             entries = [
                 try directory(""),
                 try directory("usr"), try directory("usr/bin"), try directory("usr/share"), try directory("usr/share/falco"),
                 try directory("usr/share/falco/" + String(repeating: "d", count: 100)),
                 try directory("usr/share/falco/café"),
-                try ArchiveEntry(path: "usr/bin/falco", kind: .regular(.file(content)), permissions: 0o755, mtime: e),
-                try ArchiveEntry(path: "usr/bin/falco-hard", kind: .hardlink(target: "usr/bin/falco"), permissions: 0o755, mtime: e),
-                try ArchiveEntry(path: "usr/bin/falco-suid", kind: .regular(.bytes(Array("#!/bin/sh\n".utf8))), permissions: 0o4755, mtime: e),
-                try ArchiveEntry(path: "usr/bin/falco-link", kind: .symlink(target: "falco"), permissions: 0o777, mtime: e),
-                try ArchiveEntry(path: TarWriterTests.longPath, kind: .regular(.bytes(Array("long\n".utf8))), permissions: 0o644, mtime: e),
-                try ArchiveEntry(path: TarWriterTests.utf8Path, kind: .regular(.bytes(Array("ü\n".utf8))), permissions: 0o644, mtime: e),
-                try ArchiveEntry(path: "usr/share/falco/empty", kind: .regular(.bytes([])), permissions: 0o600, mtime: e),
+                try ArchiveEntry(path: "usr/bin/falco", type: .regular(.file(content)), permissions: 0o755, mtime: e),
+                try ArchiveEntry(path: "usr/bin/falco-hard", type: .hardlink(target: "usr/bin/falco"), permissions: 0o755, mtime: e),
+                try ArchiveEntry(path: "usr/bin/falco-suid", type: .regular(.bytes(Array("#!/bin/sh\n".utf8))), permissions: 0o4755, mtime: e),
+                try ArchiveEntry(path: "usr/bin/falco-link", type: .symlink(target: "falco"), permissions: 0o777, mtime: e),
+                try ArchiveEntry(path: TarWriterTests.longPath, type: .regular(.bytes(Array("long\n".utf8))), permissions: 0o644, mtime: e),
+                try ArchiveEntry(path: TarWriterTests.utf8Path, type: .regular(.bytes(Array("ü\n".utf8))), permissions: 0o644, mtime: e),
+                try ArchiveEntry(path: "usr/share/falco/empty", type: .regular(.bytes([])), permissions: 0o600, mtime: e),
             ]
         }
 
@@ -159,7 +161,7 @@ import TestSupport
         }
         let writer = try TarWriter(sink: FailingSink(), format: .gnu)
         #expect(throws: FailingSink.Full.self) {
-            try writer.add(try ArchiveEntry(path: "x", kind: .regular(.bytes([1])), permissions: 0o644, mtime: 0))
+            try writer.add(try ArchiveEntry(path: "x", type: .regular(.bytes([1])), permissions: 0o644, mtime: 0))
         }
     }
 
@@ -172,7 +174,7 @@ import TestSupport
             writer.close()
             #expect(writer.isClosed)
             #expect(throws: ArchiveError.self) {
-                try writer.add(try ArchiveEntry(path: "x", kind: .directory, permissions: 0o755, mtime: 0))
+                try writer.add(try ArchiveEntry(path: "x", type: .directory, permissions: 0o755, mtime: 0))
             }
         }
         #expect(released == nil)

@@ -1,5 +1,7 @@
-import Compression
+import ByteIO
+import Codecs
 import DebFormat
+import FormatSeam
 import Foundation
 import PackageModel
 import TestSupport
@@ -30,15 +32,15 @@ struct DebFixture {
         let data = try dir.write("src/\(version)/data.bin", SampleData.bytes(count: 300_000, seed: 21))
         let doc = "/usr/share/doc/\(Self.name)"
         let files: [PackageFile] = [
-            PackageFile(path: "/usr/bin/\(Self.name)", kind: .regular(source: program), mode: 0o755),
-            PackageFile(path: "/usr/bin/\(Self.name)-alias", kind: .symlink(target: Self.name), mode: 0o777),
-            PackageFile(path: "/usr/share/\(Self.name)/data.bin", kind: .regular(source: data), mode: 0o644),
-            PackageFile(path: "/usr/share/\(Self.name)/data-link.bin", kind: .hardlink(target: "/usr/share/\(Self.name)/data.bin"), mode: 0o644),
-            PackageFile(path: "/etc/\(Self.name)/config.yaml", kind: .generated(Array(config.utf8)), mode: 0o644, attributes: .config),
-            PackageFile(path: "\(doc)/copyright", kind: .generated(Array(Self.copyright.utf8)), mode: 0o644),
-            PackageFile(path: "\(doc)/changelog.Debian.gz", kind: .generated(try gzip(Self.changelog(version))), mode: 0o644),
-            PackageFile(path: "/usr/share/man/man1/\(Self.name).1.gz", kind: .generated(try gzip(Self.manPage)), mode: 0o644),
-            PackageFile(path: "/usr/share/man/man1/\(Self.name)-alias.1.gz", kind: .symlink(target: "\(Self.name).1.gz"), mode: 0o777),
+            PackageFile(path: "/usr/bin/\(Self.name)", type: .regular(source: program), permissions: 0o755),
+            PackageFile(path: "/usr/bin/\(Self.name)-alias", type: .symlink(target: Self.name), permissions: 0o777),
+            PackageFile(path: "/usr/share/\(Self.name)/data.bin", type: .regular(source: data), permissions: 0o644),
+            PackageFile(path: "/usr/share/\(Self.name)/data-link.bin", type: .hardlink(target: "/usr/share/\(Self.name)/data.bin"), permissions: 0o644),
+            PackageFile(path: "/etc/\(Self.name)/config.yaml", type: .generated(Array(config.utf8)), permissions: 0o644, attributes: .config),
+            PackageFile(path: "\(doc)/copyright", type: .generated(Array(Self.copyright.utf8)), permissions: 0o644),
+            PackageFile(path: "\(doc)/changelog.Debian.gz", type: .generated(try gzip(Self.changelog(version))), permissions: 0o644),
+            PackageFile(path: "/usr/share/man/man1/\(Self.name).1.gz", type: .generated(try gzip(Self.manPage)), permissions: 0o644),
+            PackageFile(path: "/usr/share/man/man1/\(Self.name)-alias.1.gz", type: .symlink(target: "\(Self.name).1.gz"), permissions: 0o777),
         ]
         var metadata = PackageMetadata(
             name: Self.name, version: try PackageVersion(parsing: version), architecture: .x86_64,
@@ -50,21 +52,17 @@ struct DebFixture {
             homepage: "https://falco.org", section: "utils", priority: "optional", relations: relations)
         metadata.extraFields = extraFields
         let packageScripts = scripts
-            ? PackageScripts(preInstall: Self.recordingScript("preinst"), postInstall: Self.recordingScript("postinst"),
-                             preRemove: Self.recordingScript("prerm"), postRemove: Self.recordingScript("postrm"))
+            ? PackageScripts([.preInstall: Self.recordingScript("preinst"), .postInstall: Self.recordingScript("postinst"),
+                              .preRemove: Self.recordingScript("prerm"), .postRemove: Self.recordingScript("postrm")])
             : PackageScripts()
         return Package(metadata: metadata, files: files, scripts: packageScripts)
     }
 
-    /// Writes the package to out/<name>, through a FileSink: the final name appears only on success.
+    /// Writes the package to out/<name>; the final name appears only on success.
     @discardableResult
     func build(_ package: Package, codec: Codec = .defaultXZ, name: String = "test.deb") throws -> String {
-        let path = dir.file("out/" + name)
-        let sink = try FileSink(path: path)
-        try DebWriter(dataCodec: codec).write(package, context: BuildContext(timestamp: Self.epoch), to: sink,
-                                              scratchDirectory: dir.file("out"))
-        try sink.commit()
-        return path
+        try writeArtifact(DebFormat(), package, codec: codec, to: dir.file("out/" + name), sourceDateEpoch: Self.epoch,
+                          scratch: dir.file("out"))
     }
 
     func gzip(_ text: String) throws -> [UInt8] {

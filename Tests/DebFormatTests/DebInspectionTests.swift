@@ -1,4 +1,5 @@
-import Compression
+import ByteIO
+import Codecs
 import DebFormat
 import Foundation
 import PackageModel
@@ -9,15 +10,15 @@ import TestSupport
 @Suite struct DebInspectionTests {
     func relations() throws -> Relations {
         var relations = Relations()
-        relations.depends = [try Relation(parsing: "libc6 (>= 2.17)"), try Relation(parsing: "dkms | falco-bpf")]
-        relations.preDepends = [try Relation(parsing: "dpkg (>= 1.17)")]
-        relations.recommends = [try Relation(parsing: "linux-headers-amd64")]
-        relations.suggests = [try Relation(parsing: "clang")]
-        relations.enhances = [try Relation(parsing: "docker.io")]
-        relations.conflicts = [try Relation(parsing: "falco-bpf")]
-        relations.breaks = [try Relation(parsing: "falco (<< 0.28)")]
-        relations.replaces = [try Relation(parsing: "falco-bpf")]
-        relations.provides = [try Relation(parsing: "falco-driver (= 1.0.0)")]
+        relations[.depends] = [try Relation(parsing: "libc6 (>= 2.17)"), try Relation(parsing: "dkms | falco-bpf")]
+        relations[.preDepends] = [try Relation(parsing: "dpkg (>= 1.17)")]
+        relations[.recommends] = [try Relation(parsing: "linux-headers-amd64")]
+        relations[.suggests] = [try Relation(parsing: "clang")]
+        relations[.enhances] = [try Relation(parsing: "docker.io")]
+        relations[.conflicts] = [try Relation(parsing: "falco-bpf")]
+        relations[.breaks] = [try Relation(parsing: "falco (<< 0.28)")]
+        relations[.replaces] = [try Relation(parsing: "falco-bpf")]
+        relations[.provides] = [try Relation(parsing: "falco-driver (= 1.0.0)")]
         return relations
     }
 
@@ -25,7 +26,7 @@ import TestSupport
         let fixture = try DebFixture()
         var package = try fixture.package(
             relations: try relations(), extraFields: [ExtraField(name: "X-Built-By", value: "falcopack")])
-        package.scripts.debTriggers = "interest-noawait /usr/share/falcopack-test\n"
+        package.scripts[.triggers] = "interest-noawait /usr/share/falcopack-test\n"
         let deb = try fixture.build(package)
         let control = try runChecked(["dpkg-deb", "-f", deb]).output
         #expect(control == """

@@ -1,4 +1,5 @@
-import Compression
+import ByteIO
+import Codecs
 import DebFormat
 import Foundation
 import PackageModel
@@ -37,7 +38,7 @@ import TestSupport
         let fixture = try DebFixture()
         var package = try fixture.package(scripts: false)
         let big = try fixture.dir.write("src/big.bin", SampleData.bytes(count: (7 << 20) / 2, seed: 22))
-        package.files.append(PackageFile(path: "/usr/share/\(DebFixture.name)/big.bin", kind: .regular(source: big), mode: 0o644))
+        package.files.append(PackageFile(path: "/usr/share/\(DebFixture.name)/big.bin", type: .regular(source: big), permissions: 0o644))
         let deb = try fixture.build(package, codec: .xz(preset: 0, extreme: false))
         let root = try DpkgRoot(in: fixture.dir)
         let install = try root.dpkg(["-i", deb])

@@ -4,12 +4,12 @@ import Testing
 @Suite struct BuildContextTests {
     @Test func sourceDateEpochWins() throws {
         let context = try BuildContext.fromEnvironment(["SOURCE_DATE_EPOCH": "1617235200"], fallback: 5)
-        #expect(context.timestamp == 1_617_235_200)
+        #expect(context.sourceDateEpoch == 1_617_235_200)
         #expect(context.owner == "root" && context.group == "root")
     }
 
     @Test func fallbackWithoutSourceDateEpoch() throws {
-        #expect(try BuildContext.fromEnvironment([:], fallback: 42).timestamp == 42)
+        #expect(try BuildContext.fromEnvironment([:], fallback: 42).sourceDateEpoch == 42)
     }
 
     @Test(arguments: ["", "-1", "12 34", "1.5", "yesterday", "１２"])

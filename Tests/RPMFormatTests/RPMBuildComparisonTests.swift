@@ -1,4 +1,5 @@
-import Compression
+import ByteIO
+import Codecs
 import Foundation
 import PackageModel
 import RPMFormat

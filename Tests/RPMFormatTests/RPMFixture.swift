@@ -1,4 +1,5 @@
-import Compression
+import ByteIO
+import Codecs
 import Foundation
 import PackageModel
 import RPMFormat
@@ -26,15 +27,15 @@ struct RPMFixture {
         let program = try dir.write("src/\(version)/falcopack-test", Array("#!/bin/sh\necho falcopack-test \(version)\n".utf8), mode: 0o755)
         let data = try dir.write("src/\(version)/data.bin", SampleData.bytes(count: 300_000, seed: 31))
         let files: [PackageFile] = [
-            PackageFile(path: "/usr/bin/\(Self.name)", kind: .regular(source: program), mode: 0o755),
-            PackageFile(path: "/usr/bin/\(Self.name)-alias", kind: .symlink(target: Self.name), mode: 0o777),
-            PackageFile(path: "/usr/share/\(Self.name)", kind: .directory, mode: 0o755),
-            PackageFile(path: "/usr/share/\(Self.name)/data.bin", kind: .regular(source: data), mode: 0o644),
-            PackageFile(path: "/etc/\(Self.name)", kind: .directory, mode: 0o755),
-            PackageFile(path: "/etc/\(Self.name)/config.yaml", kind: .generated(Array(config.utf8)), mode: 0o644,
+            PackageFile(path: "/usr/bin/\(Self.name)", type: .regular(source: program), permissions: 0o755),
+            PackageFile(path: "/usr/bin/\(Self.name)-alias", type: .symlink(target: Self.name), permissions: 0o777),
+            PackageFile(path: "/usr/share/\(Self.name)", type: .directory, permissions: 0o755),
+            PackageFile(path: "/usr/share/\(Self.name)/data.bin", type: .regular(source: data), permissions: 0o644),
+            PackageFile(path: "/etc/\(Self.name)", type: .directory, permissions: 0o755),
+            PackageFile(path: "/etc/\(Self.name)/config.yaml", type: .generated(Array(config.utf8)), permissions: 0o644,
                         attributes: [.config, .noReplace]),
-            PackageFile(path: "/usr/share/doc/\(Self.name)", kind: .directory, mode: 0o755),
-            PackageFile(path: "/usr/share/doc/\(Self.name)/README", kind: .generated(Array("Read me.\n".utf8)), mode: 0o644,
+            PackageFile(path: "/usr/share/doc/\(Self.name)", type: .directory, permissions: 0o755),
+            PackageFile(path: "/usr/share/doc/\(Self.name)/README", type: .generated(Array("Read me.\n".utf8)), permissions: 0o644,
                         attributes: .doc),
         ]
         let metadata = PackageMetadata(
@@ -45,20 +46,18 @@ struct RPMFixture {
             homepage: "https://falco.org", section: "Applications/System", license: "Apache-2.0",
             vendor: "Falco")
         let packageScripts = scripts
-            ? PackageScripts(preInstall: Self.recordingScript("pre"), postInstall: Self.recordingScript("post"),
-                             preRemove: Self.recordingScript("preun"), postRemove: Self.recordingScript("postun"),
-                             preTransaction: Self.recordingScript("pretrans"), postTransaction: Self.recordingScript("posttrans"))
+            ? PackageScripts([.preInstall: Self.recordingScript("pre"), .postInstall: Self.recordingScript("post"),
+                              .preRemove: Self.recordingScript("preun"), .postRemove: Self.recordingScript("postun"),
+                              .preTransaction: Self.recordingScript("pretrans"),
+                              .postTransaction: Self.recordingScript("posttrans")])
             : PackageScripts()
         return Package(metadata: metadata, files: files, scripts: packageScripts)
     }
 
+    /// Writes the package to out/<name>; the final name appears only on success.
     @discardableResult
     func build(_ package: Package, codec: Codec = .defaultXZ, name: String = "test.rpm") throws -> String {
-        let path = dir.file("out/" + name)
-        let sink = try FileSink(path: path)
-        try RPMWriter(codec: codec).write(package, context: BuildContext(timestamp: Self.epoch), to: sink,
-                                          scratchDirectory: dir.file("out"))
-        try sink.commit()
-        return path
+        try writeArtifact(RPMFormat(), package, codec: codec, to: dir.file("out/" + name), sourceDateEpoch: Self.epoch,
+                          scratch: dir.file("out"))
     }
 }

@@ -1,4 +1,5 @@
-import Compression
+import ByteIO
+import Codecs
 import Foundation
 import PackageModel
 import RPMFormat
@@ -72,7 +73,7 @@ import TestSupport
         let fixture = try RPMFixture()
         var package = try fixture.package()
         let big = try fixture.dir.write("src/big.bin", SampleData.bytes(count: (7 << 20) / 2, seed: 32))
-        package.files.append(PackageFile(path: "/usr/share/falcopack-test/big.bin", kind: .regular(source: big), mode: 0o644))
+        package.files.append(PackageFile(path: "/usr/share/falcopack-test/big.bin", type: .regular(source: big), permissions: 0o644))
         // xz -0: 1 MiB units, each after the first preloaded with the 256 KiB before it.
         let rpm = try fixture.build(package, codec: .xz(preset: 0, extreme: false))
         let check = try run(["rpm", "-Kv", rpm])
@@ -96,7 +97,7 @@ import TestSupport
         try FileManager.default.createDirectory(atPath: fixture.dir.file("src"), withIntermediateDirectories: true)
         try runChecked(["truncate", "-s", "\((UInt64(1) << 32) + 4096)", big])   // sparse: no disk until installed
         var package = try fixture.package()
-        package.files.append(PackageFile(path: "/usr/share/falcopack-test/zeros.img", kind: .regular(source: big), mode: 0o644))
+        package.files.append(PackageFile(path: "/usr/share/falcopack-test/zeros.img", type: .regular(source: big), permissions: 0o644))
         let rpm = try fixture.build(package, codec: .zstd(level: 3))
 
         let check = try run(["rpm", "-Kv", rpm])

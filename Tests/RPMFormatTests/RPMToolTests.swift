@@ -1,4 +1,5 @@
-import Compression
+import ByteIO
+import Codecs
 import Foundation
 import PackageModel
 import RPMFormat
@@ -84,10 +85,10 @@ import TestSupport
         let fixture = try RPMFixture()
         var package = try fixture.package()
         package.files += [
-            PackageFile(path: "/var/log/falcopack-test.log", kind: .generated([]), mode: 0o640, attributes: .ghost),
-            PackageFile(path: "/usr/share/licenses/falcopack-test/LICENSE", kind: .generated(Array("Apache-2.0\n".utf8)),
-                        mode: 0o644, attributes: .license),
-            PackageFile(path: "/etc/falcopack-test/optional.yaml", kind: .generated(Array("x: 1\n".utf8)), mode: 0o644,
+            PackageFile(path: "/var/log/falcopack-test.log", type: .generated([]), permissions: 0o640, attributes: .ghost),
+            PackageFile(path: "/usr/share/licenses/falcopack-test/LICENSE", type: .generated(Array("Apache-2.0\n".utf8)),
+                        permissions: 0o644, attributes: .license),
+            PackageFile(path: "/etc/falcopack-test/optional.yaml", type: .generated(Array("x: 1\n".utf8)), permissions: 0o644,
                         attributes: [.config, .missingOK]),
         ]
         let rpm = try fixture.build(package)

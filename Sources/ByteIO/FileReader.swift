@@ -1,0 +1,62 @@
+import Glibc
+
+/// Reads a file in chunks through one reusable buffer, so memory stays bounded whatever the file's size.
+public final class FileReader {
+    public static let chunkSize = 1 << 20
+
+    public let path: String
+    private var fd: Int32
+    private let buffer: UnsafeMutableRawBufferPointer
+
+    public init(path: String) throws {
+        self.path = path
+        fd = try retryingSyscall("open", path: path) { open(path, O_RDONLY | O_CLOEXEC) }
+        buffer = .allocate(byteCount: FileReader.chunkSize, alignment: 16)
+    }
+
+    deinit {
+        if fd >= 0 { close(fd) }
+        buffer.deallocate()
+    }
+
+    /// Calls `body` with consecutive chunks of `length` bytes starting at `offset`.
+    /// Throws if the file is shorter than asked: it changed since it was measured.
+    public func forEachChunk(
+        offset: UInt64 = 0, length: UInt64, _ body: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        var position = offset
+        var remaining = length
+        while remaining > 0 {
+            let want = Int(min(UInt64(buffer.count), remaining))
+            let got = try retryingSyscall("read", path: path) {
+                pread(fd, buffer.baseAddress, want, off_t(position))
+            }
+            if got == 0 {
+                throw IOError("read (file shrank while packaging)", path: path, errno: EIO)
+            }
+            try body(UnsafeRawBufferPointer(rebasing: buffer[0..<got]))
+            position += UInt64(got)
+            remaining -= UInt64(got)
+        }
+    }
+
+    /// The first `count` bytes, or the whole file if it is shorter.
+    public func prefix(_ count: Int) throws -> [UInt8] {
+        let want = min(count, buffer.count)
+        let got = try retryingSyscall("read", path: path) { pread(fd, buffer.baseAddress, want, 0) }
+        return Array(buffer[0..<got])
+    }
+
+    /// The whole file, chunk by chunk, until end of file.
+    public func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        var position: UInt64 = 0
+        while true {
+            let got = try retryingSyscall("read", path: path) {
+                pread(fd, buffer.baseAddress, buffer.count, off_t(position))
+            }
+            if got == 0 { return }
+            try body(UnsafeRawBufferPointer(rebasing: buffer[0..<got]))
+            position += UInt64(got)
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import ByteIO
+
+/// A compressor or decompressor: bytes written in are transformed into its output sink.
+/// `finish()` flushes and ends the stream; `close()` frees the C handle and is idempotent.
+public protocol StreamCodec: ByteSink {
+    func finish() throws
+    func close()
+}
+
+/// Compressed streams from uncompressed bytes.
+public enum Encoders {
+    /// An encoder for `codec` writing one stream to `sink`. `pledgedSize`, when known, lets zstd record the
+    /// content size in the frame header.
+    public static func make(_ codec: Codec, sink: ByteSink, pledgedSize: UInt64? = nil) throws -> StreamCodec {
+        switch codec {
+        case .gzip(let level): try GzipEncoder(level: level, sink: sink)
+        case .xz(let preset, let extreme): try XZEncoder(preset: preset, extreme: extreme, sink: sink)
+        case .zstd(let level): try ZstdEncoder(level: level, sink: sink, pledgedSize: pledgedSize)
+        }
+    }
+}
+
+/// Uncompressed bytes from compressed streams; each accepts concatenated members, blocks or frames.
+public enum Decoders {
+    public static func make(_ codec: Codec, sink: ByteSink) throws -> StreamCodec {
+        switch codec {
+        case .gzip: try GzipDecoder(sink: sink)
+        case .xz: try XZDecoder(sink: sink)
+        case .zstd: try ZstdDecoder(sink: sink)
+        }
+    }
+}
+
+/// A fixed output buffer that a codec fills and drains into a sink.
+final class OutputBuffer {
+    static let size = 1 << 20
+    let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: OutputBuffer.size, alignment: 16)
+
+    deinit { storage.deallocate() }
+
+    var base: UnsafeMutablePointer<UInt8> { storage.baseAddress!.assumingMemoryBound(to: UInt8.self) }
+
+    func drain(_ count: Int, to sink: ByteSink) throws {
+        guard count > 0 else { return }
+        try sink.write(UnsafeRawBufferPointer(rebasing: storage[0..<count]))
+    }
+}
+
+/// Raised when a codec is used after `finish()` or `close()`.
+struct ClosedStreamError: Error, CustomStringConvertible {
+    let codec: String
+    var description: String { "\(codec) stream used after it was finished or closed" }
+}

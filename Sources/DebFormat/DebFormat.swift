@@ -1,0 +1,104 @@
+import ArchiveFormats
+import BlockCompression
+import ByteIO
+import Codecs
+import FormatSeam
+import PackageModel
+
+/// The Debian binary package (deb(5)): an ar archive of `debian-binary`, `control.tar.{xz,gz}` and
+/// `data.tar.{xz,gz,zst}`, both tars in GNU format as dpkg's own reader requires.
+public struct DebFormat: ArtifactFormat {
+    public let name = "deb"
+    public let fileSuffixes = [".deb"]
+    public let defaultCodec = Codec.defaultXZ
+    /// The control member's codec; by default xz, or gzip when the data member is gzip.
+    let controlCodec: Codec?
+
+    public init() {
+        controlCodec = nil
+    }
+
+    /// - Parameter controlCodec: xz or gzip; lintian reports zstd control members as malformed.
+    public init(controlCodec: Codec) throws {
+        if case .zstd = controlCodec {
+            throw FormatViolation(format: "deb", subject: .codec, field: "control.tar compression",
+                                  value: "\(controlCodec)",
+                                  reason: "use xz or gzip: lintian reports zstd control members as malformed")
+        }
+        self.controlCodec = controlCodec
+    }
+
+    public func architectureName(_ architecture: Architecture) -> String {
+        switch architecture {
+        case .x86_64: "amd64"
+        case .aarch64: "arm64"
+        case .all: "all"
+        }
+    }
+
+    /// The upstream version is the whole Debian version; a release, when the spec gives one, is the Debian
+    /// revision after the last `-`.
+    public func version(upstream: String, release: String?) throws -> PackageVersion {
+        let text = release.map { "\(upstream)-\($0)" } ?? upstream
+        do {
+            return try PackageVersion(parsing: text)
+        } catch let error as PackageVersion.InvalidVersion {
+            throw FormatViolation(format: name, subject: .metadata(.version), field: "Version", value: text,
+                                  reason: error.reason)
+        }
+    }
+
+    public func validate(_ artifact: Artifact) throws {
+        try DebValidator.validate(artifact.package)
+    }
+
+    public func write(_ artifact: Artifact, to sink: ByteSink, context: WriteContext) throws {
+        try validate(artifact)
+        let dataCodec = artifact.codec
+        let controlCodec: Codec
+        if let chosen = self.controlCodec {
+            controlCodec = chosen
+        } else if case .gzip = dataCodec {
+            controlCodec = .defaultGzip
+        } else {
+            controlCodec = .defaultXZ
+        }
+        let layout = try DebLayout(artifact.package, build: context.build)
+        let mtime = context.build.sourceDateEpoch
+
+        // data.tar goes to a scratch file first: the ar header needs its size before its bytes.
+        let dataName = "data.tar.\(dataCodec.fileExtension)"
+        let data = try context.scratch.makeFile(named: dataName)
+        if case .zstd = dataCodec {
+            // dpkg stops after a zstd member's first frame: it must be one.
+            let compressor = try StreamCompressor(codec: dataCodec, sink: data)
+            try Self.writeTar(layout.dataEntries, into: compressor)
+            try compressor.finish()
+        } else {
+            let compressor = try BlockCompressor(codec: dataCodec, sink: data, engine: context.engine)
+            try Self.writeTar(layout.dataEntries, into: compressor)
+            try compressor.finish()
+        }
+        let dataContent = try data.finish()
+
+        let control = BufferSink()
+        let controlCompressor = try BlockCompressor(codec: controlCodec, sink: control)
+        try Self.writeTar(try layout.controlEntries(), into: controlCompressor)
+        try controlCompressor.finish()
+
+        let ar = try ArWriter(sink: PlainSegmentSink(sink))
+        try ar.add(name: "debian-binary", data: .bytes(Array("2.0\n".utf8)), mtime: mtime)
+        try ar.add(name: "control.tar.\(controlCodec.fileExtension)", data: .bytes(control.bytes), mtime: mtime)
+        try ar.add(name: dataName, data: .file(dataContent), mtime: mtime)
+    }
+
+    public func inspect(path: String, scratch: ScratchSpace) throws -> Inspection {
+        try DebInspection.read(path: path, scratch: scratch)
+    }
+
+    static func writeTar(_ entries: [ArchiveEntry], into sink: SegmentSink) throws {
+        let tar = try TarWriter(sink: sink, format: .gnu, namePrefix: "./")
+        for entry in entries { try tar.add(entry) }
+        try tar.finish()
+    }
+}

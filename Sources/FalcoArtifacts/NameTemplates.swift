@@ -1,0 +1,112 @@
+import FormatSeam
+import Foundation
+import Pipeline
+import SpecFile
+
+/// The file names a spec gives its artifacts, as functions of the version: which version a set of names carries,
+/// and what the convention expects of each name for a version.
+struct NameTemplates {
+    let spec: Spec
+    let formats: [any ArtifactFormat]
+
+    /// Every artifact's name template and the scope to expand it in, given a scope holding `version`.
+    private func templates(_ base: Scope) -> [(Template, () throws -> Scope, Verifier.Expectation?)] {
+        var result: [(Template, () throws -> Scope, Verifier.Expectation?)] = []
+        for format in formats {
+            guard let section = spec.formats[format.name] else { continue }
+            for variant in spec.variants {
+                let scope = { try ArtifactScope.package(base, spec: spec, format: format, variant: variant) }
+                result.append((section.file, scope, nil))
+                if variant.isDefault, let alias = section.alias { result.append((alias, scope, nil)) }
+            }
+        }
+        for tarball in spec.tarballs?.kinds ?? [] {
+            guard let format = try? ArtifactScope.format(of: tarball, among: formats) else { continue }
+            result.append((tarball.file, { try ArtifactScope.tarball(base, spec: spec, tarball: tarball, format: format) }, nil))
+        }
+        return result
+    }
+
+    /// The version that explains the most names: each template is matched against every name with the version as
+    /// the unknown. A template that cannot be expanded matches nothing here; `expectations` reports it.
+    func version(explaining names: [String]) -> String? {
+        let marker = "\u{1}version\u{1}"
+        let base = Scope()
+        base.set("version", marker)
+        var votes: [String: Set<String>] = [:]
+        for (template, scope, _) in templates(base) {
+            guard let pattern = try? template.expand(in: try scope()), pattern.contains(marker),
+                  let regex = Self.regex(pattern, marker: marker) else { continue }
+            for name in names {
+                let range = NSRange(name.startIndex..., in: name)
+                guard let match = regex.firstMatch(in: name, range: range),
+                      let versionRange = Range(match.range(at: 1), in: name) else { continue }
+                votes[String(name[versionRange]), default: []].insert(name)
+            }
+        }
+        return votes.max { ($0.value.count, $1.key) < ($1.value.count, $0.key) }?.key
+    }
+
+    /// What every expected name must be for `version`, problems with the spec itself appended.
+    func expectations(version: String, problems: inout [String]) -> [String: Verifier.Expectation] {
+        let base = Scope()
+        base.set("version", version)
+        var expected: [String: Verifier.Expectation] = [:]
+        func expand(_ template: Template, in scope: Scope) -> String? {
+            do { return try template.expand(in: scope) } catch {
+                problems.append("\(error)")
+                return nil
+            }
+        }
+        for format in formats {
+            guard let section = spec.formats[format.name] else { continue }
+            for variant in spec.variants {
+                let scope: Scope
+                do {
+                    scope = try ArtifactScope.package(base, spec: spec, format: format, variant: variant)
+                } catch {
+                    problems.append("\(error)")
+                    continue
+                }
+                guard let file = expand(section.file, in: scope), let package = expand(variant.package, in: scope) else { continue }
+                let release = (section.release ?? spec.package.release).flatMap { expand($0, in: scope) }
+                guard let spelled = try? format.version(upstream: version, release: release) else {
+                    problems.append("\(file): version \(version) cannot be spelled for \(format.name)")
+                    continue
+                }
+                let identity = Inspection.Identity(name: package, version: spelled.description,
+                                                   architecture: format.architectureName(spec.package.architecture))
+                expected[file] = Verifier.Expectation(role: .package(format: format.name, variant: variant.name),
+                                                      format: format, identity: identity)
+                if variant.isDefault, let alias = section.alias, let aliasName = expand(alias, in: scope) {
+                    expected[aliasName] = Verifier.Expectation(role: .alias(of: file), format: format, identity: identity)
+                }
+            }
+        }
+        for tarball in spec.tarballs?.kinds ?? [] {
+            do {
+                let format = try ArtifactScope.format(of: tarball, among: formats)
+                let scope = try ArtifactScope.tarball(base, spec: spec, tarball: tarball, format: format)
+                let file = try tarball.file.expand(in: scope)
+                expected[file] = Verifier.Expectation(role: .tarball(name: tarball.name, format: format.name),
+                                                      format: format, sourcesOnly: tarball.sourcesOnly)
+            } catch {
+                problems.append("\(error)")
+            }
+        }
+        for file in expected.keys.sorted() where !file.contains(version) {
+            problems.append("\(file): the name does not contain the version")
+        }
+        return expected
+    }
+
+    /// The expanded name as a pattern: literal text, with the version marker as the one captured group.
+    private static func regex(_ pattern: String, marker: String) -> NSRegularExpression? {
+        let parts = pattern.components(separatedBy: marker).map(NSRegularExpression.escapedPattern(for:))
+        var text = parts[0]
+        for (index, part) in parts.dropFirst().enumerated() {
+            text += (index == 0 ? "(.+)" : "\\1") + part
+        }
+        return try? NSRegularExpression(pattern: "^" + text + "$")
+    }
+}

@@ -1,0 +1,74 @@
+import BlockCompression
+import ByteIO
+import Codecs
+import PackageModel
+
+/// One kind of artifact falcopack writes: the seam every format module implements and the only thing the pipeline
+/// knows of a format. A format spells versions and architectures its own way, checks a package against its
+/// rules before anything is written, writes one artifact to the sink it is handed, and reads one back.
+///
+/// A new format is one module holding one type that conforms, and one entry in the list of formats the
+/// convention builds with.
+public protocol ArtifactFormat: Sendable {
+    /// How specs and file-name templates name the format (`{{ format }}`): `deb`, `rpm`, `tar`.
+    var name: String { get }
+    /// The file-name endings of this format's artifacts, by which `inspect` and `verify` recognise them.
+    var fileSuffixes: [String] { get }
+    /// The codec of an artifact whose spec names none.
+    var defaultCodec: Codec { get }
+
+    /// The architecture as this format's tools spell it.
+    func architectureName(_ architecture: Architecture) -> String
+    /// The package version from the upstream version and the spec's release, if it gives one.
+    func version(upstream: String, release: String?) throws -> PackageVersion
+    /// Checks an artifact against the format's rules; run when the build is planned, so that a mistake in a spec
+    /// is reported at its line before any output exists. Throws `FormatViolation`.
+    func validate(_ artifact: Artifact) throws
+    /// Writes one artifact into `sink`.
+    func write(_ artifact: Artifact, to sink: ByteSink, context: WriteContext) throws
+    /// Reads an artifact of this format back: its metadata and files.
+    func inspect(path: String, scratch: ScratchSpace) throws -> Inspection
+}
+
+extension ArtifactFormat {
+    /// The ending of `fileName` that marks it as this format's, if it has one.
+    public func suffix(of fileName: String) -> String? {
+        fileSuffixes.first { fileName.hasSuffix($0) && fileName.count > $0.count }
+    }
+}
+
+extension Array where Element == any ArtifactFormat {
+    /// The format named `name`.
+    public func named(_ name: String) -> (any ArtifactFormat)? { first { $0.name == name } }
+
+    /// The format whose artifacts end like `fileName`.
+    public func claiming(_ fileName: String) -> (any ArtifactFormat)? { first { $0.suffix(of: fileName) != nil } }
+
+    /// Every suffix any format claims, for messages.
+    public var allSuffixes: [String] { flatMap(\.fileSuffixes) }
+}
+
+/// What one artifact holds: a package (metadata, files, scripts) and the codec of its payload.
+public struct Artifact: Sendable {
+    public var package: Package
+    public var codec: Codec
+
+    public init(package: Package, codec: Codec) {
+        self.package = package
+        self.codec = codec
+    }
+}
+
+/// What a writer is handed besides its sink: the build's reproducible settings, the engine that compresses units
+/// for every artifact of the build, and a place for the temporary files it needs.
+public struct WriteContext: Sendable {
+    public var build: BuildContext
+    public var engine: UnitEngine
+    public var scratch: any ScratchSpace
+
+    public init(build: BuildContext, engine: UnitEngine = .serial, scratch: any ScratchSpace) {
+        self.build = build
+        self.engine = engine
+        self.scratch = scratch
+    }
+}
