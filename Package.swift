@@ -77,6 +77,13 @@ let package = Package(
             dependencies: ["FormatSeam", "PackageModel", "ArchiveFormats", "BlockCompression", "ByteIO", "Codecs"]
         ),
         .target(
+            name: "ImageFormat",
+            dependencies: [
+                "FormatSeam", "PackageModel", "ArchiveFormats", "BlockCompression", "ByteIO", "Codecs",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
             name: "SpecFile",
             dependencies: ["PackageModel", .product(name: "Yams", package: "Yams")]
         ),
@@ -88,7 +95,7 @@ let package = Package(
             name: "FalcoArtifacts",
             dependencies: [
                 "Pipeline", "SpecFile", "PackageModel", "FormatSeam", "DebFormat", "RPMFormat", "TarballFormat",
-                "ArchiveFormats", "ByteIO",
+                "ImageFormat", "ArchiveFormats", "ByteIO",
             ]
         ),
         .executableTarget(

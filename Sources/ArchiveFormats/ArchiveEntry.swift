@@ -88,3 +88,20 @@ public struct ArchiveEntry: Hashable, Sendable {
     /// The full `st_mode`: type and permissions.
     public var mode: UInt32 { fileTypeBits | permissions }
 }
+
+extension ArchiveEntry {
+    /// An entry of an install tree (its path relative) as an archive entry: owned by the build's owner, stamped with
+    /// the build's time, a regular file's contents left on disk, measured and hashed once.
+    public init(_ file: PackageFile, build: BuildContext) throws {
+        let type: FileType
+        switch file.type {
+        case .regular(let source): type = .regular(.file(try FileContent(path: source)))
+        case .generated(let bytes): type = .regular(.bytes(bytes))
+        case .directory: type = .directory
+        case .symlink(let target): type = .symlink(target: target)
+        case .hardlink(let target): type = .hardlink(target: target)
+        }
+        try self.init(path: file.path, type: type, permissions: file.permissions, mtime: build.sourceDateEpoch,
+                      owner: Owner(build))
+    }
+}

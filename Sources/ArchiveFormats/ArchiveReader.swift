@@ -27,21 +27,68 @@ public final class ArchiveReader {
     public let path: String
     private var archive: OpaquePointer?
     private var current: Entry?
+    private var source: ChunkSource?
+    /// Where `readChunk` puts data; untouched pages cost nothing.
+    private let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
 
     public init(path: String) throws {
-        _ = TarWriter.ensureUTF8Locale
         self.path = path
-        guard let archive = archive_read_new() else {
-            throw ArchiveError.libarchive(operation: "archive_read_new", path: path, code: ARCHIVE_FATAL,
-                                          message: "cannot allocate memory")
-        }
+        let archive = try Self.makeArchive(path)
         self.archive = archive
-        try archiveCheck(archive_read_support_filter_all(archive), archive, "support_filter_all")
-        try archiveCheck(archive_read_support_format_all(archive), archive, "support_format_all")
         try archiveCheck(archive_read_open_filename(archive, path, 1 << 20), archive, "open", path: path)
     }
 
-    deinit { close() }
+    /// Reads an archive from chunks `read` hands over one after another, an empty chunk at the end: so a caller
+    /// that copies or hashes the bytes anyway sees every byte once. `name` names it in errors.
+    public init(name: String, read: @escaping () throws -> UnsafeRawBufferPointer) throws {
+        path = name
+        let archive = try Self.makeArchive(name)
+        self.archive = archive
+        let source = ChunkSource(read)
+        self.source = source
+        let rc = archive_read_open(archive, Unmanaged.passUnretained(source).toOpaque(), nil, { _, client, buffer in
+            let source = Unmanaged<ChunkSource>.fromOpaque(client!).takeUnretainedValue()
+            do {
+                let chunk = try source.read()
+                buffer?.pointee = chunk.baseAddress
+                return la_ssize_t(chunk.count)
+            } catch {
+                source.error = error
+                return -1
+            }
+        }, nil)
+        if let error = source.error { throw error }
+        try archiveCheck(rc, archive, "open", path: name)
+    }
+
+    private static func makeArchive(_ name: String) throws -> OpaquePointer {
+        _ = TarWriter.ensureUTF8Locale
+        guard let archive = archive_read_new() else {
+            throw ArchiveError.libarchive(operation: "archive_read_new", path: name, code: ARCHIVE_FATAL,
+                                          message: "cannot allocate memory")
+        }
+        try archiveCheck(archive_read_support_filter_all(archive), archive, "support_filter_all")
+        try archiveCheck(archive_read_support_format_all(archive), archive, "support_format_all")
+        return archive
+    }
+
+    /// The caller's reading function, and the error it threw, which libarchive cannot carry.
+    private final class ChunkSource {
+        let read: () throws -> UnsafeRawBufferPointer
+        var error: Error?
+        init(_ read: @escaping () throws -> UnsafeRawBufferPointer) { self.read = read }
+    }
+
+    /// A reading error of the caller's own, else libarchive's.
+    private func check(_ rc: Int32, _ operation: String, path: String?) throws {
+        if let error = source?.error { throw error }
+        try archiveCheck(rc, archive, operation, path: path)
+    }
+
+    deinit {
+        close()
+        chunk.deallocate()
+    }
 
     public func close() {
         guard let archive else { return }
@@ -54,8 +101,9 @@ public final class ArchiveReader {
         guard let archive else { return nil }
         var entryPointer: OpaquePointer?
         let rc = archive_read_next_header(archive, &entryPointer)
+        if let error = source?.error { throw error }
         if rc == ARCHIVE_EOF { return nil }
-        if rc != ARCHIVE_WARN { try archiveCheck(rc, archive, "read_next_header", path: path) }
+        if rc != ARCHIVE_WARN { try check(rc, "read_next_header", path: path) }
         guard let e = entryPointer else { return nil }
         func string(_ pointer: UnsafePointer<CChar>?) -> String? { pointer.map { String(cString: $0) } }
         let fileType = archive_entry_filetype(e)
@@ -88,9 +136,26 @@ public final class ArchiveReader {
         while true {
             let count = buffer.withUnsafeMutableBytes { archive_read_data(archive, $0.baseAddress, $0.count) }
             if count == 0 { return }
-            if count < 0 { try archiveCheck(Int32(count), archive, "read_data", path: current?.path ?? path) }
+            if count < 0 { try check(Int32(count), "read_data", path: current?.path ?? path) }
             try buffer.withUnsafeBytes { try sink.write(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
         }
+    }
+
+    /// The next chunk of the current entry's data, empty at its end; valid until the next call.
+    public func readChunk() throws -> UnsafeRawBufferPointer {
+        guard let archive else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        let got = archive_read_data(archive, chunk.baseAddress, chunk.count)
+        if got < 0 { try check(Int32(got), "read_data", path: current?.path ?? path) }
+        return UnsafeRawBufferPointer(rebasing: chunk[0..<max(0, got)])
+    }
+
+    /// One member's data, if the archive has it and it is at most `limit` bytes.
+    public static func readMember(path: String, member: String, limit: Int) throws -> [UInt8]? {
+        let reader = try ArchiveReader(path: path)
+        while let entry = try reader.next() {
+            if entry.path == member { return entry.size <= limit ? try reader.readData() : nil }
+        }
+        return nil
     }
 
     /// At most the first `count` bytes of the current entry's data.
@@ -103,7 +168,7 @@ public final class ArchiveReader {
                 archive_read_data(archive, $0.baseAddress! + filled, count - filled)
             }
             if got == 0 { break }
-            if got < 0 { try archiveCheck(Int32(got), archive, "read_data", path: current?.path ?? path) }
+            if got < 0 { try check(Int32(got), "read_data", path: current?.path ?? path) }
             filled += got
         }
         return Array(buffer[0..<filled])

@@ -40,6 +40,12 @@ public final class FileReader {
         }
     }
 
+    /// The chunk at `offset`, empty at the end of the file; valid until the next read.
+    public func chunk(at offset: UInt64) throws -> UnsafeRawBufferPointer {
+        let got = try retryingSyscall("read", path: path) { pread(fd, buffer.baseAddress, buffer.count, off_t(offset)) }
+        return UnsafeRawBufferPointer(rebasing: buffer[0..<got])
+    }
+
     /// The first `count` bytes, or the whole file if it is shorter.
     public func prefix(_ count: Int) throws -> [UInt8] {
         let want = min(count, buffer.count)

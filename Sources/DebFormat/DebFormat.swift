@@ -96,6 +96,37 @@ public struct DebFormat: ArtifactFormat {
         try DebInspection.read(path: path, scratch: scratch)
     }
 
+    /// dpkg's record of an installed package: a stanza of /var/lib/dpkg/status (the control fields, with `Status:
+    /// install ok installed` and the conffiles' digests), and info/PACKAGE.list, .md5sums, .conffiles and the
+    /// maintainer scripts, as `dpkg -i` leaves them.
+    public func installedRecord(of package: Package) throws -> InstalledRecord? {
+        try validate(Artifact(package: package, codec: defaultCodec))
+        let layout = try DebLayout(package, build: BuildContext(sourceDateEpoch: 0))
+        var lines = ControlFile.render(package.metadata, installedSize: layout.installedSize)
+            .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines.insert("Status: install ok installed", at: 1)
+        if !layout.conffiles.isEmpty, let description = lines.firstIndex(where: { $0.hasPrefix("Description:") }) {
+            let digests = Dictionary(layout.md5ByPath.map { ("/" + $0.key, $0.value) }) { a, _ in a }
+            lines.insert(contentsOf: ["Conffiles:"] + layout.conffiles.map { " \($0) \(digests[$0] ?? "")" }, at: description)
+        }
+        let info = "/var/lib/dpkg/info/\(package.metadata.name)"
+        let list = (["/."] + layout.dataEntries.dropFirst().map { "/" + $0.path }).joined(separator: "\n") + "\n"
+        var files = [
+            PackageFile(path: info + ".list", type: .generated(Array(list.utf8)), permissions: 0o644),
+            PackageFile(path: info + ".md5sums", type: .generated(Array(layout.md5sums.utf8)), permissions: 0o644),
+        ]
+        if !layout.conffiles.isEmpty {
+            let conffiles = layout.conffiles.map { $0 + "\n" }.joined()
+            files.append(PackageFile(path: info + ".conffiles", type: .generated(Array(conffiles.utf8)), permissions: 0o644))
+        }
+        for slot in package.scripts.slots {
+            guard let member = DebValidator.controlMember[slot], let body = package.scripts[slot] else { continue }
+            files.append(PackageFile(path: info + "." + member.name, type: .generated(Array(body.utf8)),
+                                     permissions: member.permissions))
+        }
+        return InstalledRecord(database: "/var/lib/dpkg/status", entry: lines.joined(separator: "\n"), files: files)
+    }
+
     static func writeTar(_ entries: [ArchiveEntry], into sink: SegmentSink) throws {
         let tar = try TarWriter(sink: sink, format: .gnu, namePrefix: "./")
         for entry in entries { try tar.add(entry) }

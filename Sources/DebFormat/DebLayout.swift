@@ -9,6 +9,8 @@ struct DebLayout {
     let build: BuildContext
     let dataEntries: [ArchiveEntry]
     let md5sums: String
+    /// MD5 of every regular file and hard link, by relative path: what md5sums lists, conffiles included.
+    let md5ByPath: [String: String]
     let conffiles: [String]
     let installedSize: UInt64
 
@@ -80,6 +82,7 @@ struct DebLayout {
         }
         dataEntries = entries
         md5sums = sums.joined()
+        self.md5ByPath = md5ByPath
         self.conffiles = conffiles
         installedSize = kibibytes
     }

@@ -1,5 +1,6 @@
 import DebFormat
 import FormatSeam
+import ImageFormat
 import Foundation
 import PackageModel
 import Pipeline
@@ -12,7 +13,7 @@ import TarballFormat
 /// inspection and check through here.
 public enum FalcoBuild {
     /// Every format the release is written in. Package formats are planned in this order.
-    public static let formats: [any ArtifactFormat] = [DebFormat(), RPMFormat(), TarballFormat()]
+    public static let formats: [any ArtifactFormat] = [DebFormat(), RPMFormat(), TarballFormat(), ImageFormat()]
 
     public struct Options: Sendable {
         public var specPath: String

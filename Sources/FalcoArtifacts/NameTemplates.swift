@@ -24,6 +24,10 @@ struct NameTemplates {
             guard let format = try? ArtifactScope.format(of: tarball, among: formats) else { continue }
             result.append((tarball.file, { try ArtifactScope.tarball(base, spec: spec, tarball: tarball, format: format) }, nil))
         }
+        if let images = spec.images {
+            result.append((images.archive, { base }, nil))
+            result.append((images.layout, { base }, nil))
+        }
         return result
     }
 
@@ -90,6 +94,27 @@ struct NameTemplates {
                 let file = try tarball.file.expand(in: scope)
                 expected[file] = Verifier.Expectation(role: .tarball(name: tarball.name, format: format.name),
                                                       format: format, sourcesOnly: tarball.sourcesOnly)
+            } catch {
+                problems.append("\(error)")
+            }
+        }
+        if let images = spec.images {
+            do {
+                guard let format = formats.claiming(images.archive.text) else {
+                    throw SpecError(at: images.archive.location, "'\(images.archive.text)' names no format's file")
+                }
+                let scope = base.child()
+                scope.set("format", format.name)
+                let archive = try images.archive.expand(in: scope)
+                let repository = try images.repository.expand(in: scope)
+                var channels: [(name: String, references: Set<String>)] = []
+                for (channel, tags) in images.tags {
+                    let expanded = try tags.map { try $0.expand(in: scope) }
+                    channels.append((channel, Set(images.images.flatMap { image in expanded.map { "\(repository)/\(image.name):\($0)" } })))
+                }
+                expected[archive] = Verifier.Expectation(role: .images(format: format.name), format: format, channels: channels)
+                expected[try images.layout.expand(in: scope)] = Verifier.Expectation(role: .folder(of: archive), format: format,
+                                                                                    channels: channels)
             } catch {
                 problems.append("\(error)")
             }

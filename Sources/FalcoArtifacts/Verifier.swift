@@ -25,6 +25,8 @@ public enum Verifier {
         /// For packages: the identity the format spells.
         var identity: Inspection.Identity?
         var sourcesOnly = false
+        /// For images: the references each tag channel gives them all.
+        var channels: [(name: String, references: Set<String>)] = []
     }
 
     public static func verify(directory: String, spec: Spec, formats: [any ArtifactFormat]) -> Report {
@@ -35,7 +37,7 @@ public enum Verifier {
         } catch {
             return Report(version: nil, checked: [], problems: ["\(directory): cannot be listed: \(error.localizedDescription)"])
         }
-        let artifacts = present.filter { formats.claiming($0) != nil }
+        let artifacts = present.filter { formats.reading(directory + "/" + $0) != nil }
         guard !artifacts.isEmpty else {
             return Report(version: nil, checked: [], problems: [
                 "\(directory): no artifacts (files ending in \(formats.allSuffixes.joined(separator: ", ")))",
@@ -59,7 +61,7 @@ public enum Verifier {
 
         // Inside each artifact. A file that cannot be read is reported once, here, and has no digest below.
         var digests: [String: String] = [:]
-        for file in artifacts {
+        for file in artifacts where !isFolder(directory + "/" + file) {
             do {
                 digests[file] = try FileDigests.compute(path: directory + "/" + file).sha256Hex
             } catch {
@@ -67,8 +69,14 @@ public enum Verifier {
             }
         }
         for file in artifacts {
-            guard let expectation = expected[file], let digest = digests[file] else { continue }
+            guard let expectation = expected[file] else { continue }
             let path = directory + "/" + file
+            if case .folder = expectation.role {
+                problems += expectation.format.problems(in: path)
+                problems += checkReferences(path, name: file, expectation: expectation)
+                continue
+            }
+            guard let digest = digests[file] else { continue }
             switch expectation.role {
             case .alias(let target):
                 if let targetDigest = digests[target], targetDigest != digest {
@@ -79,12 +87,34 @@ public enum Verifier {
                 problems += checkIdentity(path, name: file, expectation: expectation)
             case .tarball:
                 problems += checkTarball(path, name: file, expectation: expectation)
-            case .checksums:
+            case .images:
+                problems += expectation.format.problems(in: path)
+            case .checksums, .folder:
                 continue
             }
         }
-        problems += checkSums(directory: directory, artifacts: artifacts, digests: digests)
+        problems += checkSums(directory: directory, artifacts: artifacts.filter { digests[$0] != nil || !isFolder(directory + "/" + $0) },
+                              digests: digests)
         return Report(version: version, checked: artifacts, problems: problems)
+    }
+
+    static func isFolder(_ path: String) -> Bool {
+        var folder: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &folder) && folder.boolValue
+    }
+
+    /// Every image carries every tag of one channel.
+    static func checkReferences(_ path: String, name: String, expectation: Expectation) -> [String] {
+        let found: Set<String>
+        do {
+            found = Set(try Inspector.inspect(path: path, formats: [expectation.format]).images.map(\.reference))
+        } catch {
+            return ["\(name): cannot be read: \(error)"]
+        }
+        if expectation.channels.contains(where: { found.isSuperset(of: $0.references) }) { return [] }
+        return expectation.channels.map { channel in
+            "\(name): missing the \(channel.name) tags \(channel.references.subtracting(found).sorted().joined(separator: ", "))"
+        }
     }
 
     static func checkIdentity(_ path: String, name: String, expectation: Expectation) -> [String] {

@@ -1,6 +1,7 @@
 import BlockCompression
 import ByteIO
 import Codecs
+import Foundation
 import PackageModel
 
 /// One kind of artifact falcopack writes: the seam every format module implements and the only thing the pipeline
@@ -28,9 +29,22 @@ public protocol ArtifactFormat: Sendable {
     func write(_ artifact: Artifact, to sink: ByteSink, context: WriteContext) throws
     /// Reads an artifact of this format back: its metadata and files.
     func inspect(path: String, scratch: ScratchSpace) throws -> Inspection
+
+    /// What this format's package manager records of `package` once installed, for an image that should list it
+    /// as installed; nil when the format has no such record falcopack can write.
+    func installedRecord(of package: Package) throws -> InstalledRecord?
+    /// Whether `folder` is an artifact of this format (an image layout), for `inspect` and `verify`.
+    func recognizes(folder: String) -> Bool
+    /// What is wrong inside an artifact of this format that reading it back does not show (a digest that does not
+    /// match), one line each; empty when nothing is.
+    func problems(in path: String) -> [String]
 }
 
 extension ArtifactFormat {
+    public func installedRecord(of package: Package) throws -> InstalledRecord? { nil }
+    public func recognizes(folder: String) -> Bool { false }
+    public func problems(in path: String) -> [String] { [] }
+
     /// The ending of `fileName` that marks it as this format's, if it has one.
     public func suffix(of fileName: String) -> String? {
         fileSuffixes.first { fileName.hasSuffix($0) && fileName.count > $0.count }
@@ -44,18 +58,30 @@ extension Array where Element == any ArtifactFormat {
     /// The format whose artifacts end like `fileName`.
     public func claiming(_ fileName: String) -> (any ArtifactFormat)? { first { $0.suffix(of: fileName) != nil } }
 
+    /// The format that reads `path`: a folder it recognises, or a file with its ending.
+    public func reading(_ path: String) -> (any ArtifactFormat)? {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            return first { $0.recognizes(folder: path) }
+        }
+        return claiming(path)
+    }
+
     /// Every suffix any format claims, for messages.
     public var allSuffixes: [String] { flatMap(\.fileSuffixes) }
 }
 
-/// What one artifact holds: a package (metadata, files, scripts) and the codec of its payload.
+/// What one artifact holds: a package (metadata, files, scripts) and the codec of its payload; for an image
+/// format, the images too.
 public struct Artifact: Sendable {
     public var package: Package
     public var codec: Codec
+    public var images: ImageSet?
 
-    public init(package: Package, codec: Codec) {
+    public init(package: Package, codec: Codec, images: ImageSet? = nil) {
         self.package = package
         self.codec = codec
+        self.images = images
     }
 }
 
@@ -65,10 +91,13 @@ public struct WriteContext: Sendable {
     public var build: BuildContext
     public var engine: UnitEngine
     public var scratch: any ScratchSpace
+    /// The folder written beside the artifact's file, when the artifact has one (an image layout).
+    public var folder: FolderOutput?
 
-    public init(build: BuildContext, engine: UnitEngine = .serial, scratch: any ScratchSpace) {
+    public init(build: BuildContext, engine: UnitEngine = .serial, scratch: any ScratchSpace, folder: FolderOutput? = nil) {
         self.build = build
         self.engine = engine
         self.scratch = scratch
+        self.folder = folder
     }
 }

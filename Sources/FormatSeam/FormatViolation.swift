@@ -12,6 +12,8 @@ public struct FormatViolation: Error, CustomStringConvertible, Sendable {
         /// A file, by its install path.
         case file(path: String)
         case codec
+        /// An image of an image set, by name: its base, its layers, its references.
+        case image(String)
     }
 
     /// The format's name: `deb`, `rpm`.

@@ -30,6 +30,21 @@ public struct Inspection: Sendable {
         }
     }
 
+    /// One image of an image set: where it is tagged, what it runs, what it is made of.
+    public struct Image: Sendable, Hashable {
+        public var reference: String
+        public var manifest: String
+        public var config: [String: String]
+        public var layers: [String]
+
+        public init(reference: String, manifest: String, config: [String: String], layers: [String]) {
+            self.reference = reference
+            self.manifest = manifest
+            self.config = config
+            self.layers = layers
+        }
+    }
+
     public var path: String
     /// The format's name.
     public var format: String
@@ -38,14 +53,17 @@ public struct Inspection: Sendable {
     public var files: [File]
     /// nil for artifacts that are not packages (tarballs).
     public var identity: Identity?
+    /// The images of an image set, one per reference.
+    public var images: [Image]
 
     public init(path: String, format: String, fields: [(name: String, value: String)], files: [File],
-                identity: Identity?) {
+                identity: Identity?, images: [Image] = []) {
         self.path = path
         self.format = format
         self.fields = fields
         self.files = files
         self.identity = identity
+        self.images = images
     }
 
     public func field(_ name: String) -> String? { fields.first { $0.name == name }?.value }

@@ -66,35 +66,39 @@ public enum Executor {
 
         let total = plan.artifactNames.count
         let results = ResultBox(count: plan.jobs.count)
-        let semaphore = DispatchSemaphore(value: plan.concurrency)
-        let group = DispatchGroup()
-        for (index, job) in plan.jobs.enumerated() {
-            semaphore.wait()
-            if results.failed { semaphore.signal(); break }
-            group.enter()
-            // A thread of its own: a writer spends most of its life waiting for units, and must not hold one of
-            // the few threads Dispatch keeps per core.
-            Thread.detachNewThread {
-                defer { semaphore.signal(); group.leave() }
-                onEvent(.started(name: job.name, index: index, total: total))
-                do {
-                    let jobScratch = scratch + "/\(index)"
-                    try FileManager.default.createDirectory(atPath: jobScratch, withIntermediateDirectories: false)
-                    let result = try write(job, plan: plan, scratch: ScratchFolder(path: jobScratch), engine: engine)
-                    results.set(index, .success(result))
-                    onEvent(.finished(result, index: index, total: total))
-                } catch {
-                    results.set(index, .failure(ArtifactFailure(artifact: job.name, underlying: error)))
+        // In waves: a job that holds other artifacts of the build starts once they are written.
+        for wave in waves(plan.jobs) where !results.failed {
+            let semaphore = DispatchSemaphore(value: plan.concurrency)
+            let group = DispatchGroup()
+            for index in wave {
+                let job = plan.jobs[index]
+                semaphore.wait()
+                if results.failed { semaphore.signal(); break }
+                group.enter()
+                // A thread of its own: a writer spends most of its life waiting for units, and must not hold one of
+                // the few threads Dispatch keeps per core.
+                Thread.detachNewThread {
+                    defer { semaphore.signal(); group.leave() }
+                    onEvent(.started(name: job.name, index: index, total: total))
+                    do {
+                        let jobScratch = scratch + "/\(index)"
+                        try FileManager.default.createDirectory(atPath: jobScratch, withIntermediateDirectories: false)
+                        let written = try write(job, plan: plan, scratch: ScratchFolder(path: jobScratch), engine: engine)
+                        results.set(index, .success(written))
+                        for result in written { onEvent(.finished(result, index: index, total: total)) }
+                    } catch {
+                        results.set(index, .failure(ArtifactFailure(artifact: job.name, underlying: error)))
+                    }
                 }
             }
+            group.wait()
         }
-        group.wait()
         let statistics = engine.statistics
         onEvent(.units(UnitCounts(compressed: statistics.compressed, reused: statistics.reused)))
         var written: [ArtifactResult] = []
         for outcome in results.outcomes {
             switch outcome {
-            case .success(let result): written.append(result)
+            case .success(let results): written += results
             case .failure(let error): throw error
             case nil: continue
             }
@@ -142,21 +146,51 @@ public enum Executor {
 
     /// `sha256sum` format, sorted by name.
     public static func checksums(_ results: [ArtifactResult]) -> String {
-        results.filter { $0.role != .checksums }
+        results.filter { result in
+            switch result.role {
+            case .checksums, .folder: false
+            default: true
+            }
+        }
             .sorted { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
             .map { "\($0.sha256)  \($0.name)\n" }.joined()
     }
 
-    static func write(_ job: Job, plan: Plan, scratch: ScratchSpace, engine: UnitEngine) throws -> ArtifactResult {
+    /// Writes one job's file, and its folder when it has one; the folder goes into place first, then the file.
+    static func write(_ job: Job, plan: Plan, scratch: ScratchSpace, engine: UnitEngine) throws -> [ArtifactResult] {
         let started = DispatchTime.now()
         let path = plan.outputDirectory + "/" + job.name
         let file = try OutputFile(path: path)
         let hashed = SHA256Sink(file)
+        let folder = try job.folder.map { try OutputFolder(path: plan.outputDirectory + "/" + $0) }
         try job.format.write(job.artifact, to: hashed,
-                             context: WriteContext(build: plan.context, engine: engine, scratch: scratch))
+                             context: WriteContext(build: plan.context, engine: engine, scratch: scratch,
+                                                   folder: folder.map { FolderOutput(path: $0.temporaryPath) }))
+        try folder?.commit()
         try file.commit()
-        return ArtifactResult(name: job.name, path: path, role: job.role, size: hashed.size,
-                              sha256: hashed.sha256Hex, seconds: seconds(since: started))
+        var results = [ArtifactResult(name: job.name, path: path, role: job.role, size: hashed.size,
+                                      sha256: hashed.sha256Hex, seconds: seconds(since: started))]
+        if let folder, let name = job.folder {
+            results.append(ArtifactResult(name: name, path: folder.path, role: .folder(of: job.name), size: 0, sha256: "",
+                                          seconds: seconds(since: started)))
+        }
+        return results
+    }
+
+    /// The jobs' indexes in waves: each wave's jobs need only artifacts of earlier waves.
+    static func waves(_ jobs: [Job]) -> [[Int]] {
+        var waves: [[Int]] = []
+        var done: Set<String> = []
+        var left = Array(jobs.indices)
+        while !left.isEmpty {
+            let ready = left.filter { jobs[$0].needs.allSatisfy(done.contains) }
+            // Needs no job meets (an artifact from an earlier build) hold nothing up.
+            let wave = ready.isEmpty ? left : ready
+            waves.append(wave)
+            done.formUnion(wave.map { jobs[$0].name })
+            left.removeAll { wave.contains($0) }
+        }
+        return waves
     }
 
     /// A hard link when the file system allows, else a copy; either way through a temporary name.
@@ -210,7 +244,7 @@ public enum Executor {
 /// Results written by worker threads, read after they all finish.
 private final class ResultBox: @unchecked Sendable {
     private let lock = NSLock()
-    private(set) var outcomes: [Result<ArtifactResult, ArtifactFailure>?]
+    private(set) var outcomes: [Result<[ArtifactResult], ArtifactFailure>?]
 
     init(count: Int) { outcomes = Array(repeating: nil, count: count) }
 
@@ -218,7 +252,7 @@ private final class ResultBox: @unchecked Sendable {
         lock.withLock { outcomes.contains { if case .failure = $0 { true } else { false } } }
     }
 
-    func set(_ index: Int, _ outcome: Result<ArtifactResult, ArtifactFailure>) {
+    func set(_ index: Int, _ outcome: Result<[ArtifactResult], ArtifactFailure>) {
         lock.withLock { outcomes[index] = outcome }
     }
 }

@@ -10,20 +10,25 @@ public struct Selection: Sendable {
     public var packages: [String: [String]]
     /// Names of the spec's tarballs.
     public var tarballs: [String]
+    /// Names of the spec's images, written together as one image set.
+    public var images: [String]
     /// Write `SHA256SUMS` over everything in the selection (the `all` command).
     public var checksums: Bool
 
-    public init(packages: [String: [String]] = [:], tarballs: [String] = [], checksums: Bool = false) {
+    public init(packages: [String: [String]] = [:], tarballs: [String] = [], images: [String] = [],
+                checksums: Bool = false) {
         self.packages = packages
         self.tarballs = tarballs
+        self.images = images
         self.checksums = checksums
     }
 
-    /// Every variant in every package format the spec has a section for, every tarball, and `SHA256SUMS`.
+    /// Every variant in every package format the spec has a section for, every tarball and image, and `SHA256SUMS`.
     public static func everything(in spec: Spec) -> Selection {
         let variants = spec.variants.map(\.name)
         return Selection(packages: spec.formats.mapValues { _ in variants },
-                         tarballs: spec.tarballs?.kinds.map(\.name) ?? [], checksums: true)
+                         tarballs: spec.tarballs?.kinds.map(\.name) ?? [],
+                         images: spec.images?.images.map(\.name) ?? [], checksums: true)
     }
 }
 
@@ -75,6 +80,10 @@ public enum ArtifactRole: Sendable, Hashable {
     case package(format: String, variant: String)
     /// One of the spec's tarballs, written in `format`.
     case tarball(name: String, format: String)
+    /// The spec's images, as one archive written in `format`.
+    case images(format: String)
+    /// The folder written with an artifact, such as the images' layout.
+    case folder(of: String)
     /// A byte-identical copy of another artifact.
     case alias(of: String)
     case checksums
@@ -86,6 +95,10 @@ public struct Job: Sendable {
     public var role: ArtifactRole
     public var format: any ArtifactFormat
     public var artifact: Artifact
+    /// The folder written beside the file, by name (an image layout).
+    public var folder: String? = nil
+    /// Artifacts of the same build it holds, which must be written first.
+    public var needs: [String] = []
 }
 
 public struct Alias: Sendable {
@@ -106,7 +119,8 @@ public struct Plan: Sendable {
 
     /// Names the build will write, in order.
     public var artifactNames: [String] {
-        jobs.map(\.name) + aliases.map(\.name) + (writesChecksums ? [Plan.checksumsName] : [])
+        jobs.flatMap { [$0.name] + ($0.folder.map { [$0] } ?? []) } + aliases.map(\.name)
+            + (writesChecksums ? [Plan.checksumsName] : [])
     }
 
     public static let checksumsName = "SHA256SUMS"

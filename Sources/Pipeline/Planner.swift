@@ -20,12 +20,19 @@ public struct Planner {
         self.request = request
         self.hooks = hooks
         base = Scope()
-        for (name, input) in request.inputs.values { base.set(name, input.value) }
+        for (name, input) in request.inputs.values {
+            base.set(name, computed: {
+                if let problem = input.problem { throw problem }
+                return input.value
+            })
+        }
+        // The spec's own folder, for contents shipped beside it.
+        base.set("spec-dir", ResolvedInputs.absolute(request.spec.directory.isEmpty ? "." : request.spec.directory, base: ""))
         for (name, value) in request.spec.variables { base.set(name, template: value) }
         try hooks.prepare(base)
     }
 
-    private var spec: Spec { request.spec }
+    var spec: Spec { request.spec }
 
     func plan() throws -> Plan {
         let codecOverride = try request.compression.map { text in
@@ -70,8 +77,16 @@ public struct Planner {
             }
         }
 
+        if !request.selection.images.isEmpty {
+            guard let images = spec.images else {
+                throw SpecError(.usage, at: SourceLocation(file: spec.file), "the spec declares no images")
+            }
+            jobs.append(try imageJob(images, names: request.selection.images, others: jobs))
+        }
+
         var seen: Set<String> = []
-        for name in jobs.map(\.name) + aliases.map(\.name) where !seen.insert(name).inserted {
+        for name in jobs.flatMap({ [$0.name] + ($0.folder.map { [$0] } ?? []) }) + aliases.map(\.name)
+            where !seen.insert(name).inserted {
             throw SpecError(at: SourceLocation(file: spec.file), "two artifacts would both be named '\(name)'; make the file templates differ")
         }
         return Plan(jobs: jobs, aliases: aliases, writesChecksums: request.selection.checksums,
@@ -83,6 +98,16 @@ public struct Planner {
 
     private func packageJob(_ format: any ArtifactFormat, section: FormatSection, variant: Variant, scope: Scope,
                             codecOverride: Codec?) throws -> Job {
+        let (artifact, provenance) = try packageArtifact(format, section: section, variant: variant, scope: scope,
+                                                         codecOverride: codecOverride)
+        try provenance.reporting { try format.validate(artifact) }
+        return Job(name: try fileName(section.file, in: scope), role: .package(format: format.name, variant: variant.name),
+                   format: format, artifact: artifact)
+    }
+
+    /// A variant's package in one format, and where each part of it came from; not yet checked by the format.
+    func packageArtifact(_ format: any ArtifactFormat, section: FormatSection, variant: Variant, scope: Scope,
+                         codecOverride: Codec?) throws -> (Artifact, Provenance) {
         let perFormat = variant.formats[format.name] ?? VariantFormat()
         var provenance = Provenance(spec: spec)
         let package = spec.package
@@ -149,9 +174,7 @@ public struct Planner {
         }
         let artifact = Artifact(package: Package(metadata: metadata, files: files.map(\.file), scripts: scripts),
                                 codec: codec)
-        try provenance.reporting { try format.validate(artifact) }
-        return Job(name: try fileName(section.file, in: scope), role: .package(format: format.name, variant: variant.name),
-                   format: format, artifact: artifact)
+        return (artifact, provenance)
     }
 
     private func relation(_ template: Template, in scope: Scope) throws -> Relation {
@@ -204,7 +227,7 @@ public struct Planner {
 
     /// Where a template's value came from: the flag or variable of an input it uses (an input mistake), else its
     /// spec line (a spec mistake).
-    private func origin(of template: Template) -> (SourceLocation, SpecError.Category) {
+    func origin(of template: Template) -> (SourceLocation, SpecError.Category) {
         for name in (try? template.variables()) ?? [] {
             guard let input = request.inputs.values[name] else { continue }
             switch input.origin {
@@ -215,7 +238,7 @@ public struct Planner {
         return (template.location, .spec)
     }
 
-    private func fileName(_ template: Template, in scope: Scope) throws -> String {
+    func fileName(_ template: Template, in scope: Scope) throws -> String {
         let name = try template.expand(in: scope)
         guard !name.isEmpty, name != ".", name != "..", !name.contains("/"),
               !name.unicodeScalars.contains(where: { CharacterSet.whitespacesAndNewlines.contains($0) }) else {
@@ -225,7 +248,7 @@ public struct Planner {
         return name
     }
 
-    private func parseCodec(_ template: Template, in scope: Scope) throws -> Codec {
+    func parseCodec(_ template: Template, in scope: Scope) throws -> Codec {
         do {
             return try Codec(parsing: try template.expand(in: scope))
         } catch let error as Codec.ParseError {
@@ -243,6 +266,7 @@ struct Provenance {
     var scripts: [ScriptSlot: Origin] = [:]
     var files: [String: Origin] = [:]
     var codec: Origin?
+    var images: [String: Origin] = [:]
 
     init(spec: Spec) {
         self.spec = spec
@@ -265,6 +289,7 @@ struct Provenance {
         case .script(let slot): scripts[slot]
         case .file(let path): files[path]
         case .codec: codec
+        case .image(let name): images[name]
         }
         return found ?? (SourceLocation(file: spec.file), .spec)
     }

@@ -105,7 +105,8 @@ public enum SpecSchema {
               "seconds since 1970 for every timestamp when SOURCE_DATE_EPOCH is unset (default 0)"),
         Field("inputs", .map(.object([
             Field("help", .string, required: true, "one line for --help and errors"),
-            Field("type", .oneOf(["string", "file", "directory"]), "what the value names; paths must exist"),
+            Field("type", .oneOf(["string", "file", "directory", "image"]),
+                  "what the value names; paths must exist (image: scratch, oci:DIR[:TAG], docker-archive:FILE, rootfs:FILE)"),
             Field("default", .string, "value when neither the flag nor the environment variable is given"),
             Field("env", .string, "environment variable that sets the input"),
             Field("required", .boolean, "false: an unset input expands to an empty string"),
@@ -149,5 +150,40 @@ public enum SpecSchema {
                 Field("contents", .list(content), required: true, "files, dst relative to the top folder"),
             ])), required: true, "bin, src, module-src, bpf-src: each a tarball"),
         ]), "release tarballs"),
+        Field("images", .map(.object([
+            Field("base", .string, required: true,
+                  "scratch, oci:DIR[:TAG], oci:DIR@sha256:DIGEST, docker-archive:FILE[:NAME:TAG], rootfs:FILE, or a path"),
+            Field("layers", .list(.string), required: true, "names of image-layers, bottom first, on top of the base"),
+            Field("entrypoint", .list(.string), "the image's Entrypoint"),
+            Field("command", .list(.string), "the image's Cmd"),
+            Field("environment", .map(.string), "variables added to the base's, in this order"),
+            Field("working-dir", .string, "the image's WorkingDir"),
+            Field("labels", .map(.string), "labels of this image, beside image-set.labels"),
+            Field("usage", .string, required: true, "how to run the image: its usage label, its Dockerfile and its usage command"),
+        ])), "container images by name, like variants; each is REPOSITORY/NAME:TAG"),
+        Field("image-layers", .map(.object([
+            Field("from", .object([
+                Field("variant", .string, required: true, "the variant whose files are taken"),
+                Field("paths", .list(.string), required: true, "install paths; a folder takes everything under it"),
+            ]), "files a variant installs (its contents, not a format's), with their modes and owners"),
+            contents,
+            Field("installed", .object([
+                Field("format", .string, required: true, "the package format whose manager records it (deb)"),
+                Field("variant", .string, required: true, "the variant whose package is recorded"),
+            ]), "the package manager's record of the variant's package as installed, for the files the image holds"),
+            Field("artifacts", .object([
+                Field("formats", .list(.string), required: true, "formats whose artifacts of this build go in"),
+                Field("dst", .string, required: true, "the folder they go in"),
+            ]), "artifacts of this build, such as the packages a test image installs"),
+        ])), "the layers images are made of, by component; a layer in two images is one blob"),
+        Field("image-set", .object([
+            Field("layout", .string, required: true, "folder name of the OCI layout holding every image"),
+            Field("archive", .string, required: true, "file name of the archive for docker load (an OCI layout with manifest.json)"),
+            Field("repository", .string, required: true, "references are REPOSITORY/NAME:TAG"),
+            Field("compression", .string, "codec of the layers: gzip[:level]; default gzip:9"),
+            Field("channel", .string, "which entry of tags the images get"),
+            Field("tags", .map(.list(.string)), required: true, "tags by channel, e.g. release: [X.Y.Z, latest], development: [master]"),
+            Field("labels", .map(.string), "labels of every image"),
+        ]), "how the images are written and tagged"),
     ] }
 }

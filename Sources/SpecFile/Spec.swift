@@ -16,6 +16,8 @@ public struct Spec: Sendable {
     /// The package format sections (`deb:`, `rpm:`), by format name.
     public var formats: [String: FormatSection]
     public var tarballs: TarballsSection?
+    /// The container images, their layers, and how they are written and tagged.
+    public var images: ImagesSection?
 
     public var directory: String { (file as NSString).deletingLastPathComponent }
 
@@ -24,7 +26,11 @@ public struct Spec: Sendable {
 
 public struct InputDeclaration: Sendable {
     /// What the value names; the spec's `type` key.
-    public enum ValueType: String, Sendable { case string, file, directory }
+    public enum ValueType: String, Sendable {
+        case string, file, directory
+        /// A base image: scratch, or a layout, archive or rootfs on disk, whose path must exist.
+        case image
+    }
     public var name: String
     public var help: String
     public var type: ValueType
@@ -126,4 +132,62 @@ public struct Tarball: Sendable {
     public var file: Template
     public var sourcesOnly: Bool
     public var contents: [ContentEntry]
+}
+
+/// The `images`, `image-layers` and `image-set` sections: every image is written into one OCI layout and one archive.
+public struct ImagesSection: Sendable {
+    public var layout: Template
+    public var archive: Template
+    public var repository: Template
+    public var compression: Template?
+    /// Which of `tags` the images get.
+    public var channel: Template?
+    public var tags: [(channel: String, tags: [Template])]
+    public var labels: [(name: String, value: Template)]
+    public var location: SourceLocation
+    public var images: [ImageEntry]
+    public var layers: [LayerEntry]
+}
+
+public struct ImageEntry: Sendable {
+    public var name: String
+    public var base: Template
+    /// Names of `image-layers`, bottom first, each where it is written.
+    public var layers: [(name: String, location: SourceLocation)]
+    public var entrypoint: [Template]?
+    public var command: [Template]?
+    public var environment: [(name: String, value: Template)]
+    public var workingDirectory: Template?
+    public var labels: [(name: String, value: Template)]
+    public var usage: Template
+    public var location: SourceLocation
+}
+
+/// One layer by component: files a variant installs, taken by path; files of its own; a package manager's record
+/// of a variant's package as installed; or the release's artifacts of some formats.
+public struct LayerEntry: Sendable {
+    public struct Selection: Sendable {
+        public var variant: String
+        public var paths: [Template]
+        public var location: SourceLocation
+    }
+
+    public struct Installed: Sendable {
+        public var format: String
+        public var variant: String
+        public var location: SourceLocation
+    }
+
+    public struct Artifacts: Sendable {
+        public var formats: [String]
+        public var destination: Template
+        public var location: SourceLocation
+    }
+
+    public var name: String
+    public var from: Selection?
+    public var contents: [ContentEntry]
+    public var installed: Installed?
+    public var artifacts: Artifacts?
+    public var location: SourceLocation
 }

@@ -53,8 +53,8 @@ struct SpecNode {
             }
         case .map(let value):
             for (name, child) in try entries() {
-                guard name.range(of: #"^[A-Za-z][A-Za-z0-9_-]*$"#, options: .regularExpression) != nil else {
-                    throw child.error("'\(name)' is not a valid name: use letters, digits, '-' and '_'")
+                guard name.range(of: #"^[A-Za-z][A-Za-z0-9._-]*$"#, options: .regularExpression) != nil else {
+                    throw child.error("'\(name)' is not a valid name: use letters, digits, '.', '-' and '_'")
                 }
                 try child.check(against: value)
             }

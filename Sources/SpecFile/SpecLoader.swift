@@ -48,8 +48,54 @@ extension Spec {
             contents: readContents(root["contents"]),
             variants: variants,
             formats: sections,
-            tarballs: try root["tarballs"].map(readTarballs)
+            tarballs: try root["tarballs"].map(readTarballs),
+            images: try readImages(root)
         )
+    }
+
+    private static func readImages(_ root: SpecNode) throws -> ImagesSection? {
+        guard let imagesNode = root["images"] else {
+            if let set = root["image-set"] { throw set.error("image-set needs images to write") }
+            return nil
+        }
+        guard let set = root["image-set"] else { throw imagesNode.error("images need an image-set section (layout, archive, repository, tags)") }
+        let layers = try root["image-layers"]?.entries().map { name, node in
+            LayerEntry(
+                name: name,
+                from: node["from"].map { from in
+                    LayerEntry.Selection(variant: from["variant"]!.text, paths: from.templates("paths"), location: from.location)
+                },
+                contents: readContents(node["contents"]),
+                installed: node["installed"].map { installed in
+                    LayerEntry.Installed(format: installed["format"]!.text, variant: installed["variant"]!.text,
+                                         location: installed.location)
+                },
+                artifacts: node["artifacts"].map { artifacts in
+                    LayerEntry.Artifacts(formats: artifacts["formats"]!.items.map(\.text), destination: artifacts.string("dst")!,
+                                         location: artifacts.location)
+                },
+                location: node.location)
+        } ?? []
+        let images = try imagesNode.entries().map { name, node in
+            let named = node["layers"]!.items.map { (name: $0.text, location: $0.location) }
+            for layer in named where !layers.contains(where: { $0.name == layer.name }) {
+                throw SpecError(at: layer.location, "no image-layers entry is named '\(layer.name)' (layers: \(layers.map(\.name).joined(separator: ", ")))")
+            }
+            return ImageEntry(
+                name: name, base: node.string("base")!, layers: named,
+                entrypoint: node["entrypoint"].map { $0.items.map(\.template) },
+                command: node["command"].map { $0.items.map(\.template) },
+                environment: try node["environment"]?.entries().map { ($0.name, $0.node.template) } ?? [],
+                workingDirectory: node.string("working-dir"),
+                labels: try node["labels"]?.entries().map { ($0.name, $0.node.template) } ?? [],
+                usage: node.string("usage")!, location: node.location)
+        }
+        return ImagesSection(
+            layout: set.string("layout")!, archive: set.string("archive")!, repository: set.string("repository")!,
+            compression: set.string("compression"), channel: set.string("channel"),
+            tags: try set["tags"]!.entries().map { ($0.name, $0.node.items.map(\.template)) },
+            labels: try set["labels"]?.entries().map { ($0.name, $0.node.template) } ?? [],
+            location: set.location, images: images, layers: layers)
     }
 
     private static func readInputs(_ node: SpecNode) throws -> [InputDeclaration] {

@@ -45,21 +45,10 @@ public struct TarballFormat: ArtifactFormat {
 
     public func write(_ artifact: Artifact, to sink: ByteSink, context: WriteContext) throws {
         try validate(artifact)
-        let tree = try InstallTree(artifact.package.files)
-        let owner = ArchiveEntry.Owner(context.build)
         let compressor = try BlockCompressor(codec: artifact.codec, sink: sink, engine: context.engine)
         let tar = try TarWriter(sink: compressor, format: .pax, namePrefix: "")
-        for file in tree.entries {
-            let type: ArchiveEntry.FileType
-            switch file.type {
-            case .regular(let source): type = .regular(.file(try FileContent(path: source)))
-            case .generated(let bytes): type = .regular(.bytes(bytes))
-            case .directory: type = .directory
-            case .symlink(let target): type = .symlink(target: target)
-            case .hardlink: continue    // refused by validation
-            }
-            try tar.add(try ArchiveEntry(path: file.path, type: type, permissions: file.permissions,
-                                         mtime: context.build.sourceDateEpoch, owner: owner))
+        for file in try InstallTree(artifact.package.files).entries {
+            try tar.add(try ArchiveEntry(file, build: context.build))
         }
         try tar.finish()
         try compressor.finish()

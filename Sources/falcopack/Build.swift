@@ -30,7 +30,9 @@ enum Build {
 enum ResultLine {
     static func format(_ result: ArtifactResult) -> String {
         let detail: String
-        if case .alias(let target) = result.role { detail = "alias of \(target)" } else {
+        if case .alias(let target) = result.role { detail = "alias of \(target)" } else if case .folder(let of) = result.role {
+            detail = "the layout of \(of)"
+        } else {
             detail = String(format: "%.1fs", result.seconds)
         }
         return "\(result.name)  \(byteCount(result.size))  sha256:\(result.sha256.prefix(16))  \(detail)"
@@ -50,6 +52,8 @@ enum ResultJSON {
         switch result.role {
         case .package(let format, let variant): object["format"] = format; object["variant"] = variant
         case .tarball(let name, let format): object["format"] = format; object["kind"] = name
+        case .images(let format): object["format"] = format
+        case .folder(let of): object["format"] = "folder"; object["folder_of"] = of
         case .alias(let target): object["format"] = "alias"; object["alias_of"] = target
         case .checksums: object["format"] = "checksums"
         }

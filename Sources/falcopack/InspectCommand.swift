@@ -20,6 +20,9 @@ struct InspectCommand: ParsableCommand {
             try JSONOutput.print([
                 "path": inspection.path, "format": inspection.format,
                 "fields": Dictionary(inspection.fields.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a }),
+                "images": inspection.images.map { image -> [String: Any] in
+                    ["reference": image.reference, "manifest": image.manifest, "config": image.config, "layers": image.layers]
+                },
                 "files": inspection.files.map { file -> [String: Any] in
                     var entry: [String: Any] = ["path": file.path, "type": file.type,
                                                 "mode": String(file.permissions, radix: 8), "size": file.size]
@@ -31,7 +34,12 @@ struct InspectCommand: ParsableCommand {
         }
         print("\(inspection.path): \(inspection.format)")
         for (name, value) in inspection.fields { print("\(name): \(value)") }
-        print("files: \(inspection.files.count)")
+        for image in inspection.images {
+            print("image \(image.reference) \(image.manifest)")
+            for (name, value) in image.config.sorted(by: { $0.key < $1.key }) { print("  \(name): \(value)") }
+            for layer in image.layers { print("  layer \(layer)") }
+        }
+        if inspection.images.isEmpty { print("files: \(inspection.files.count)") }
         for file in inspection.files {
             let mode = String(file.permissions, radix: 8)
             let link = file.linkTarget.map { " -> \($0)" } ?? ""

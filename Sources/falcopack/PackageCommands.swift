@@ -53,11 +53,25 @@ struct TarCommand: ParsableCommand {
 
 struct AllCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "all", abstract: "Build the whole matrix: every deb, rpm, alias and tarball, and SHA256SUMS.")
+        commandName: "all", abstract: "Build the whole release: every deb, rpm, alias, tarball and image, and SHA256SUMS.")
 
     @OptionGroup var options: BuildOptions
 
     func run() throws {
         try Build.run(options) { spec in Selection.everything(in: spec) }
+    }
+}
+
+struct ImageCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "image",
+        abstract: "Build the container images: one OCI layout and one archive for docker load, holding them all.")
+
+    @OptionGroup var options: BuildOptions
+    @Option(name: .customLong("name"), help: "An image to build (falco, falco-driver-loader, ...); repeat for more. Default: every image.")
+    var names: [String] = []
+
+    func run() throws {
+        try Build.run(options) { spec in Selection(images: names.isEmpty ? spec.images?.images.map(\.name) ?? [] : names) }
     }
 }

@@ -1,0 +1,364 @@
+import ArchiveFormats
+import BlockCompression
+import ByteIO
+import Codecs
+import Crypto
+import FormatSeam
+import Foundation
+import PackageModel
+
+/// A blob written into the layout: its descriptor's digest and size, and for a layer its diff_id.
+struct Blob {
+    var mediaType: String
+    var digest: String
+    var size: Int64
+    var diffID: String?
+
+    var descriptor: Descriptor { Descriptor(mediaType: mediaType, digest: digest, size: size) }
+    var hex: String { String(digest.dropFirst("sha256:".count)) }
+}
+
+/// Writes an image set: the OCI layout into the folder it is handed, then the same layout, with docker's
+/// `manifest.json`, as one tar into the sink. Each base layer is read once, copied byte for byte and checked against
+/// its digest on the way; each layer by component is written once, however many images hold it.
+final class ImageSetWriter {
+    let set: ImageSet
+    let codec: Codec
+    let context: WriteContext
+    let folder: FolderOutput
+    let created: String
+    /// Blobs in the layout so far, by digest.
+    private var blobs: [String: Blob] = [:]
+    private var incoming = 0
+
+    init(set: ImageSet, codec: Codec, context: WriteContext, folder: FolderOutput) {
+        self.set = set
+        self.codec = codec
+        self.context = context
+        self.folder = folder
+        created = OCI.timestamp(context.build.sourceDateEpoch)
+    }
+
+    /// One image as written: its manifest, and what its Dockerfile says.
+    struct WrittenImage {
+        var image: ContainerImage
+        var manifest: Blob
+        var config: Blob
+        var layers: [Blob]
+        var base: LoadedBase
+    }
+
+    func write(to sink: ByteSink) throws {
+        var bases: [BaseImage: LoadedBase] = [:]
+        for image in set.images where bases[image.base] == nil { bases[image.base] = try image.base.load() }
+
+        // The database files the installed records add to, by base: read from the base's layers as they are copied.
+        var databasesWanted: [BaseImage: Set<String>] = [:]
+        for image in set.images {
+            for name in image.layers {
+                if let record = set.layers[name]?.installedRecord {
+                    databasesWanted[image.base, default: []].insert(String(record.database.drop { $0 == "/" }))
+                }
+            }
+        }
+        var copied: [BaseLayer.Source: (blob: Blob, files: [String: [UInt8]])] = [:]
+        var baseBlobs: [BaseImage: [Blob]] = [:]
+        var databases: [BaseImage: [String: [UInt8]]] = [:]
+        for image in set.images where baseBlobs[image.base] == nil {
+            let base = bases[image.base]!
+            var layers: [Blob] = []
+            var found: [String: [UInt8]] = [:]
+            for layer in base.layers {
+                let done = try copied[layer.source] ?? copy(layer, of: image.base, wanting: databasesWanted[image.base] ?? [])
+                copied[layer.source] = done
+                layers.append(done.blob)
+                // A later layer's copy of a file replaces an earlier one's.
+                found.merge(done.files) { $1 }
+            }
+            baseBlobs[image.base] = layers
+            databases[image.base] = found
+        }
+
+        var layerBlobs: [String: Blob] = [:]
+        var written: [WrittenImage] = []
+        for image in set.images {
+            var ours: [Blob] = []
+            for name in image.layers {
+                guard let layer = set.layers[name] else { continue }
+                var files = layer.files
+                var key = name
+                if let record = layer.installedRecord {
+                    let database = String(record.database.drop { $0 == "/" })
+                    files += record.files + [Self.database(record, after: databases[image.base]?[database])]
+                    key += "\u{0}" + image.base.description
+                }
+                if let blob = layerBlobs[key] {
+                    ours.append(blob)
+                } else {
+                    let blob = try writeLayer(files)
+                    layerBlobs[key] = blob
+                    ours.append(blob)
+                }
+            }
+            written.append(try writeImage(image, base: bases[image.base]!, baseLayers: baseBlobs[image.base]!,
+                                          layers: ours, names: image.layers))
+        }
+        let files = try writeIndex(written)
+        try ArchiveWriter(folder: folder, images: written, blobs: Array(blobs.values), files: files, build: context.build)
+            .write(to: sink)
+    }
+
+    /// The database file as the image's package manager reads it: the base's, then the record's entry.
+    static func database(_ record: InstalledRecord, after existing: [UInt8]?) -> PackageFile {
+        var text = String(decoding: existing ?? [], as: UTF8.self)
+        while text.hasSuffix("\n") { text.removeLast() }
+        text += text.isEmpty ? record.entry : "\n\n" + record.entry
+        return PackageFile(path: record.database, type: .generated(Array(text.utf8)), permissions: 0o644)
+    }
+
+    // MARK: Base layers
+
+    /// Copies a base layer into the layout, hashing it (and, when its diff_id is not known, the tar inside it) and
+    /// reading the files in `wanted` out of it, all in the one read.
+    private func copy(_ layer: BaseLayer, of base: BaseImage,
+                      wanting wanted: Set<String>) throws -> (blob: Blob, files: [String: [UInt8]]) {
+        let name = base.description
+        incoming += 1
+        let temporary = "blobs/sha256/.incoming-\(incoming)"
+        let out = try folder.create(temporary)
+        var digest = SHA256()
+        var size: Int64 = 0
+        var mediaType = layer.mediaType
+        var diff: DiffHasher?
+        let next = try chunks(of: layer.source, name: name)
+        var first = true
+        // Every byte of the layer passes here once: into the layout, the digest, and the tar's own hash.
+        let tee: () throws -> UnsafeRawBufferPointer = {
+            let chunk = try next()
+            if first, case .member = layer.source {
+                // A docker archive's layers may be compressed (Docker 25 writes gzip); their media type says so.
+                if chunk.starts(with: [0x1F, 0x8B]) { mediaType = OCI.layerGzipMediaType }
+                if chunk.starts(with: [0x28, 0xB5, 0x2F, 0xFD]) { mediaType = OCI.layerZstdMediaType }
+            }
+            if first && layer.diffID == nil {
+                diff = try DiffHasher(mediaType: mediaType)
+            }
+            first = false
+            digest.update(bufferPointer: chunk)
+            size += Int64(chunk.count)
+            try out.write(chunk)
+            try diff?.write(chunk)
+            return chunk
+        }
+        var files: [String: [UInt8]] = [:]
+        if !wanted.isEmpty {
+            let reader = try ArchiveReader(name: name, read: tee)
+            while let entry = try reader.next() {
+                let path = String(entry.path.drop { $0 == "." || $0 == "/" })
+                if wanted.contains(path) && entry.type == .regular && entry.size <= 256 << 20 {
+                    files[path] = try reader.readData()
+                }
+            }
+        }
+        while try !tee().isEmpty {}
+        try out.close()
+        let computed = "sha256:" + Array(digest.finalize()).hexString
+        let diffID = try diff?.finish() ?? layer.diffID
+        if let expected = layer.digest, expected != computed || layer.size.map({ $0 != size }) == true {
+            try folder.remove(temporary)
+            throw MalformedArtifact(path: name, reason: "layer blob \(expected) does not match its digest or size: the base is damaged")
+        }
+        if mediaType == OCI.layerTarMediaType, let known = layer.diffID, known != computed {
+            try folder.remove(temporary)
+            throw MalformedArtifact(path: name, reason: "layer \(known) does not hash to its diff_id: the base is damaged")
+        }
+        let blob = Blob(mediaType: mediaType, digest: computed, size: size, diffID: diffID)
+        try place(temporary, as: blob)
+        return (blob, files)
+    }
+
+    /// The bytes of a base layer, chunk by chunk, an empty chunk at the end.
+    private func chunks(of source: BaseLayer.Source, name: String) throws -> () throws -> UnsafeRawBufferPointer {
+        switch source {
+        case .file(let path):
+            let reader = try FileReader(path: path)
+            var offset: UInt64 = 0
+            return {
+                let chunk = try reader.chunk(at: offset)
+                offset += UInt64(chunk.count)
+                return chunk
+            }
+        case .member(let archive, let member):
+            let reader = try ArchiveReader(path: archive)
+            while let entry = try reader.next() {
+                if entry.path == member { return { try reader.readChunk() } }
+            }
+            throw MalformedArtifact(path: name, reason: "the layer \(member) is missing from the archive")
+        }
+    }
+
+    /// Moves a finished blob to its name, or drops it when the layout has it already.
+    private func place(_ temporary: String, as blob: Blob) throws {
+        if blobs[blob.digest] != nil || folder.contains(OCI.blobPath(blob.digest)) {
+            try folder.remove(temporary)
+        } else {
+            try folder.move(temporary, to: OCI.blobPath(blob.digest))
+        }
+        blobs[blob.digest] = blob
+    }
+
+    // MARK: Layers of our own
+
+    /// A pax tar of the files, compressed in units by the build's engine (a file compressed for another artifact at
+    /// the same level is not compressed again).
+    private func writeLayer(_ files: [PackageFile]) throws -> Blob {
+        incoming += 1
+        let temporary = "blobs/sha256/.incoming-\(incoming)"
+        let out = try folder.create(temporary)
+        let compressed = SHA256Sink(out)
+        let compressor = try BlockCompressor(codec: codec, sink: compressed, engine: context.engine)
+        let tarStream = HashingSegmentSink(compressor)
+        let tar = try TarWriter(sink: tarStream, format: .pax, namePrefix: "")
+        for file in try InstallTree(files).entries {
+            try tar.add(try ArchiveEntry(file, build: context.build))
+        }
+        try tar.finish()
+        try compressor.finish()
+        try out.close()
+        let blob = Blob(mediaType: Self.mediaType(of: codec), digest: "sha256:" + compressed.sha256Hex,
+                        size: Int64(compressed.size), diffID: "sha256:" + tarStream.sha256Hex)
+        try place(temporary, as: blob)
+        return blob
+    }
+
+    static func mediaType(of codec: Codec) -> String {
+        switch codec {
+        case .gzip: OCI.layerGzipMediaType
+        case .zstd: OCI.layerZstdMediaType
+        case .xz: OCI.layerTarMediaType    // refused by validation
+        }
+    }
+
+    // MARK: Configurations, manifests, index
+
+    private func writeJSON(_ object: Any, mediaType: String) throws -> Blob {
+        let bytes = try OCI.canonical(object)
+        let blob = Blob(mediaType: mediaType, digest: "sha256:" + Array(SHA256.hash(data: bytes)).hexString,
+                        size: Int64(bytes.count))
+        if blobs[blob.digest] == nil {
+            incoming += 1
+            let temporary = "blobs/sha256/.incoming-\(incoming)"
+            let out = try folder.create(temporary)
+            try out.write(bytes)
+            try out.close()
+            try place(temporary, as: blob)
+        }
+        return blob
+    }
+
+    private func writeImage(_ image: ContainerImage, base: LoadedBase, baseLayers: [Blob], layers: [Blob],
+                            names: [String]) throws -> WrittenImage {
+        var config = base.config
+        config["architecture"] = "amd64"
+        config["os"] = "linux"
+        config["created"] = created
+        var run = base.config["config"] as? [String: Any] ?? [:]
+        var environment = run["Env"] as? [String] ?? []
+        if !environment.contains(where: { $0.hasPrefix("PATH=") }) {
+            environment.insert("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", at: 0)
+        }
+        for variable in image.config.environment {
+            environment.removeAll { $0.hasPrefix(variable.name + "=") }
+            environment.append("\(variable.name)=\(variable.value)")
+        }
+        run["Env"] = environment
+        if let entrypoint = image.config.entrypoint {
+            run["Entrypoint"] = entrypoint
+            // As docker does: a new entrypoint drops the base's command.
+            run["Cmd"] = image.config.command ?? NSNull()
+        } else if let command = image.config.command {
+            run["Cmd"] = command
+        }
+        if run["Cmd"] is NSNull { run.removeValue(forKey: "Cmd") }
+        if let directory = image.config.workingDirectory { run["WorkingDir"] = directory }
+        var labels = run["Labels"] as? [String: String] ?? [:]
+        labels.merge(image.config.labels) { $1 }
+        run["Labels"] = labels
+        config["config"] = run
+        let diffIDs = (baseLayers + layers).map { $0.diffID ?? $0.digest }
+        config["rootfs"] = ["type": "layers", "diff_ids": diffIDs]
+        var history = base.config["history"] as? [[String: Any]] ?? []
+        if history.isEmpty && !baseLayers.isEmpty {
+            history = baseLayers.map { _ in ["created": created, "created_by": "falcopack: base \(base.name)"] }
+        }
+        history += names.map { ["created": created, "created_by": "falcopack: layer \($0)"] }
+        config["history"] = history
+        let configBlob = try writeJSON(config, mediaType: OCI.configMediaType)
+
+        var annotations = [OCI.baseName: base.name]
+        if let digest = base.digest { annotations[OCI.baseDigest] = digest }
+        let manifest: [String: Any] = [
+            "schemaVersion": 2, "mediaType": OCI.manifestMediaType, "config": configBlob.descriptor.json,
+            "layers": (baseLayers + layers).map(\.descriptor.json), "annotations": annotations,
+        ]
+        let manifestBlob = try writeJSON(manifest, mediaType: OCI.manifestMediaType)
+        return WrittenImage(image: image, manifest: manifestBlob, config: configBlob, layers: baseLayers + layers,
+                            base: base)
+    }
+
+    /// Writes index.json, oci-layout and the Dockerfiles; returns them by path, for the archive.
+    private func writeIndex(_ images: [WrittenImage]) throws -> [(path: String, bytes: [UInt8])] {
+        var manifests: [[String: Any]] = []
+        for written in images {
+            for reference in written.image.references {
+                var descriptor = written.manifest.descriptor
+                descriptor.annotations = [OCI.refName: reference]
+                descriptor.platform = ["architecture": "amd64", "os": "linux"]
+                manifests.append(descriptor.json)
+            }
+        }
+        let index: [String: Any] = ["schemaVersion": 2, "mediaType": OCI.indexMediaType, "manifests": manifests]
+        var files: [(path: String, bytes: [UInt8])] = [
+            ("index.json", try OCI.canonical(index)), (OCI.layoutFile, Array(OCI.layoutVersion.utf8)),
+        ]
+        for written in images {
+            files.append(("dockerfiles/\(written.image.name)/Dockerfile", Array(Dockerfile.text(for: written).utf8)))
+        }
+        for (path, bytes) in files {
+            let out = try folder.create(path)
+            try out.write(bytes)
+            try out.close()
+        }
+        return files
+    }
+}
+
+/// SHA-256 of the tar inside a layer, decompressed as it passes: a diff_id.
+struct DiffHasher {
+    private let hasher: SHA256Sink
+    private let decoder: StreamCodec?
+
+    init(mediaType: String) throws {
+        hasher = SHA256Sink(DiscardSink())
+        switch mediaType {
+        case OCI.layerGzipMediaType, OCI.dockerLayerGzipMediaType: decoder = try Decoders.make(.defaultGzip, sink: hasher)
+        case OCI.layerZstdMediaType: decoder = try Decoders.make(.defaultZstd, sink: hasher)
+        default: decoder = nil
+        }
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        if let decoder { try decoder.write(bytes) } else { try hasher.write(bytes) }
+    }
+
+    func finish() throws -> String {
+        try decoder?.finish()
+        decoder?.close()
+        return "sha256:" + hasher.sha256Hex
+    }
+}
+
+/// Counts nothing, keeps nothing: the end of a chain of sinks that only hash.
+final class DiscardSink: ByteSink {
+    func write(_ bytes: UnsafeRawBufferPointer) throws {}
+}

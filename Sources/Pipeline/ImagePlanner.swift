@@ -1,0 +1,203 @@
+import Codecs
+import FormatSeam
+import Foundation
+import PackageModel
+import SpecFile
+
+/// Plans the spec's images as one image set: each layer by component resolved to files (from a variant's files,
+/// files of its own, a package manager's record, or this build's artifacts), each image's base read and checked,
+/// its tags chosen by channel.
+extension Planner {
+    func imageJob(_ section: ImagesSection, names: [String], others: [Job]) throws -> Job {
+        guard let format = request.formats.claiming(section.archive.text) else {
+            throw SpecError(at: section.archive.location,
+                            "'\(section.archive.text)' must end in one of \(request.formats.allSuffixes.joined(separator: ", "))")
+        }
+        let scope = base.child()
+        scope.set("format", format.name)
+        scope.set("arch", format.architectureName(spec.package.architecture))
+        scope.set("package", try spec.package.name.expand(in: scope))
+        let archive = try fileName(section.archive, in: scope)
+        let layout = try fileName(section.layout, in: scope)
+
+        let channel = try section.channel?.expand(in: scope) ?? section.tags.first?.channel ?? ""
+        guard let tagged = section.tags.first(where: { $0.channel == channel }) else {
+            let (location, category) = section.channel.map(origin(of:)) ?? (section.location, .spec)
+            throw SpecError(category, at: location,
+                            "channel '\(channel)' has no tags (channels: \(section.tags.map(\.channel).joined(separator: ", ")))")
+        }
+        let tags = try tagged.tags.map { try $0.expand(in: scope) }
+        guard let firstTag = tags.first else {
+            throw SpecError(at: section.location, "channel '\(channel)' lists no tags")
+        }
+        let repository = try section.repository.expand(in: scope)
+        var provenance = Provenance(spec: spec)
+        let codec = try section.compression.map { try parseCodec($0, in: scope) } ?? format.defaultCodec
+        provenance.codec = section.compression.map { ($0.location, .spec) }
+
+        var layers: [String: ImageLayer] = [:]
+        var needs: [String] = []
+        var images: [ContainerImage] = []
+        for name in names {
+            guard let entry = section.images.first(where: { $0.name == name }) else {
+                throw SpecError(.usage, at: SourceLocation(file: "--name"),
+                                "'\(name)' is not an image of \(spec.file) (images: \(section.images.map(\.name).joined(separator: ", ")))")
+            }
+            let imageScope = scope.child()
+            imageScope.set("image", name)
+            imageScope.set("tag", firstTag)
+            imageScope.set("reference", "\(repository)/\(name):\(firstTag)")
+            var imageFiles: [PackageFile] = []
+            var layerNames: [String] = []
+            for (layerName, location) in entry.layers {
+                guard let layerEntry = section.layers.first(where: { $0.name == layerName }) else {
+                    throw SpecError(at: location, "no image-layers entry is named '\(layerName)'")
+                }
+                var layer = try imageLayer(layerEntry, format: format, scope: imageScope, others: others, needs: &needs)
+                if let installed = layerEntry.installed {
+                    // The record covers the package's files this image holds below it.
+                    layer.installedRecord = try installedRecord(installed, holding: Set(imageFiles.map(\.path)))
+                }
+                if let existing = layers[layerName], existing != layer {
+                    throw SpecError(at: location, "layer '\(layerName)' would hold other files in image '\(name)' than in another image; give it a name of its own here")
+                }
+                layers[layerName] = layer
+                imageFiles += layer.files
+                layerNames.append(layerName)
+            }
+            let usage = try entry.usage.expand(in: imageScope)
+            // Every image answers `usage`: the text and a command that prints it.
+            let usageLayer = "usage-\(name)"
+            layers[usageLayer] = ImageLayer(name: usageLayer, files: [
+                PackageFile(path: "/usr/share/falcopack/usage", type: .generated(Array(usage.utf8)), permissions: 0o644),
+                PackageFile(path: "/usr/local/bin/usage",
+                            type: .generated(Array("#!/bin/sh\n# Prints how to run this image.\nexec cat /usr/share/falcopack/usage\n".utf8)),
+                            permissions: 0o755),
+            ])
+            layerNames.append(usageLayer)
+
+            let baseText = try entry.base.expand(in: imageScope)
+            let baseOrigin = origin(of: entry.base)
+            let baseImage: BaseImage
+            do {
+                baseImage = try BaseImage(parsing: baseText) { path in
+                    var isFolder: ObjCBool = false
+                    return FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
+                }
+            } catch let error as BaseImage.Invalid {
+                throw SpecError(baseOrigin.1 == .spec ? .input : baseOrigin.1, at: baseOrigin.0, error.description)
+            }
+            // A base that cannot be used is an input's fault, wherever its name was written.
+            provenance.images[name] = (baseOrigin.0, .input)
+
+            var labels: [String: String] = [:]
+            for (label, value) in section.labels + entry.labels { labels[label] = try value.expand(in: imageScope) }
+            labels["usage"] = usage.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }.joined(separator: " ")
+            let config = ImageConfig(
+                entrypoint: try entry.entrypoint?.map { try $0.expand(in: imageScope) },
+                command: try entry.command?.map { try $0.expand(in: imageScope) },
+                environment: try entry.environment.map { EnvironmentVariable(name: $0.name, value: try $0.value.expand(in: imageScope)) },
+                workingDirectory: try entry.workingDirectory?.expand(in: imageScope),
+                labels: labels)
+            images.append(ContainerImage(name: name, references: tags.map { "\(repository)/\(name):\($0)" }, base: baseImage,
+                                         layers: layerNames, config: config, usage: usage))
+        }
+
+        let package = spec.package
+        let metadata = PackageMetadata(
+            name: try scope.value(of: "package", at: package.name.location),
+            version: try format.version(upstream: try package.version.expand(in: scope), release: nil),
+            architecture: package.architecture, maintainer: try package.maintainer.expand(in: scope),
+            summary: try package.summary.expand(in: scope))
+        let artifact = Artifact(package: Package(metadata: metadata, files: []), codec: codec,
+                                images: ImageSet(images: images, layers: layers))
+        try provenance.reporting { try format.validate(artifact) }
+        return Job(name: archive, role: .images(format: format.name), format: format, artifact: artifact, folder: layout,
+                   needs: needs)
+    }
+
+    /// The files of one layer by component.
+    private func imageLayer(_ entry: LayerEntry, format: any ArtifactFormat, scope: Scope, others: [Job],
+                            needs: inout [String]) throws -> ImageLayer {
+        var files: [PlannedFile] = []
+        if let from = entry.from {
+            guard let variant = spec.variants.first(where: { $0.name == from.variant }) else {
+                throw SpecError(at: from.location, "'\(from.variant)' is not a variant (variants: \(spec.variants.map(\.name).joined(separator: ", ")))")
+            }
+            let variantScope = try ArtifactScope.package(base, spec: spec, format: format, variant: variant)
+            let installed = try ContentResolver(root: .installPaths, scope: variantScope).resolve(spec.contents + variant.contents)
+            for template in from.paths {
+                var path = try template.expand(in: variantScope)
+                while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+                let taken = installed.filter { $0.file.path == path || $0.file.path.hasPrefix(path + "/") }
+                guard !taken.isEmpty else {
+                    throw SpecError(at: template.location, "variant \(variant.name) installs nothing at '\(path)'")
+                }
+                files += taken.filter { planned in !files.contains { $0.file.path == planned.file.path } }
+            }
+        }
+        files += try ContentResolver(root: .installPaths, scope: scope).resolve(entry.contents)
+        if let artifacts = entry.artifacts {
+            let destination = try artifacts.destination.expand(in: scope)
+            for name in artifacts.formats where request.formats.named(name) == nil {
+                throw SpecError(at: artifacts.location, "no format is named '\(name)'")
+            }
+            let names = try releaseArtifacts(formats: Set(artifacts.formats))
+            guard !names.isEmpty else {
+                throw SpecError(at: artifacts.location, "the spec has no artifacts in the formats \(artifacts.formats.joined(separator: ", "))")
+            }
+            for name in names {
+                let path = request.outputDirectory + "/" + name
+                if others.contains(where: { $0.name == name }) {
+                    needs.append(name)
+                } else if !FileManager.default.fileExists(atPath: path) {
+                    throw SpecError(.usage, at: artifacts.location,
+                                    "the image layer '\(entry.name)' holds \(name), which is neither built now nor in \(request.outputDirectory); build it with `falcopack all`")
+                }
+                let destinationPath = destination.hasSuffix("/") ? destination + name : destination + "/" + name
+                files.append(PlannedFile(file: PackageFile(path: destinationPath, type: .regular(source: path), permissions: 0o644),
+                                         origin: artifacts.location))
+            }
+        }
+        return ImageLayer(name: entry.name, files: files.map(\.file))
+    }
+
+    /// The names this spec gives its packages and tarballs in `formats`, whether or not this build writes them.
+    private func releaseArtifacts(formats: Set<String>) throws -> [String] {
+        var names: [String] = []
+        for format in request.formats where formats.contains(format.name) {
+            guard let section = spec.formats[format.name] else { continue }
+            for variant in spec.variants {
+                names.append(try fileName(section.file, in: try ArtifactScope.package(base, spec: spec, format: format, variant: variant)))
+            }
+        }
+        for tarball in spec.tarballs?.kinds ?? [] {
+            let format = try ArtifactScope.format(of: tarball, among: request.formats)
+            guard formats.contains(format.name) else { continue }
+            names.append(try fileName(tarball.file, in: try ArtifactScope.tarball(base, spec: spec, tarball: tarball, format: format)))
+        }
+        return names
+    }
+
+    /// What a format's package manager records of a variant's package, for the files of it an image holds.
+    private func installedRecord(_ installed: LayerEntry.Installed, holding paths: Set<String>) throws -> InstalledRecord {
+        guard let format = request.formats.named(installed.format), let section = spec.formats[format.name] else {
+            throw SpecError(at: installed.location, "'\(installed.format)' is not a package format of \(spec.file)")
+        }
+        guard let variant = spec.variants.first(where: { $0.name == installed.variant }) else {
+            throw SpecError(at: installed.location, "'\(installed.variant)' is not a variant")
+        }
+        let scope = try ArtifactScope.package(base, spec: spec, format: format, variant: variant)
+        let (artifact, provenance) = try packageArtifact(format, section: section, variant: variant, scope: scope,
+                                                         codecOverride: nil)
+        var package = artifact.package
+        package.files = package.files.filter { file in
+            paths.contains(file.path) || (file.type == .directory && paths.contains { $0.hasPrefix(file.path + "/") })
+        }
+        guard let record = try provenance.reporting({ try format.installedRecord(of: package) }) else {
+            throw SpecError(at: installed.location, "falcopack cannot write \(format.name)'s record of an installed package")
+        }
+        return record
+    }
+}
