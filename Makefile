@@ -11,19 +11,24 @@ build:
 
 release:
 	scripts/install-deps.sh build
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --static-swift-stdlib --product falcopack
 
-# The demo release: Debian's scap driver sources and a stand-in falco (scripts/prepare-demo.sh), packaged by
-# `falcopack all` into dist/.
+# The demo release: Debian's scap driver sources and a stand-in falco (scripts/prepare-demo.sh), the images' Debian
+# bases (scripts/prepare-bases.sh, made while falcopack compiles), packaged by `falcopack all` into dist/. falcopack
+# links the Swift runtime statically, so the falco-builder image can run it.
 dist:
 	scripts/install-deps.sh dist
 	scripts/prepare-demo.sh
-	$(SWIFT) build -c release
+	scripts/prepare-bases.sh & bases=$$!; \
+		$(SWIFT) build -c release --static-swift-stdlib --product falcopack; built=$$?; \
+		wait $$bases && exit $$built
 	"$$($(SWIFT) build -c release --show-bin-path)/falcopack" all --out dist
 
+# The tests build images on small bases of their own, and the tester image on the real Debian one.
 test:
 	scripts/install-deps.sh test
 	scripts/prepare-demo.sh
+	scripts/prepare-bases.sh tester
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-xctest
 

