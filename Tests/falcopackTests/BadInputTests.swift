@@ -89,7 +89,8 @@ import TestSupport
     @Test func outputFolderThatCannotBeCreated() throws {
         let work = try TemporaryDirectory()
         let blocker = try work.write("file", Array("not a folder".utf8))
-        let result = try run([falcopackExecutable(), "all", "--out", blocker + "/dist"], in: repositoryRoot())
+        let result = try run([falcopackExecutable(), "all", "--out", blocker + "/dist"] + (try ImageBases.flags()),
+                             in: repositoryRoot())
         #expect(result.status == 73)
         #expect(result.stderr == "falcopack: error: output folder '\(blocker)/dist': cannot be created (pass --out DIR)\n")
         #expect(try FileManager.default.contentsOfDirectory(atPath: work.path) == ["file"])

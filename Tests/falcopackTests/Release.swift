@@ -17,13 +17,17 @@ final class Release: @unchecked Sendable {
     let falcoBinary: String
     private let extracting = NSLock()
 
+    /// The files of the release, each listed in SHA256SUMS.
     var names: [String] {
         let v = version
         return ["falco-\(v)-module-amd64.deb", "falco-\(v)-bpf-amd64.deb", "falco-\(v)-amd64.deb",
                 "falco-\(v)-module-x86_64.rpm", "falco-\(v)-bpf-x86_64.rpm", "falco-\(v)-x86_64.rpm",
                 "falco-\(v)-bin-x86.tar.gz", "falco-\(v)-src-x86.tar.gz", "falco-\(v)-module-src-x86.tar.gz",
-                "falco-\(v)-bpf-src-x86.tar.gz"]
+                "falco-\(v)-bpf-src-x86.tar.gz", "falco-\(v)-images.tar"]
     }
+
+    /// The images' OCI layout, beside the archive.
+    var layout: String { path("falco-\(version)-images") }
 
     func path(_ name: String) -> String { dist + "/" + name }
 
@@ -32,7 +36,7 @@ final class Release: @unchecked Sendable {
         directory = try TemporaryDirectory()
         dist = directory.file("dist")
         falcoBinary = try Self.standIn(version: version, in: directory)
-        try falcopack(["all", "--version", version, "--falco-bin", falcoBinary, "--out", dist])
+        try falcopack(["all", "--version", version, "--falco-bin", falcoBinary, "--out", dist] + (try ImageBases.flags()))
     }
 
     /// A file of the src tarball (the rendered loader, scripts and entrypoint), extracted with GNU tar.

@@ -8,17 +8,17 @@ import TestSupport
 
     init() throws { release = try Release.shared.get() }
 
-    @Test func writesTheTenArtifactsAndChecksumsThatSha256sumAccepts() throws {
+    @Test func writesTheArtifactsAndChecksumsThatSha256sumAccepts() throws {
         let present = try FileManager.default.contentsOfDirectory(atPath: release.dist).sorted()
-        #expect(present == (release.names + ["SHA256SUMS"]).sorted())
+        #expect(present == (release.names + ["SHA256SUMS", "falco-\(Release.version)-images"]).sorted())
         let check = try runChecked(["sha256sum", "-c", "SHA256SUMS"], in: release.dist)
-        #expect(check.output.split(separator: "\n").count == 10)
+        #expect(check.output.split(separator: "\n").count == 11)
         #expect(!check.output.contains("FAILED"))
     }
 
     @Test func verifyPassesOnTheRelease() throws {
         let result = try falcopack(["verify", release.dist])
-        #expect(result.output.contains("10 artifacts follow the convention for version \(Release.version)"))
+        #expect(result.output.contains("12 artifacts follow the convention for version \(Release.version)"))
     }
 
     @Test func aliasesAreHardLinksOfTheModulePackages() throws {
@@ -115,10 +115,13 @@ import TestSupport
     @Test func sameInputsGiveTheSameBytesWhateverTheJobCount() throws {
         let again = try TemporaryDirectory()
         try falcopack(["all", "--version", Release.version, "--falco-bin", release.falcoBinary,
-                       "--out", again.path, "--jobs", "1"])
+                       "--out", again.path, "--jobs", "1"] + (try ImageBases.flags()))
         let first = try String(contentsOfFile: release.path("SHA256SUMS"), encoding: .utf8)
         let second = try String(contentsOfFile: again.path + "/SHA256SUMS", encoding: .utf8)
         #expect(first == second)
+        // The images' layout too, file for file.
+        let layouts = try run(["diff", "-r", release.layout, again.path + "/falco-\(Release.version)-images"])
+        #expect(layouts.status == 0, "\(layouts.output)")
     }
 
     @Test func inspectReadsEachFormat() throws {

@@ -18,7 +18,7 @@ import TestSupport
     func build(_ name: String, _ extra: [String]) throws -> (sums: String, stderr: String) {
         let out = directory.file(name)
         let result = try falcopack(["all", "--version", "9.8.7", "--falco-bin", "/bin/busybox", "--payloads", payloads,
-                                    "--out", out] + extra)
+                                    "--out", out] + (try ImageBases.flags()) + extra)
         return (try String(contentsOfFile: out + "/SHA256SUMS", encoding: .utf8), result.stderr)
     }
 
