@@ -73,11 +73,15 @@ median() {
 field() { awk -F'\t' -v n="$1" -v c="$2" '$1 == n { print $c }' "$results"; }
 ratio() { echo "scale=3; $1 / $2" | bc; }
 
-# falcopack's inputs: the benchmark payload as falco, the real driver sources.
+# falcopack's inputs: the benchmark payload as falco, the real driver sources. The package cases use Falco's spec
+# without its images, which have cases of their own below.
+sed '/^# The container images/,$d' Specs/falco.yaml >"$run/no-images.yaml"
 inputs=(--version "$version" --falco-bin "$run/falco" --driver-src "$driver")
+packages=(--spec "$run/no-images.yaml")
+payloads=(--payloads "$root/Payloads")
 
 echo "== Reference trees (falcopack's own packages, unpacked, so every tool packs the same files)"
-"$falcopack" all "${inputs[@]}" --out "$run/ref" >/dev/null
+"$falcopack" all "${inputs[@]}" "${packages[@]}" "${payloads[@]}" --out "$run/ref" >/dev/null
 for variant in module bpf; do
 	dpkg-deb -R "$run/ref/falco-$version-$variant-amd64.deb" "$run/deb-$variant"
 	mkdir -p "$run/rpm-$variant"
@@ -170,7 +174,7 @@ for codec in xz:6 gzip:9 zstd:19; do
 done
 
 echo "== The whole matrix: 6 packages (xz), 4 tarballs (gzip -9)"
-measure "falcopack all" "$run/fp-all/SHA256SUMS" -- "$falcopack" all "${inputs[@]}" --out "$run/fp-all"
+measure "falcopack all" "$run/fp-all/SHA256SUMS" -- "$falcopack" all "${inputs[@]}" "${packages[@]}" "${payloads[@]}" --out "$run/fp-all"
 nfpm_outputs=()
 for variant in module bpf; do
 	for format in deb rpm; do
@@ -192,20 +196,42 @@ measure "gzip -9 of the bin tarball contents" "$run/unique.tar.gz" -- sh -c "tar
 echo "== Warm rebuild after editing falco.yaml (--cache-dir)"
 cp -a Payloads "$run/payloads"
 measure "falcopack all, cold, filling the cache" "$run/fp-cold/SHA256SUMS" -- \
-	"$falcopack" all "${inputs[@]}" --out "$run/fp-cold" --cache-dir "$run/cache" --payloads "$run/payloads"
+	"$falcopack" all "${inputs[@]}" "${packages[@]}" --out "$run/fp-cold" --cache-dir "$run/cache" --payloads "$run/payloads"
 for r in $(seq "$repeat"); do
 	echo "# edited $r" >>"$run/payloads/config/falco.yaml"
 	measure "falcopack all, warm, falco.yaml edited #$r" "$run/fp-warm/SHA256SUMS" -- \
-		"$falcopack" all "${inputs[@]}" --out "$run/fp-warm" --cache-dir "$run/cache" --payloads "$run/payloads"
+		"$falcopack" all "${inputs[@]}" "${packages[@]}" --out "$run/fp-warm" --cache-dir "$run/cache" --payloads "$run/payloads"
 done
 median "falcopack all, warm, falco.yaml edited"
+
+echo "== Images: the release with and without its five images; the images against umoci + skopeo"
+scripts/prepare-bases.sh >/dev/null
+imaged=(--falcopack-bin "$falcopack")
+for r in $(seq "$repeat"); do
+	measure "falcopack all, without images #$r" "$run/fp-noimg/SHA256SUMS" -- \
+		"$falcopack" all "${inputs[@]}" "${packages[@]}" "${payloads[@]}" --out "$run/fp-noimg"
+	measure "falcopack all, with the five images #$r" "$run/fp-img/SHA256SUMS" "$run/fp-img/falco-$version-images.tar" -- \
+		"$falcopack" all "${inputs[@]}" "${imaged[@]}" --out "$run/fp-img"
+done
+median "falcopack all, without images"
+median "falcopack all, with the five images"
+for r in $(seq "$repeat"); do
+	measure "falcopack image, the five images #$r" "$run/fp-img/falco-$version-images.tar" -- \
+		"$falcopack" image "${inputs[@]}" "${imaged[@]}" --out "$run/fp-img"
+	python3 Benchmarks/image-peer.py "$run/fp-img/falco-$version-images" "$root/.cache/bases" "$run/peer" >"$run/peer-images.sh"
+	rm -rf "$run/peer/peer-layout" "$run/peer"/peer-*.tar
+	measure "umoci + skopeo, the five images #$r" "$run/peer"/peer-falco.tar -- bash "$run/peer-images.sh"
+done
+median "falcopack image, the five images"
+median "umoci + skopeo, the five images"
 
 if [ "${BENCH_LARGE:-1}" != 0 ]; then
 	echo "== The whole matrix with a 1 GB payload (memory)"
 	for _ in $(seq 10); do cat "$payload"; done >"$run/falco-1g"
 	chmod 755 "$run/falco-1g"
 	measure "falcopack all, 1 GB payload" "$run/fp-1g/SHA256SUMS" -- \
-		"$falcopack" all --version "$version" --falco-bin "$run/falco-1g" --driver-src "$driver" --out "$run/fp-1g"
+		"$falcopack" all --version "$version" --falco-bin "$run/falco-1g" --driver-src "$driver" "${packages[@]}" "${payloads[@]}" \
+		--out "$run/fp-1g"
 	rm -f "$run/falco-1g"
 fi
 
@@ -227,6 +253,12 @@ sum() { local total=0 name; for name in "$@"; do total="$(echo "$total + $(field
 	cold="$(field "falcopack all, cold, filling the cache" 2)" warm="$(field "falcopack all, warm, falco.yaml edited" 2)"
 	echo "| warm rebuild after a config edit | $warm s | cold $cold s | $(ratio "$warm" "$cold") | |"
 	echo "| peak memory, 100 MB payload | $(field "falcopack all" 4) MB | | | |"
+	with="$(field "falcopack all, with the five images" 2)" without="$(field "falcopack all, without images" 2)"
+	echo "| the release with its five images | $with s | without them $without s | $(ratio "$with" "$without") | |"
+	images="$(field "falcopack image, the five images" 2)" peer="$(field "umoci + skopeo, the five images" 2)"
+	echo "| the five images | $images s | umoci + skopeo $peer s | $(ratio "$images" "$peer") | |"
+	echo "| peak memory, release with images | $(field "falcopack all, with the five images" 4) MB | | | |"
+	echo "| peak memory, the five images | $(field "falcopack image, the five images" 4) MB | umoci + skopeo $(field "umoci + skopeo, the five images" 4) MB | | |"
 	if [ "${BENCH_LARGE:-1}" != 0 ]; then
 		echo "| peak memory, 1 GB payload | $(field "falcopack all, 1 GB payload" 4) MB | | | |"
 	fi
