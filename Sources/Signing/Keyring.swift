@@ -1,0 +1,105 @@
+import Foundation
+
+/// Public keys to check signatures against, and the checks themselves.
+public struct Keyring: Sendable {
+    public let certificates: [Certificate]
+
+    public init(_ certificates: [Certificate]) {
+        self.certificates = certificates
+    }
+
+    public init(bytes: [UInt8]) throws {
+        self.init(try Certificate.read(bytes))
+    }
+
+    /// What checking one signature found.
+    public enum Verdict: Sendable, Equatable {
+        /// Made by the key `fingerprint` (the primary key's) at `created`, over exactly the data given.
+        case good(fingerprint: String, signingKey: String, created: UInt32)
+        /// Made by a key of the ring, but not over this data: the data or the signature was changed.
+        case bad(String)
+        /// Made by a key the ring does not hold.
+        case unknownKey(String)
+    }
+
+    /// The certificate and key that made `signature`.
+    public func signer(of signature: Signature) -> (Certificate, PublicKey)? {
+        let id = signature.issuerFingerprint ?? signature.issuerKeyID ?? []
+        for certificate in certificates {
+            if let component = certificate.component(matching: id) { return (certificate, component.key) }
+        }
+        return nil
+    }
+
+    /// Checks `signature` over the data `feed` hands the hasher.
+    public func check(_ signature: Signature, feeding feed: (inout Digester) throws -> Void) rethrows -> Verdict {
+        guard let (certificate, key) = signer(of: signature) else {
+            return .unknownKey((signature.issuerKeyID ?? []).map { String(format: "%02X", $0) }.joined())
+        }
+        guard let algorithm = signature.hashAlgorithm, algorithm != .sha1 else {
+            return .bad("its hash algorithm (\(signature.hash)) is too weak or unknown")
+        }
+        guard signature.created != nil, !signature.hasUnknownCriticalSubpacket else {
+            return .bad("it has no hashed creation time or an unknown critical subpacket")
+        }
+        var digester = Digester(algorithm)
+        try feed(&digester)
+        digester.update(signature.trailer)
+        let digest = digester.finalize()
+        guard Array(digest.bytes.prefix(2)) == signature.left16, key.verify(digest, signature.values) else {
+            return .bad("the signature does not match the data")
+        }
+        return .good(fingerprint: certificate.fingerprintHex, signingKey: key.fingerprintHex, created: signature.created ?? 0)
+    }
+
+    public func check(_ signature: Signature, over data: [UInt8]) -> Verdict {
+        check(signature) { $0.update(data) }
+    }
+}
+
+extension Signature {
+    /// The signatures of a detached signature file, armored or binary.
+    public static func readDetached(_ bytes: [UInt8]) throws -> [Signature] {
+        var binary = bytes
+        if Armor.isArmored(bytes) {
+            binary = try Armor.decode(String(decoding: bytes, as: UTF8.self)).bytes
+        }
+        let signatures = try Packet.parse(binary).filter { $0.known == .signature }.map { try Signature.parse($0.body) }
+        guard !signatures.isEmpty else { throw OpenPGPError.malformed("no signature packet") }
+        return signatures
+    }
+}
+
+/// A signed message read back: the literal data and the signatures over it.
+public struct SignedMessage: Sendable {
+    public var content: [UInt8]
+    public var signatures: [Signature]
+
+    public init(bytes: [UInt8]) throws {
+        var binary = bytes
+        if Armor.isArmored(bytes) {
+            binary = try Armor.decode(String(decoding: bytes, as: UTF8.self)).bytes
+        }
+        var content: [UInt8]?
+        var signatures: [Signature] = []
+        for packet in try Packet.parse(binary) {
+            switch packet.known {
+            case .literalData:
+                var reader = BodyReader(packet.body)
+                _ = try reader.byte()
+                _ = try reader.take(Int(try reader.byte()))
+                _ = try reader.uint32()
+                content = reader.rest
+            case .signature:
+                signatures.append(try Signature.parse(packet.body))
+            case .compressedData:
+                throw OpenPGPError.unsupported("a compressed signed message")
+            default:
+                continue
+            }
+        }
+        guard let content, !signatures.isEmpty else { throw OpenPGPError.malformed("not a signed message") }
+        self.content = content
+        self.signatures = signatures
+    }
+}
