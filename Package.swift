@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
@@ -53,22 +54,36 @@ let package = Package(
             dependencies: ["CArchiveShim", "ByteIO", "PackageModel"]
         ),
         .target(name: "PackageModel"),
+        // OpenPGP keys, signatures and messages, written natively.
+        .target(
+            name: "Signing",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
+        // Software bills of materials (SPDX, CycloneDX) from a format-neutral description of a release.
+        .target(name: "SBOM", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // The format seam: the protocol every format implements, and what writers are handed.
         .target(
             name: "FormatSeam",
             dependencies: [
-                "ArchiveFormats", "BlockCompression", "ByteIO", "Codecs", "PackageModel",
+                "ArchiveFormats", "BlockCompression", "ByteIO", "Codecs", "PackageModel", "Signing", "SBOM",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(
             name: "DebFormat",
-            dependencies: ["FormatSeam", "PackageModel", "ArchiveFormats", "BlockCompression", "ByteIO", "Codecs"]
+            dependencies: [
+                "FormatSeam", "PackageModel", "ArchiveFormats", "BlockCompression", "ByteIO", "Codecs", "Signing",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .target(
             name: "RPMFormat",
             dependencies: [
-                "FormatSeam", "PackageModel", "ArchiveFormats", "BlockCompression", "ByteIO", "Codecs",
+                "FormatSeam", "PackageModel", "ArchiveFormats", "BlockCompression", "ByteIO", "Codecs", "Signing",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -79,7 +94,7 @@ let package = Package(
         .target(
             name: "ImageFormat",
             dependencies: [
-                "FormatSeam", "PackageModel", "ArchiveFormats", "BlockCompression", "ByteIO", "Codecs",
+                "FormatSeam", "PackageModel", "ArchiveFormats", "BlockCompression", "ByteIO", "Codecs", "Signing", "SBOM",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -89,19 +104,22 @@ let package = Package(
         ),
         .target(
             name: "Pipeline",
-            dependencies: ["SpecFile", "PackageModel", "FormatSeam", "BlockCompression", "ByteIO", "Codecs"]
+            dependencies: [
+                "SpecFile", "PackageModel", "FormatSeam", "BlockCompression", "ByteIO", "Codecs", "Signing", "SBOM",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .target(
             name: "FalcoArtifacts",
             dependencies: [
                 "Pipeline", "SpecFile", "PackageModel", "FormatSeam", "DebFormat", "RPMFormat", "TarballFormat",
-                "ImageFormat", "ArchiveFormats", "ByteIO",
+                "ImageFormat", "ArchiveFormats", "ByteIO", "Signing",
             ]
         ),
         .executableTarget(
             name: "falcopack",
             dependencies: [
-                "FalcoArtifacts", "Pipeline", "FormatSeam", "SpecFile", "ByteIO",
+                "FalcoArtifacts", "Pipeline", "FormatSeam", "SpecFile", "ByteIO", "Signing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -136,6 +154,7 @@ let package = Package(
             dependencies: ["TarballFormat", "FormatSeam", "PackageModel", "Codecs", "ByteIO", "TestSupport"]
         ),
         .testTarget(name: "SpecFileTests", dependencies: ["SpecFile"]),
+        .testTarget(name: "SigningTests", dependencies: ["Signing", "TestSupport"]),
         .testTarget(
             name: "PipelineTests",
             dependencies: ["Pipeline", "FormatSeam", "SpecFile", "PackageModel", "Codecs", "ByteIO", "TestSupport"]

@@ -48,11 +48,21 @@ public final class SHA256Sink: ByteSink {
         self.next = next
     }
 
+    /// Hashes on from `hasher`, for a digest over what came before these bytes as well.
+    public init(_ next: ByteSink, continuing hasher: SHA256) {
+        self.next = next
+        self.hasher = hasher
+    }
+
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         hasher.update(bufferPointer: bytes)
         size += UInt64(bytes.count)
         try next.write(bytes)
     }
+
+    /// The running hash of everything written so far, for a signature to continue from: what it signs is hashed
+    /// once, as it is written.
+    public var state: SHA256 { hasher }
 
     /// SHA-256 of everything written so far, in lowercase hex.
     public var sha256Hex: String { Array(hasher.finalize()).hexString }

@@ -2,8 +2,10 @@ import ArchiveFormats
 import BlockCompression
 import ByteIO
 import Codecs
+import Crypto
 import FormatSeam
 import PackageModel
+import Signing
 
 /// The Debian binary package (deb(5)): an ar archive of `debian-binary`, `control.tar.{xz,gz}` and
 /// `data.tar.{xz,gz,zst}`, both tars in GNU format as dpkg's own reader requires.
@@ -66,34 +68,85 @@ public struct DebFormat: ArtifactFormat {
         let layout = try DebLayout(artifact.package, build: context.build)
         let mtime = context.build.sourceDateEpoch
 
+        let control = BufferSink()
+        let controlCompressor = try BlockCompressor(codec: controlCodec, sink: control)
+        try Self.writeTar(try layout.controlEntries(), into: controlCompressor)
+        try controlCompressor.finish()
+        let controlName = "control.tar.\(controlCodec.fileExtension)"
+
+        // A signed deb's _gpgorigin covers debian-binary, the control member and the data member, in that order
+        // (debsigs); the data member is hashed on its way to the scratch file.
+        var signedPrefix = SHA256()
+        signedPrefix.update(data: Self.debianBinary)
+        signedPrefix.update(data: control.bytes)
+
         // data.tar goes to a scratch file first: the ar header needs its size before its bytes.
         let dataName = "data.tar.\(dataCodec.fileExtension)"
         let data = try context.scratch.makeFile(named: dataName)
+        let dataSink: ByteSink = context.signer == nil ? data : SHA256Sink(data, continuing: signedPrefix)
         if case .zstd = dataCodec {
             // dpkg stops after a zstd member's first frame: it must be one.
-            let compressor = try StreamCompressor(codec: dataCodec, sink: data)
+            let compressor = try StreamCompressor(codec: dataCodec, sink: dataSink)
             try Self.writeTar(layout.dataEntries, into: compressor)
             try compressor.finish()
         } else {
-            let compressor = try BlockCompressor(codec: dataCodec, sink: data, engine: context.engine)
+            let compressor = try BlockCompressor(codec: dataCodec, sink: dataSink, engine: context.engine)
             try Self.writeTar(layout.dataEntries, into: compressor)
             try compressor.finish()
         }
         let dataContent = try data.finish()
 
-        let control = BufferSink()
-        let controlCompressor = try BlockCompressor(codec: controlCodec, sink: control)
-        try Self.writeTar(try layout.controlEntries(), into: controlCompressor)
-        try controlCompressor.finish()
-
         let ar = try ArWriter(sink: PlainSegmentSink(sink))
-        try ar.add(name: "debian-binary", data: .bytes(Array("2.0\n".utf8)), mtime: mtime)
-        try ar.add(name: "control.tar.\(controlCodec.fileExtension)", data: .bytes(control.bytes), mtime: mtime)
+        try ar.add(name: "debian-binary", data: .bytes(Self.debianBinary), mtime: mtime)
+        try ar.add(name: controlName, data: .bytes(control.bytes), mtime: mtime)
         try ar.add(name: dataName, data: .file(dataContent), mtime: mtime)
+        if let signer = context.signer, let signed = dataSink as? SHA256Sink {
+            try ar.add(name: Self.originMember, data: .bytes(try signer.sign(continuing: signed.state).packet.bytes),
+                       mtime: mtime)
+        }
     }
 
+    static let debianBinary = Array("2.0\n".utf8)
+    /// The origin signature member debsigs writes and debsig-verify checks.
+    static let originMember = "_gpgorigin"
+
     public func inspect(path: String, scratch: ScratchSpace) throws -> Inspection {
-        try DebInspection.read(path: path, scratch: scratch)
+        var inspection = try DebInspection.read(path: path, scratch: scratch)
+        inspection.signatures = try signatures(in: path).map(\.signature)
+        return inspection
+    }
+
+    public var signsInside: Bool { true }
+
+    /// The `_gpgorigin` member's signatures, over debian-binary, the control member and the data member.
+    public func signatures(in path: String) throws -> [EmbeddedSignature] {
+        let members = try ArMembers.read(path: path)
+        guard let origin = members.first(where: { $0.name == Self.originMember }) else { return [] }
+        guard let binary = members.first(where: { $0.name == "debian-binary" }),
+              let control = members.first(where: { $0.name.hasPrefix("control.tar") }),
+              let data = members.first(where: { $0.name.hasPrefix("data.tar") }) else {
+            throw MalformedArtifact(path: path, reason: "a signed deb without debian-binary, control and data members")
+        }
+        let signatureBytes = try members.bytes(of: origin, path: path)
+        let signatures: [Signature]
+        do {
+            signatures = try Signature.readDetached(signatureBytes)
+        } catch {
+            throw MalformedArtifact(path: path, reason: "\(Self.originMember) holds no OpenPGP signature (\(error))")
+        }
+        let signed = [binary, control, data]
+        return signatures.map { signature in
+            EmbeddedSignature(subject: "debian-binary, \(control.name) and \(data.name)", signature: signature) { digester in
+                let reader = try FileReader(path: path)
+                for member in signed {
+                    try reader.forEachChunk(offset: member.offset, length: member.size) { digester.update($0) }
+                }
+            }
+        }
+    }
+
+    public func packageURL(of package: PackageMetadata) -> String? {
+        "pkg:deb/\(package.name)@\(package.version)?arch=\(architectureName(package.architecture))"
     }
 
     /// dpkg's record of an installed package: a stanza of /var/lib/dpkg/status (the control fields, with `Status:

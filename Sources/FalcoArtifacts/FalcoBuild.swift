@@ -1,10 +1,12 @@
 import DebFormat
 import FormatSeam
 import ImageFormat
+import ByteIO
 import Foundation
 import PackageModel
 import Pipeline
 import RPMFormat
+import Signing
 import SpecFile
 import TarballFormat
 
@@ -25,6 +27,10 @@ public enum FalcoBuild {
         public var compression: String?
         public var jobs: Int
         public var cacheDirectory: String?
+        /// Unlocks the signing key; never taken from a flag's value.
+        public var signingPassphrase: [UInt8]?
+        /// The writing program and its version, as bills of materials name it.
+        public var tool = "falcopack"
 
         public init(specPath: String, inputFlags: [String: String], environment: [String: String],
                     outputDirectory: String, compression: String? = nil, jobs: Int, cacheDirectory: String? = nil) {
@@ -47,10 +53,12 @@ public enum FalcoBuild {
     public static func plan(_ options: Options, selection: (Spec) throws -> Selection) throws -> Plan {
         let spec = try loadSpec(path: options.specPath)
         let inputs = try ResolvedInputs(spec: spec, flags: options.inputFlags, environment: options.environment)
-        let context = try BuildContext.fromEnvironment(options.environment, fallback: spec.sourceDateEpoch)
+        var context = try BuildContext.fromEnvironment(options.environment, fallback: spec.sourceDateEpoch)
+        context.tool = options.tool
         let request = BuildRequest(spec: spec, inputs: inputs, selection: try selection(spec), formats: formats,
                                    outputDirectory: options.outputDirectory, compression: options.compression,
-                                   jobs: options.jobs, context: context, cacheDirectory: options.cacheDirectory)
+                                   jobs: options.jobs, context: context, cacheDirectory: options.cacheDirectory,
+                                   signingPassphrase: options.signingPassphrase)
         return try Planner.plan(request, hooks: hooks(for: spec))
     }
 
@@ -64,8 +72,20 @@ public enum FalcoBuild {
         try Inspector.inspect(path: path, formats: formats)
     }
 
-    public static func verify(directory: String, specPath: String) throws -> Verifier.Report {
-        Verifier.verify(directory: directory, spec: try loadSpec(path: specPath), formats: formats)
+    /// - Parameter publicKey: a public key file (armored or binary); every signature in the release is checked
+    ///   against it.
+    public static func verify(directory: String, specPath: String, publicKey: String? = nil) throws -> Verifier.Report {
+        let keyring = try publicKey.map { path -> Keyring in
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw SigningKeyError(key: path, reason: "the public key file cannot be read (--public-key FILE)")
+            }
+            do {
+                return try Keyring(bytes: Array(data))
+            } catch {
+                throw SigningKeyError(key: path, reason: "is not an OpenPGP public key: \(error)")
+            }
+        }
+        return Verifier.verify(directory: directory, spec: try loadSpec(path: specPath), formats: formats, keyring: keyring)
     }
 
     /// The spec format as JSON Schema.
@@ -96,4 +116,45 @@ public enum FalcoBuild {
 
 private final class IdentityCache {
     var identity: DriverIdentity?
+}
+
+/// Who signed an artifact and when, as `inspect` shows it; with a public key, whether each signature holds.
+public struct SignatureReport: Sendable {
+    public var subject: String
+    public var keyID: String
+    public var fingerprint: String?
+    public var algorithm: String
+    public var created: UInt32?
+    /// The signer's user ID, when the public key given is the signer's.
+    public var signer: String?
+    public var verdict: Keyring.Verdict?
+}
+
+extension FalcoBuild {
+    /// The signatures inside `path` and in `path.asc` beside it.
+    public static func signatures(of path: String, publicKey: String?) throws -> [SignatureReport] {
+        let keyring = try publicKey.map { try Keyring(bytes: Array(FileManager.default.contents(atPath: $0) ?? Data())) }
+        var found: [EmbeddedSignature] = try formats.reading(path)?.signatures(in: path) ?? []
+        if let data = FileManager.default.contents(atPath: path + ".asc") {
+            for signature in try Signature.readDetached(Array(data)) {
+                found.append(EmbeddedSignature(subject: (path as NSString).lastPathComponent, signature: signature) { digester in
+                    try FileReader(path: path).forEachChunk { digester.update($0) }
+                })
+            }
+        }
+        return try found.map { embedded in
+            let signature = embedded.signature
+            let hex = { (bytes: [UInt8]) in bytes.map { String(format: "%02X", $0) }.joined() }
+            var report = SignatureReport(
+                subject: embedded.subject, keyID: hex(signature.issuerKeyID ?? []),
+                fingerprint: signature.issuerFingerprint.map(hex),
+                algorithm: "\(Signature.algorithmName(signature.algorithm))/\(signature.hashAlgorithm?.name ?? "hash \(signature.hash)")",
+                created: signature.created)
+            if let keyring {
+                report.verdict = try keyring.check(signature, feeding: embedded.feed)
+                report.signer = keyring.signer(of: signature)?.0.userIDText
+            }
+            return report
+        }
+    }
 }

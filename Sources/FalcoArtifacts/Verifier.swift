@@ -3,6 +3,7 @@ import ByteIO
 import FormatSeam
 import Foundation
 import Pipeline
+import Signing
 import SpecFile
 
 /// Checks a release folder against the convention a spec describes: the names expected for the version the
@@ -29,7 +30,9 @@ public enum Verifier {
         var channels: [(name: String, references: Set<String>)] = []
     }
 
-    public static func verify(directory: String, spec: Spec, formats: [any ArtifactFormat]) -> Report {
+    /// - Parameter keyring: when given, every artifact must also carry a signature by one of its keys that matches
+    ///   its bytes: inside a package, in `FILE.asc` beside any other file, in the layout for each image tag.
+    public static func verify(directory: String, spec: Spec, formats: [any ArtifactFormat], keyring: Keyring? = nil) -> Report {
         var problems: [String] = []
         let present: [String]
         do {
@@ -89,12 +92,15 @@ public enum Verifier {
                 problems += checkTarball(path, name: file, expectation: expectation)
             case .images:
                 problems += expectation.format.problems(in: path)
-            case .checksums, .folder:
+            case .checksums, .folder, .billOfMaterials, .signature:
                 continue
             }
         }
         problems += checkSums(directory: directory, artifacts: artifacts.filter { digests[$0] != nil || !isFolder(directory + "/" + $0) },
                               digests: digests)
+        if let keyring {
+            problems += checkSignatures(directory: directory, artifacts: artifacts, expected: expected, keyring: keyring)
+        }
         return Report(version: version, checked: artifacts, problems: problems)
     }
 

@@ -3,6 +3,8 @@ import ByteIO
 import Codecs
 import Foundation
 import PackageModel
+import SBOM
+import Signing
 
 /// One kind of artifact falcopack writes: the seam every format module implements and the only thing the pipeline
 /// knows of a format. A format spells versions and architectures its own way, checks a package against its
@@ -38,12 +40,23 @@ public protocol ArtifactFormat: Sendable {
     /// What is wrong inside an artifact of this format that reading it back does not show (a digest that does not
     /// match), one line each; empty when nothing is.
     func problems(in path: String) -> [String]
+
+    /// Whether a signed build signs this format's artifacts inside (an rpm header, a deb member); the others get a
+    /// detached signature beside them.
+    var signsInside: Bool { get }
+    /// The signatures inside an artifact of this format, or in its folder, and what each covers.
+    func signatures(in path: String) throws -> [EmbeddedSignature]
+    /// The package URL (purl) of a package of this format, for bills of materials; nil when it has none.
+    func packageURL(of package: PackageMetadata) -> String?
 }
 
 extension ArtifactFormat {
     public func installedRecord(of package: Package) throws -> InstalledRecord? { nil }
     public func recognizes(folder: String) -> Bool { false }
     public func problems(in path: String) -> [String] { [] }
+    public var signsInside: Bool { false }
+    public func signatures(in path: String) throws -> [EmbeddedSignature] { [] }
+    public func packageURL(of package: PackageMetadata) -> String? { nil }
 
     /// The ending of `fileName` that marks it as this format's, if it has one.
     public func suffix(of fileName: String) -> String? {
@@ -86,18 +99,28 @@ public struct Artifact: Sendable {
 }
 
 /// What a writer is handed besides its sink: the build's reproducible settings, the engine that compresses units
-/// for every artifact of the build, and a place for the temporary files it needs.
+/// for every artifact of the build, a place for the temporary files it needs, the key that signs, and where to
+/// note what the bill of materials should say of the artifact's contents.
 public struct WriteContext: Sendable {
     public var build: BuildContext
     public var engine: UnitEngine
     public var scratch: any ScratchSpace
     /// The folder written beside the artifact's file, when the artifact has one (an image layout).
     public var folder: FolderOutput?
+    /// Signs what the format signs inside its artifacts; nil for an unsigned build.
+    public var signer: Signer?
+    public var notes: ArtifactNotes
 
-    public init(build: BuildContext, engine: UnitEngine = .serial, scratch: any ScratchSpace, folder: FolderOutput? = nil) {
+    public init(build: BuildContext, engine: UnitEngine = .serial, scratch: any ScratchSpace, folder: FolderOutput? = nil,
+                signer: Signer? = nil, notes: ArtifactNotes = ArtifactNotes()) {
         self.build = build
         self.engine = engine
         self.scratch = scratch
         self.folder = folder
+        self.signer = signer
+        self.notes = notes
     }
+
+    /// The time signatures are dated: SOURCE_DATE_EPOCH (the signer moves it to the key's creation if later).
+    public var signatureTime: UInt32 { UInt32(clamping: build.sourceDateEpoch) }
 }

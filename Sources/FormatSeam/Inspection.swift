@@ -1,3 +1,5 @@
+import Signing
+
 /// What is inside an artifact, read back by its format: the metadata it declares and the files it holds.
 public struct Inspection: Sendable {
     public struct File: Sendable, Hashable {
@@ -55,6 +57,8 @@ public struct Inspection: Sendable {
     public var identity: Identity?
     /// The images of an image set, one per reference.
     public var images: [Image]
+    /// The OpenPGP signatures the artifact carries inside.
+    public var signatures: [Signature] = []
 
     public init(path: String, format: String, fields: [(name: String, value: String)], files: [File],
                 identity: Identity?, images: [Image] = []) {

@@ -4,6 +4,7 @@ import Codecs
 import FormatSeam
 import Foundation
 import PackageModel
+import Signing
 
 /// Container images: every image of a set in one OCI image layout (a folder: `oci-layout`, `index.json`,
 /// `blobs/sha256/`, one index entry per tag), and the same layout as one archive that `docker load -i` takes
@@ -65,7 +66,8 @@ public struct ImageFormat: ArtifactFormat {
             throw FormatViolation(format: name, subject: .codec, field: "layout", value: "",
                                   reason: "an image set is written with its layout folder")
         }
-        try ImageSetWriter(set: set, codec: artifact.codec, context: context, folder: folder).write(to: sink)
+        try ImageSetWriter(set: set, codec: artifact.codec, context: context, folder: folder,
+                           metadata: artifact.package.metadata).write(to: sink)
     }
 
     public func inspect(path: String, scratch: ScratchSpace) throws -> Inspection {
@@ -78,6 +80,52 @@ public struct ImageFormat: ArtifactFormat {
 
     public func problems(in path: String) -> [String] {
         LayoutReader(path: path).problems()
+    }
+
+    /// The simple-signing signatures of a layout folder: each a signed claim that a reference is a manifest, under
+    /// `signatures/REPOSITORY@sha256=HEX/signature-N`. A claim must name the manifest its folder names, and a tag of
+    /// the layout that points at it.
+    public func signatures(in path: String) throws -> [EmbeddedSignature] {
+        let reader = LayoutReader(path: path)
+        guard reader.isFolder else { return [] }
+        let root = path + "/" + ImageSetWriter.signaturesFolder
+        guard let found = FileManager.default.enumerator(atPath: root) else { return [] }
+        var tagged: [String: String] = [:]
+        for descriptor in try reader.manifests() {
+            if let reference = descriptor.annotations[OCI.refName] { tagged[reference] = descriptor.digest }
+        }
+        var out: [EmbeddedSignature] = []
+        for case let relative as String in found {
+            let file = root + "/" + relative
+            guard (relative as NSString).lastPathComponent.hasPrefix("signature-"),
+                  let data = FileManager.default.contents(atPath: file) else { continue }
+            let folder = (relative as NSString).deletingLastPathComponent
+            guard let at = folder.range(of: "@sha256=", options: .backwards) else { continue }
+            let folderDigest = "sha256:" + folder[at.upperBound...]
+            let message: SignedMessage
+            do {
+                message = try SignedMessage(bytes: Array(data))
+            } catch {
+                throw MalformedArtifact(path: file, reason: "not a signed message (\(error))")
+            }
+            let claim = (try? JSONSerialization.jsonObject(with: Data(message.content))) as? [String: Any]
+            let critical = claim?["critical"] as? [String: Any]
+            let reference = (critical?["identity"] as? [String: Any])?["docker-reference"] as? String ?? "?"
+            let digest = (critical?["image"] as? [String: Any])?["docker-manifest-digest"] as? String ?? "?"
+            var problem: String?
+            if critical?["type"] as? String != "atomic container signature" {
+                problem = "\(relative) is not an atomic container signature"
+            } else if digest != folderDigest {
+                problem = "\(relative) claims \(reference) is \(digest), but lies under \(folderDigest)"
+            } else if tagged[reference] != digest {
+                problem = "\(relative) claims \(reference) is \(digest), but the layout tags \(reference) as \(tagged[reference] ?? "nothing")"
+            }
+            let content = message.content
+            for signature in message.signatures {
+                out.append(EmbeddedSignature(subject: reference, signature: signature, problem: problem) { $0.update(content) })
+            }
+        }
+        return out.sorted { $0.subject < $1.subject }
     }
 
     /// `name:tag` as docker accepts it (distribution's reference grammar, without a digest).

@@ -26,13 +26,15 @@ final class ImageSetWriter {
     let codec: Codec
     let context: WriteContext
     let folder: FolderOutput
+    let metadata: PackageMetadata
     let created: String
     /// Blobs in the layout so far, by digest.
     private var blobs: [String: Blob] = [:]
     private var incoming = 0
 
-    init(set: ImageSet, codec: Codec, context: WriteContext, folder: FolderOutput) {
+    init(set: ImageSet, codec: Codec, context: WriteContext, folder: FolderOutput, metadata: PackageMetadata) {
         self.set = set
+        self.metadata = metadata
         self.codec = codec
         self.context = context
         self.folder = folder
@@ -103,7 +105,10 @@ final class ImageSetWriter {
             written.append(try writeImage(image, base: bases[image.base]!, baseLayers: baseBlobs[image.base]!,
                                           layers: ours, names: image.layers))
         }
-        let files = try writeIndex(written)
+        let referrers = try writeBillsOfMaterials(written, version: metadata.version.upstream, license: metadata.license,
+                                                  supplier: metadata.maintainer)
+        if let signer = context.signer { try writeSignatures(written, signer: signer) }
+        let files = try writeIndex(written, referrers: referrers)
         try ArchiveWriter(folder: folder, images: written, blobs: Array(blobs.values), files: files, build: context.build)
             .write(to: sink)
     }
@@ -242,7 +247,10 @@ final class ImageSetWriter {
     // MARK: Configurations, manifests, index
 
     private func writeJSON(_ object: Any, mediaType: String) throws -> Blob {
-        let bytes = try OCI.canonical(object)
+        try writeBytes(try OCI.canonical(object), mediaType: mediaType)
+    }
+
+    func writeBytes(_ bytes: [UInt8], mediaType: String) throws -> Blob {
         let blob = Blob(mediaType: mediaType, digest: "sha256:" + Array(SHA256.hash(data: bytes)).hexString,
                         size: Int64(bytes.count))
         if blobs[blob.digest] == nil {
@@ -306,8 +314,9 @@ final class ImageSetWriter {
                             base: base)
     }
 
-    /// Writes index.json, oci-layout and the Dockerfiles; returns them by path, for the archive.
-    private func writeIndex(_ images: [WrittenImage]) throws -> [(path: String, bytes: [UInt8])] {
+    /// Writes index.json (a manifest per tag, then the referrers), oci-layout and the Dockerfiles; returns them by
+    /// path, for the archive.
+    private func writeIndex(_ images: [WrittenImage], referrers: [[String: Any]]) throws -> [(path: String, bytes: [UInt8])] {
         var manifests: [[String: Any]] = []
         for written in images {
             for reference in written.image.references {
@@ -317,7 +326,8 @@ final class ImageSetWriter {
                 manifests.append(descriptor.json)
             }
         }
-        let index: [String: Any] = ["schemaVersion": 2, "mediaType": OCI.indexMediaType, "manifests": manifests]
+        let index: [String: Any] = ["schemaVersion": 2, "mediaType": OCI.indexMediaType,
+                                    "manifests": manifests + referrers]
         var files: [(path: String, bytes: [UInt8])] = [
             ("index.json", try OCI.canonical(index)), (OCI.layoutFile, Array(OCI.layoutVersion.utf8)),
         ]

@@ -38,10 +38,21 @@ struct LayoutReader {
         return object
     }
 
-    /// The index's manifests, each with its reference.
+    /// The index's images, each with its reference; artifacts attached to them (bills of materials) are not images.
     func manifests() throws -> [Descriptor] {
+        try entries(artifacts: false)
+    }
+
+    /// The artifacts the index lists beside the images, each with its subject in its manifest.
+    func referrers() throws -> [Descriptor] {
+        try entries(artifacts: true)
+    }
+
+    private func entries(artifacts: Bool) throws -> [Descriptor] {
         let index = try json("index.json")
-        return (index["manifests"] as? [Any] ?? []).compactMap(Descriptor.init(json:))
+        return (index["manifests"] as? [Any] ?? []).filter { entry in
+            ((entry as? [String: Any])?["artifactType"] != nil) == artifacts
+        }.compactMap(Descriptor.init(json:))
     }
 
     func inspection(format: String) throws -> Inspection {
@@ -94,6 +105,16 @@ struct LayoutReader {
                 for (layer, id) in zip(layers, ids) {
                     expected[layer.digest] = layer.size
                     diffIDs[layer.digest] = id
+                }
+            }
+            for descriptor in try referrers() {
+                expected[descriptor.digest] = descriptor.size
+                let manifest = try json(OCI.blobPath(descriptor.digest))
+                for blob in [manifest["config"] as Any] + (manifest["layers"] as? [Any] ?? []) {
+                    if let blob = Descriptor(json: blob) { expected[blob.digest] = blob.size }
+                }
+                if let subject = Descriptor(json: manifest["subject"]), expected[subject.digest] == nil {
+                    problems.append("\(name): the artifact \(descriptor.digest) refers to \(subject.digest), which is not an image of the layout")
                 }
             }
             problems += try checkBlobs(expected: expected, diffIDs: diffIDs, name: name)

@@ -5,11 +5,14 @@ public struct BuildContext: Hashable, Sendable {
     public var sourceDateEpoch: Int64
     public var owner: String
     public var group: String
+    /// The program and version that writes, as bills of materials and signed image claims name it.
+    public var tool: String
 
-    public init(sourceDateEpoch: Int64, owner: String = "root", group: String = "root") {
+    public init(sourceDateEpoch: Int64, owner: String = "root", group: String = "root", tool: String = "falcopack") {
         self.sourceDateEpoch = sourceDateEpoch
         self.owner = owner
         self.group = group
+        self.tool = tool
     }
 
     public struct InvalidSourceDateEpoch: Error, CustomStringConvertible, Sendable {

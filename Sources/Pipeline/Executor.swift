@@ -4,7 +4,10 @@ import Dispatch
 import FormatSeam
 import Foundation
 import Glibc
+import Crypto
 import PackageModel
+import SBOM
+import Signing
 
 /// One artifact written.
 public struct ArtifactResult: Sendable {
@@ -14,6 +17,8 @@ public struct ArtifactResult: Sendable {
     public var size: UInt64
     public var sha256: String
     public var seconds: Double
+    /// What the artifact's format noted of its contents for the bill of materials (the images in an archive).
+    public var contents: [BillOfMaterials.Item] = []
 }
 
 /// How many units a build compressed, and how many it took from the store or another artifact instead.
@@ -122,33 +127,111 @@ public enum Executor {
             index += 1
         }
 
+        var documents: [(result: ArtifactResult, state: SHA256)] = []
+        if let bill = plan.billOfMaterials {
+            let release = try billOfMaterials(bill, plan: plan, written: written)
+            var outputs: [(String, () throws -> [UInt8])] = []
+            if let name = bill.spdx { outputs.append((name, { try SPDXDocument.write(release) })) }
+            if let name = bill.cyclonedx {
+                outputs.append((name, { try CycloneDXDocument.write(release, toolVersion: plan.context.tool) }))
+            }
+            for (name, render) in outputs {
+                onEvent(.started(name: name, index: index, total: total))
+                let format = name == bill.spdx ? "spdx" : "cyclonedx"
+                let document = try smallFile(name, plan: plan, role: .billOfMaterials(format: format), render)
+                documents.append(document)
+                written.append(document.result)
+                onEvent(.finished(document.result, index: index, total: total))
+                index += 1
+            }
+        }
+
         if plan.writesChecksums {
             onEvent(.started(name: Plan.checksumsName, index: index, total: total))
-            let started = DispatchTime.now()
-            let path = plan.outputDirectory + "/" + Plan.checksumsName
-            let hashed: SHA256Sink
-            do {
-                let file = try OutputFile(path: path)
-                hashed = SHA256Sink(file)
-                try hashed.write(Array(checksums(written).utf8))
-                try file.commit()
-            } catch {
-                throw ArtifactFailure(artifact: Plan.checksumsName, underlying: error)
+            let sums = try smallFile(Plan.checksumsName, plan: plan, role: .checksums) { Array(checksums(written).utf8) }
+            documents.append(sums)
+            written.append(sums.result)
+            onEvent(.finished(sums.result, index: index, total: total))
+            index += 1
+        }
+        if let signer = plan.signer {
+            for document in documents {
+                let name = document.result.name + ".asc"
+                onEvent(.started(name: name, index: index, total: total))
+                let signature = try smallFile(name, plan: plan, role: .signature(of: document.result.name)) {
+                    Array(Signer.armored(try signer.sign(continuing: document.state)).utf8)
+                }
+                written.append(signature.result)
+                onEvent(.finished(signature.result, index: index, total: total))
+                index += 1
             }
-            let result = ArtifactResult(name: Plan.checksumsName, path: path, role: .checksums,
-                                        size: hashed.size, sha256: hashed.sha256Hex,
-                                        seconds: seconds(since: started))
-            written.append(result)
-            onEvent(.finished(result, index: index, total: total))
         }
         return written
+    }
+
+    /// Writes a file made in memory through a temporary name; returns it with its running hash, for a signature.
+    static func smallFile(_ name: String, plan: Plan, role: ArtifactRole,
+                          _ render: () throws -> [UInt8]) throws -> (result: ArtifactResult, state: SHA256) {
+        let started = DispatchTime.now()
+        let path = plan.outputDirectory + "/" + name
+        do {
+            let file = try OutputFile(path: path)
+            let hashed = SHA256Sink(file)
+            try hashed.write(try render())
+            try file.commit()
+            return (ArtifactResult(name: name, path: path, role: role, size: hashed.size, sha256: hashed.sha256Hex,
+                                   seconds: seconds(since: started)), hashed.state)
+        } catch {
+            throw ArtifactFailure(artifact: name, underlying: error)
+        }
+    }
+
+    /// The release as the bills of materials describe it: every artifact written, with the files the plan put in it
+    /// (the same lists the writers used, with the digests they computed) and what the writers noted.
+    static func billOfMaterials(_ bill: BillOfMaterialsPlan, plan: Plan, written: [ArtifactResult]) throws -> BillOfMaterials {
+        var items: [BillOfMaterials.Item] = []
+        let jobs = Dictionary(plan.jobs.map { ($0.name, $0) }) { first, _ in first }
+        for result in written {
+            var job: Job?
+            switch result.role {
+            case .package, .tarball, .images: job = jobs[result.name]
+            case .alias(let target): job = jobs[target]
+            default: continue
+            }
+            guard let job else { continue }
+            let package = job.artifact.package
+            var item = BillOfMaterials.Item(name: result.name, kind: .archive, sha256: result.sha256,
+                                            license: package.metadata.license)
+            switch job.role {
+            case .package:
+                item.kind = .package
+                item.version = package.metadata.version.description
+                item.purl = job.format.packageURL(of: package.metadata)
+                item.files = try BillOfMaterials.File.listing(package.files)
+            case .tarball:
+                item.version = package.metadata.version.description
+                item.files = try BillOfMaterials.File.listing(package.files)
+            default:
+                break
+            }
+            items.append(item)
+            if case .images = result.role {
+                for var inside in result.contents {
+                    inside.containedBy = result.name
+                    items.append(inside)
+                }
+            }
+        }
+        return BillOfMaterials(name: bill.name, version: bill.version, supplier: bill.supplier, license: bill.license,
+                               homepage: bill.homepage, created: UInt32(clamping: plan.context.sourceDateEpoch),
+                               tool: plan.context.tool, items: items, components: bill.components)
     }
 
     /// `sha256sum` format, sorted by name.
     public static func checksums(_ results: [ArtifactResult]) -> String {
         results.filter { result in
             switch result.role {
-            case .checksums, .folder: false
+            case .checksums, .folder, .signature: false
             default: true
             }
         }
@@ -163,15 +246,33 @@ public enum Executor {
         let file = try OutputFile(path: path)
         let hashed = SHA256Sink(file)
         let folder = try job.folder.map { try OutputFolder(path: plan.outputDirectory + "/" + $0) }
+        let notes = ArtifactNotes()
         try job.format.write(job.artifact, to: hashed,
                              context: WriteContext(build: plan.context, engine: engine, scratch: scratch,
-                                                   folder: folder.map { FolderOutput(path: $0.temporaryPath) }))
+                                                   folder: folder.map { FolderOutput(path: $0.temporaryPath) },
+                                                   signer: plan.signer, notes: notes))
+        // A format that does not sign inside its artifact gets a detached signature, from the hash of the bytes
+        // as they were written.
+        var detached: (file: OutputFile, sink: SHA256Sink)?
+        if let signer = plan.signer, !job.format.signsInside {
+            let signatureFile = try OutputFile(path: path + ".asc")
+            let sink = SHA256Sink(signatureFile)
+            try sink.write(Array(Signer.armored(try signer.sign(continuing: hashed.state)).utf8))
+            detached = (signatureFile, sink)
+        }
         try folder?.commit()
         try file.commit()
+        try detached?.file.commit()
         var results = [ArtifactResult(name: job.name, path: path, role: job.role, size: hashed.size,
-                                      sha256: hashed.sha256Hex, seconds: seconds(since: started))]
+                                      sha256: hashed.sha256Hex, seconds: seconds(since: started),
+                                      contents: notes.described)]
         if let folder, let name = job.folder {
             results.append(ArtifactResult(name: name, path: folder.path, role: .folder(of: job.name), size: 0, sha256: "",
+                                          seconds: seconds(since: started)))
+        }
+        if let detached {
+            results.append(ArtifactResult(name: job.name + ".asc", path: path + ".asc", role: .signature(of: job.name),
+                                          size: detached.sink.size, sha256: detached.sink.sha256Hex,
                                           seconds: seconds(since: started)))
         }
         return results

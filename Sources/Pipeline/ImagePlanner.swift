@@ -109,7 +109,8 @@ extension Planner {
             name: try scope.value(of: "package", at: package.name.location),
             version: try format.version(upstream: try package.version.expand(in: scope), release: nil),
             architecture: package.architecture, maintainer: try package.maintainer.expand(in: scope),
-            summary: try package.summary.expand(in: scope))
+            summary: try package.summary.expand(in: scope), homepage: try package.homepage?.expand(in: scope),
+            license: try package.license?.expand(in: scope))
         let artifact = Artifact(package: Package(metadata: metadata, files: []), codec: codec,
                                 images: ImageSet(images: images, layers: layers))
         try provenance.reporting { try format.validate(artifact) }

@@ -5,12 +5,12 @@ import Glibc
 /// An output under its final name only once it is whole: written to a temporary file beside `path` and renamed
 /// into place on `commit()`. Released without a commit, the temporary file is removed, so a failed or interrupted
 /// build never leaves a half-written artifact under the name a user or a client would take.
-final class OutputFile: ByteSink {
-    let path: String
+public final class OutputFile: ByteSink {
+    public let path: String
     private let writer: FileWriter
     private var committed = false
 
-    init(path: String, permissions: mode_t = 0o644) throws {
+    public init(path: String, permissions: mode_t = 0o644) throws {
         self.path = path
         var template = Array("\(Self.directory(of: path))/.\(Self.basename(of: path)).XXXXXX".utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
@@ -26,12 +26,12 @@ final class OutputFile: ByteSink {
         if !committed { unlink(writer.path) }
     }
 
-    func write(_ bytes: UnsafeRawBufferPointer) throws {
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
         try writer.write(bytes)
     }
 
     /// Flushes, closes and renames the file into place.
-    func commit() throws {
+    public func commit() throws {
         try writer.close()
         try retryingSyscall("rename into place", path: path, writing: true) { rename(writer.path, path) }
         committed = true

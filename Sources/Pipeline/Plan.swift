@@ -2,6 +2,8 @@ import BlockCompression
 import Codecs
 import FormatSeam
 import PackageModel
+import SBOM
+import Signing
 import SpecFile
 
 /// Which artifacts to build.
@@ -45,10 +47,13 @@ public struct BuildRequest: Sendable {
     public var context: BuildContext
     /// Where compressed units are kept across builds (`--cache-dir`).
     public var cacheDirectory: String?
+    /// Unlocks the spec's signing key (`--signing-passphrase-file`, FALCOPACK_SIGNING_PASSPHRASE).
+    public var signingPassphrase: [UInt8]?
 
     public init(spec: Spec, inputs: ResolvedInputs, selection: Selection, formats: [any ArtifactFormat],
                 outputDirectory: String, compression: String? = nil, jobs: Int, context: BuildContext,
-                cacheDirectory: String? = nil) {
+                cacheDirectory: String? = nil, signingPassphrase: [UInt8]? = nil) {
+        self.signingPassphrase = signingPassphrase
         self.spec = spec
         self.inputs = inputs
         self.selection = selection
@@ -87,6 +92,10 @@ public enum ArtifactRole: Sendable, Hashable {
     /// A byte-identical copy of another artifact.
     case alias(of: String)
     case checksums
+    /// A bill of materials of the release, in `format` (spdx, cyclonedx).
+    case billOfMaterials(format: String)
+    /// The detached signature of another artifact.
+    case signature(of: String)
 }
 
 /// One output file and everything needed to write it, all inputs already read and checked.
@@ -116,12 +125,37 @@ public struct Plan: Sendable {
     /// Threads compressing units, and artifacts written at once.
     public var concurrency: Int
     public var cacheDirectory: String? = nil
+    /// Signs the release: packages inside, every other file beside it; nil for an unsigned build.
+    public var signer: Signer? = nil
+    /// The bills of materials to write, when the build writes the release's checksums.
+    public var billOfMaterials: BillOfMaterialsPlan? = nil
 
     /// Names the build will write, in order.
     public var artifactNames: [String] {
-        jobs.flatMap { [$0.name] + ($0.folder.map { [$0] } ?? []) } + aliases.map(\.name)
-            + (writesChecksums ? [Plan.checksumsName] : [])
+        let files = jobs.flatMap { job -> [String] in
+            [job.name] + (job.folder.map { [$0] } ?? []) + (signer != nil && !job.format.signsInside ? [job.name + ".asc"] : [])
+        }
+        var names = files + aliases.map(\.name) + (billOfMaterials?.names ?? [])
+        if writesChecksums { names.append(Plan.checksumsName) }
+        if signer != nil {
+            names += (billOfMaterials?.names ?? []).map { $0 + ".asc" } + (writesChecksums ? [Plan.checksumsName + ".asc"] : [])
+        }
+        return names
     }
 
     public static let checksumsName = "SHA256SUMS"
+}
+
+/// The release's bills of materials: file names, what the release is, and the parts of it that are not artifacts.
+public struct BillOfMaterialsPlan: Sendable {
+    public var spdx: String?
+    public var cyclonedx: String?
+    public var name: String
+    public var version: String
+    public var supplier: String?
+    public var license: String?
+    public var homepage: String?
+    public var components: [BillOfMaterials.Component]
+
+    public var names: [String] { [spdx, cyclonedx].compactMap { $0 } }
 }

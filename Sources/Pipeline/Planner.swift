@@ -2,6 +2,8 @@ import Codecs
 import FormatSeam
 import Foundation
 import PackageModel
+import SBOM
+import Signing
 import SpecFile
 
 /// Expands a spec into a `Plan`. Everything that can be wrong with the spec or the inputs is found here, before
@@ -89,9 +91,46 @@ public struct Planner {
             where !seen.insert(name).inserted {
             throw SpecError(at: SourceLocation(file: spec.file), "two artifacts would both be named '\(name)'; make the file templates differ")
         }
-        return Plan(jobs: jobs, aliases: aliases, writesChecksums: request.selection.checksums,
-                    outputDirectory: request.outputDirectory, context: request.context,
-                    concurrency: max(1, request.jobs), cacheDirectory: request.cacheDirectory)
+        let billOfMaterials = request.selection.checksums ? try billOfMaterialsPlan() : nil
+        for name in billOfMaterials?.names ?? [] where !seen.insert(name).inserted {
+            throw SpecError(at: spec.sbom!.location, "two artifacts would both be named '\(name)'; make the sbom names differ")
+        }
+        var plan = Plan(jobs: jobs, aliases: aliases, writesChecksums: request.selection.checksums,
+                        outputDirectory: request.outputDirectory, context: request.context,
+                        concurrency: max(1, request.jobs), cacheDirectory: request.cacheDirectory)
+        plan.billOfMaterials = billOfMaterials
+        plan.signer = try signer()
+        return plan
+    }
+
+    // MARK: Signing and bills of materials
+
+    /// The signer of the spec's key, unlocked now: a key that cannot sign stops the build before anything is written.
+    private func signer() throws -> Signer? {
+        guard let section = spec.signing else { return nil }
+        let key = try section.key.expand(in: base).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !key.isEmpty else { return nil }
+        let label = key.hasPrefix("-----BEGIN PGP ") ? "FALCOPACK_SIGNING_KEY" : nil
+        return try SigningKeys.signer(key: key, label: label, passphrase: request.signingPassphrase,
+                                      notBefore: UInt32(clamping: request.context.sourceDateEpoch))
+    }
+
+    private func billOfMaterialsPlan() throws -> BillOfMaterialsPlan? {
+        guard let section = spec.sbom else { return nil }
+        let package = spec.package
+        let maintainer = try package.maintainer.expand(in: base)
+        return BillOfMaterialsPlan(
+            spdx: try section.spdx.map { try fileName($0, in: base) },
+            cyclonedx: try section.cyclonedx.map { try fileName($0, in: base) },
+            name: try package.name.expand(in: base), version: try package.version.expand(in: base),
+            supplier: maintainer.isEmpty ? nil : maintainer, license: try package.license?.expand(in: base),
+            homepage: try package.homepage?.expand(in: base),
+            components: try section.components.map { component in
+                BillOfMaterials.Component(name: try component.name.expand(in: base),
+                                          version: try component.version.expand(in: base),
+                                          license: try component.license?.expand(in: base),
+                                          description: try component.description?.expand(in: base))
+            })
     }
 
     // MARK: Packages

@@ -6,6 +6,7 @@ import Crypto
 import FormatSeam
 import Foundation
 import PackageModel
+import Signing
 
 /// The RPM v4 package: lead, signature header, main header and a compressed cpio payload (FORMATS.md section 2
 /// gives the layout and what each digest covers).
@@ -56,7 +57,9 @@ public struct RPMFormat: ArtifactFormat {
         let header = layout.mainHeader(buildHost: buildHost, payloadSHA256: payload.digests.sha256Hex,
                                        archiveSHA256: uncompressed.sha256Hex)
             .serialized(region: Header.immutableRegion)
-        let signature = try Self.signatureHeader(header: header, payload: payload, archiveSize: uncompressed.size)
+        let openPGP = try context.signer?.sign(header)
+        let signature = try Self.signatureHeader(header: header, payload: payload, archiveSize: uncompressed.size,
+                                                 openPGP: openPGP)
             .serialized(region: Header.signatureRegion)
 
         let out = PlainSegmentSink(sink)
@@ -69,12 +72,39 @@ public struct RPMFormat: ArtifactFormat {
     }
 
     public func inspect(path: String, scratch: ScratchSpace) throws -> Inspection {
-        try RPMHeaderReader(path: path).inspection(path: path)
+        let reader = try RPMHeaderReader(path: path)
+        var inspection = try reader.inspection(path: path)
+        inspection.signatures = try signatures(reader).map(\.signature)
+        return inspection
+    }
+
+    public var signsInside: Bool { true }
+
+    /// The OpenPGP signature over the main header, in tag 268 or 267.
+    public func signatures(in path: String) throws -> [EmbeddedSignature] {
+        try signatures(RPMHeaderReader(path: path))
+    }
+
+    func signatures(_ reader: RPMHeaderReader) throws -> [EmbeddedSignature] {
+        let header = reader.headerBytes
+        return try [HeaderTag.sigRSA, .sigDSA].compactMap { tag in
+            guard case .binary(let bytes) = reader.signatureTags[tag.number] else { return nil }
+            guard let packet = try? Packet.parse(bytes).first, packet.known == .signature else {
+                throw MalformedArtifact(path: reader.path, reason: "signature tag \(tag.number) holds no OpenPGP signature")
+            }
+            return EmbeddedSignature(subject: "header", signature: try Signature.parse(packet.body)) { $0.update(header) }
+        }
+    }
+
+    public func packageURL(of package: PackageMetadata) -> String? {
+        "pkg:rpm/\(package.name)@\(package.version)?arch=\(architectureName(package.architecture))"
     }
 
     /// SIZE, MD5 over header and payload, SHA-1 and SHA-256 of the header, PAYLOADSIZE, and reserved space
-    /// so a signature can be added later without moving the header.
-    static func signatureHeader(header: [UInt8], payload: FileContent, archiveSize: UInt64) throws -> Header {
+    /// so a signature can be added later without moving the header. A signature over the main header goes in
+    /// 268 (RSA) or 267 (EdDSA), and the reserved space shrinks by what it takes, as rpmsign does.
+    static func signatureHeader(header: [UInt8], payload: FileContent, archiveSize: UInt64,
+                                openPGP: Signature? = nil) throws -> Header {
         var md5 = Insecure.MD5()
         md5.update(data: header)
         try payload.forEachChunk { md5.update(bufferPointer: $0) }
@@ -90,7 +120,13 @@ public struct RPMFormat: ArtifactFormat {
         signature[.sigMD5] = .bin(Array(md5.finalize()))
         signature[.sigSHA1] = .string(Array(Insecure.SHA1.hash(data: header)).hexString)
         signature[.sigSHA256] = .string(Array(SHA256.hash(data: header)).hexString)
-        signature[.sigReservedSpace] = .bin([UInt8](repeating: 0, count: 4128))
+        var reserved = 4128
+        if let openPGP {
+            let packet = openPGP.packet.bytes
+            signature[openPGP.algorithm == 1 ? .sigRSA : .sigDSA] = .bin(packet)
+            reserved = max(32, reserved - 16 - packet.count)
+        }
+        signature[.sigReservedSpace] = .bin([UInt8](repeating: 0, count: reserved))
         return signature
     }
 }

@@ -11,8 +11,13 @@ struct RPMHeaderReader {
     }
 
     let tags: [UInt32: Value]
+    let signatureTags: [UInt32: Value]
+    /// The main header's bytes, from its magic to the end of its store: what a header signature covers.
+    let headerBytes: [UInt8]
+    let path: String
 
     init(path: String) throws {
+        self.path = path
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw MalformedArtifact(path: path, reason: "cannot be opened")
         }
@@ -20,9 +25,12 @@ struct RPMHeaderReader {
         func fail(_ reason: String) -> MalformedArtifact { MalformedArtifact(path: path, reason: reason) }
         let lead = try Self.read(handle, 96, path: path)
         guard lead.starts(with: [0xED, 0xAB, 0xEE, 0xDB]) else { throw fail("not an rpm (no lead magic)") }
-        let signatureLength = try Self.readHeader(handle, path: path).length
-        _ = try Self.read(handle, (8 - signatureLength % 8) % 8, path: path)
-        tags = try Self.readHeader(handle, path: path).tags
+        let signatureHeader = try Self.readHeader(handle, path: path)
+        signatureTags = signatureHeader.tags
+        _ = try Self.read(handle, (8 - signatureHeader.bytes.count % 8) % 8, path: path)
+        let main = try Self.readHeader(handle, path: path)
+        tags = main.tags
+        headerBytes = main.bytes
     }
 
     func string(_ tag: HeaderTag) -> String? { strings(tag).first }
@@ -100,7 +108,7 @@ struct RPMHeaderReader {
     }
 
     /// One header structure: magic, index, store. Returns its tags and its length in bytes.
-    private static func readHeader(_ handle: FileHandle, path: String) throws -> (tags: [UInt32: Value], length: Int) {
+    private static func readHeader(_ handle: FileHandle, path: String) throws -> (tags: [UInt32: Value], bytes: [UInt8]) {
         func fail(_ reason: String) -> MalformedArtifact { MalformedArtifact(path: path, reason: "rpm header: \(reason)") }
         let intro = try read(handle, 16, path: path)
         guard intro.starts(with: Header.magic.prefix(4)) else { throw fail("bad header magic") }
@@ -142,6 +150,6 @@ struct RPMHeaderReader {
             default: continue
             }
         }
-        return (tags, 16 + count * 16 + storeSize)
+        return (tags, intro + index + store)
     }
 }

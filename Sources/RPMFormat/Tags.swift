@@ -1,6 +1,9 @@
 /// The header tags falcopack writes, with the types rpm 4.18 expects (`include/rpm/rpmtag.h`).
 public extension HeaderTag {
     // Signature header (`lib/signature.c`).
+    /// An OpenPGP signature over the main header: 267 for DSA, ECDSA and EdDSA keys, 268 for RSA.
+    static let sigDSA = HeaderTag(267, .bin)
+    static let sigRSA = HeaderTag(268, .bin)
     static let sigSHA1 = HeaderTag(269, .string)
     static let sigSHA256 = HeaderTag(273, .string)
     static let sigLongSize = HeaderTag(270, .int64)

@@ -185,5 +185,19 @@ public enum SpecSchema {
             Field("tags", .map(.list(.string)), required: true, "tags by channel, e.g. release: [X.Y.Z, latest], development: [master]"),
             Field("labels", .map(.string), "labels of every image"),
         ]), "how the images are written and tagged"),
+        Field("signing", .object([
+            Field("key", .string, required: true,
+                  "OpenPGP secret key: a file, gpg-agent:FINGERPRINT, or the armored key itself; empty: unsigned"),
+        ]), "how the release is signed: packages inside, other files beside them (FILE.asc), images in the layout"),
+        Field("sbom", .object([
+            Field("spdx", .string, "file name of the SPDX 2.3 JSON document"),
+            Field("cyclonedx", .string, "file name of the CycloneDX 1.5 JSON document"),
+            Field("components", .list(.object([
+                Field("name", .string, required: true, "component name"),
+                Field("version", .string, required: true, "component version"),
+                Field("license", .string, "SPDX expression"),
+                Field("description", .string, "one line"),
+            ])), "parts of the release that are not artifacts, such as the driver"),
+        ]), "the release's bills of materials, written by the all command"),
     ] }
 }

@@ -18,6 +18,8 @@ public struct Spec: Sendable {
     public var tarballs: TarballsSection?
     /// The container images, their layers, and how they are written and tagged.
     public var images: ImagesSection?
+    public var signing: SigningSection?
+    public var sbom: SBOMSection?
 
     public var directory: String { (file as NSString).deletingLastPathComponent }
 
@@ -37,6 +39,27 @@ public struct InputDeclaration: Sendable {
     public var defaultValue: Template?
     public var environment: String?
     public var required: Bool
+    public var location: SourceLocation
+}
+
+/// The key the release is signed with; an unsigned build when it expands to nothing.
+public struct SigningSection: Sendable {
+    public var key: Template
+    public var location: SourceLocation
+}
+
+/// The bills of materials `all` writes, and the parts of the release that are not artifacts.
+public struct SBOMSection: Sendable {
+    public struct Component: Sendable {
+        public var name: Template
+        public var version: Template
+        public var license: Template?
+        public var description: Template?
+    }
+
+    public var spdx: Template?
+    public var cyclonedx: Template?
+    public var components: [Component]
     public var location: SourceLocation
 }
 

@@ -49,7 +49,17 @@ extension Spec {
             variants: variants,
             formats: sections,
             tarballs: try root["tarballs"].map(readTarballs),
-            images: try readImages(root)
+            images: try readImages(root),
+            signing: root["signing"].map { SigningSection(key: $0.string("key")!, location: $0.location) },
+            sbom: root["sbom"].map { node in
+                SBOMSection(
+                    spdx: node.string("spdx"), cyclonedx: node.string("cyclonedx"),
+                    components: node["components"]?.items.map { item in
+                        SBOMSection.Component(name: item.string("name")!, version: item.string("version")!,
+                                              license: item.string("license"), description: item.string("description"))
+                    } ?? [],
+                    location: node.location)
+            }
         )
     }
 

@@ -30,10 +30,11 @@ enum Build {
 enum ResultLine {
     static func format(_ result: ArtifactResult) -> String {
         let detail: String
-        if case .alias(let target) = result.role { detail = "alias of \(target)" } else if case .folder(let of) = result.role {
-            detail = "the layout of \(of)"
-        } else {
-            detail = String(format: "%.1fs", result.seconds)
+        switch result.role {
+        case .alias(let target): detail = "alias of \(target)"
+        case .folder(let of): detail = "the layout of \(of)"
+        case .signature(let of): detail = "signature of \(of)"
+        default: detail = String(format: "%.1fs", result.seconds)
         }
         return "\(result.name)  \(byteCount(result.size))  sha256:\(result.sha256.prefix(16))  \(detail)"
     }
@@ -56,6 +57,8 @@ enum ResultJSON {
         case .folder(let of): object["format"] = "folder"; object["folder_of"] = of
         case .alias(let target): object["format"] = "alias"; object["alias_of"] = target
         case .checksums: object["format"] = "checksums"
+        case .billOfMaterials(let format): object["format"] = format
+        case .signature(let of): object["format"] = "signature"; object["signature_of"] = of
         }
         return object
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import FalcoArtifacts
 import Foundation
 import Pipeline
+import Signing
 
 /// Flags shared by the commands that build artifacts.
 struct BuildOptions: ParsableArguments {
@@ -24,11 +25,15 @@ struct BuildOptions: ParsableArguments {
                                valueName: "dir"))
     var cacheDir: String?
 
+    @Option(help: ArgumentHelp("Read the signing key's passphrase from this file (its final line break is dropped); else FALCOPACK_SIGNING_PASSPHRASE.",
+                               valueName: "file"))
+    var signingPassphraseFile: String?
+
     @Flag(help: "Print the results as JSON.")
     var json = false
 
     @Argument(parsing: .allUnrecognized,
-              help: ArgumentHelp("Spec inputs, one flag each: --falco-bin PATH, --driver-src DIR, --driver-name NAME, --driver-version VERSION, --payloads DIR (as Specs/falco.yaml declares).",
+              help: ArgumentHelp("Spec inputs, one flag each: --falco-bin PATH, --driver-src DIR, --driver-name NAME, --driver-version VERSION, --payloads DIR, --signing-key FILE (as Specs/falco.yaml declares).",
                                  valueName: "--input value"))
     var inputArguments: [String] = []
 
@@ -65,7 +70,7 @@ struct BuildOptions: ParsableArguments {
     }
 
     func falcoOptions() throws -> FalcoBuild.Options {
-        FalcoBuild.Options(
+        var options = FalcoBuild.Options(
             specPath: spec,
             inputFlags: try inputFlags(),
             environment: ProcessInfo.processInfo.environment,
@@ -74,6 +79,9 @@ struct BuildOptions: ParsableArguments {
             jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
             cacheDirectory: cacheDir
         )
+        options.signingPassphrase = try SigningKeys.passphrase(file: signingPassphraseFile)
+        options.tool = "falcopack \(falcopackVersion)"
+        return options
     }
 }
 

@@ -3,6 +3,7 @@ import ByteIO
 import FormatSeam
 import Foundation
 import Pipeline
+import Signing
 import SpecFile
 
 /// The one place errors become a line on stderr and an exit code.
@@ -24,6 +25,7 @@ enum Failure {
         case is OutputFolderError: 73
         case is ValidationError: 64
         case is MalformedArtifact: 66
+        case is SigningKeyError: 66
         case let error as IOError: error.writing ? 73 : 66
         case let error as ArtifactFailure: code(for: error.underlying)
         default: 1

@@ -36,7 +36,9 @@ final class Release: @unchecked Sendable {
         directory = try TemporaryDirectory()
         dist = directory.file("dist")
         falcoBinary = try Self.standIn(version: version, in: directory)
-        try falcopack(["all", "--version", version, "--falco-bin", falcoBinary, "--out", dist] + (try ImageBases.flags()))
+        let key = try SigningKey.shared.get()
+        try falcopack(["all", "--version", version, "--falco-bin", falcoBinary, "--out", dist] + (try ImageBases.flags())
+                      + key.flags)
     }
 
     /// A file of the src tarball (the rendered loader, scripts and entrypoint), extracted with GNU tar.
@@ -58,6 +60,32 @@ final class Release: @unchecked Sendable {
                         "-DDRIVER_VERSION=\"\(driverVersion)\"", repositoryRoot() + "/Payloads/demo/falco.c"])
         return output
     }
+}
+
+/// The key the test releases are signed with: RSA, as Falco's is, made by gpg and exported locked with a
+/// passphrase, as gpg exports keys; the passphrase is read from a file that ends in a line break.
+final class SigningKey: @unchecked Sendable {
+    static let passphrase = "falco test passphrase"
+    static let shared = Result { try SigningKey() }
+
+    let gnupg: GnuPG
+    let fingerprint: String
+    let secretKey: String
+    let publicKey: String
+    let passphraseFile: String
+
+    private init() throws {
+        gnupg = try GnuPG()
+        fingerprint = try gnupg.generate("Falco Test Signing <signing@falco.example>", algorithm: "rsa3072",
+                                         passphrase: Self.passphrase)
+        secretKey = try gnupg.exportSecret(fingerprint, passphrase: Self.passphrase)
+        publicKey = try gnupg.exportPublic(fingerprint)
+        passphraseFile = try gnupg.directory.write("passphrase", Array((Self.passphrase + "\n").utf8))
+    }
+
+    var flags: [String] { ["--signing-key", secretKey, "--signing-passphrase-file", passphraseFile] }
+    /// The long key ID, as rpm and debsig-verify name the key.
+    var keyID: String { String(fingerprint.suffix(16)) }
 }
 
 /// Runs the executable from the repository root, as the README does, and fails on a non-zero exit.

@@ -1,14 +1,12 @@
 import Foundation
-import Signing
-import TestSupport
 
 /// A throwaway GnuPG home for making keys with gpg and judging signatures with gpgv and sqop. falcopack itself never
 /// runs gpg; the tests use it as the reference that made and reads the keys users have.
-final class GnuPG {
-    let directory: TemporaryDirectory
-    let home: String
+public final class GnuPG {
+    public let directory: TemporaryDirectory
+    public let home: String
 
-    init() throws {
+    public init() throws {
         directory = try TemporaryDirectory()
         home = directory.file("gnupg")
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: false,
@@ -19,10 +17,10 @@ final class GnuPG {
         _ = try? run(["gpgconf", "--homedir", home, "--kill", "gpg-agent"])
     }
 
-    var environment: [String: String] { ["GNUPGHOME": home] }
+    public var environment: [String: String] { ["GNUPGHOME": home] }
 
     @discardableResult
-    func gpg(_ arguments: [String], stdin: Data? = nil) throws -> ToolResult {
+    public func gpg(_ arguments: [String], stdin: Data? = nil) throws -> ToolResult {
         let result = try run(["gpg", "--batch", "--yes", "--homedir", home, "--pinentry-mode", "loopback"] + arguments,
                              stdin: stdin, environment: environment)
         guard result.status == 0 else {
@@ -32,7 +30,7 @@ final class GnuPG {
     }
 
     /// Makes a key with `gpg --quick-gen-key`; returns its fingerprint.
-    func generate(_ userID: String, algorithm: String, usage: String = "sign", passphrase: String = "",
+    public func generate(_ userID: String, algorithm: String, usage: String = "sign", passphrase: String = "",
                   expire: String = "never", extra: [String] = []) throws -> String {
         try gpg(["--passphrase", passphrase] + extra + ["--quick-gen-key", userID, algorithm, usage, expire])
         let listing = try gpg(["--list-keys", "--with-colons", userID]).output
@@ -43,32 +41,25 @@ final class GnuPG {
     }
 
     /// `gpg --export-secret-keys --armor` into a file; returns its path.
-    func exportSecret(_ fingerprint: String, passphrase: String = "", extra: [String] = []) throws -> String {
+    public func exportSecret(_ fingerprint: String, passphrase: String = "", extra: [String] = []) throws -> String {
         let output = try gpg(["--passphrase", passphrase, "--armor"] + extra + ["--export-secret-keys", fingerprint]).stdout
         return try directory.write("secret-\(fingerprint).asc", Array(output))
     }
 
-    func exportPublic(_ fingerprint: String) throws -> String {
+    public func exportPublic(_ fingerprint: String) throws -> String {
         let output = try gpg(["--armor", "--export", fingerprint]).stdout
         return try directory.write("public-\(fingerprint).asc", Array(output))
     }
 
     /// A binary keyring of an armored key, as gpgv 2.2 needs.
-    func keyring(_ armored: String) throws -> String {
+    public func keyring(_ armored: String) throws -> String {
         let output = directory.file((armored as NSString).lastPathComponent + ".gpg")
         try runChecked(["gpg", "--batch", "--yes", "--homedir", home, "--dearmor", "--output", output, armored])
         return output
     }
 
     /// gpgv's verdict on a detached signature: its exit status and status lines.
-    func gpgv(keyring armored: String, signature: String, data: String) throws -> ToolResult {
+    public func gpgv(keyring armored: String, signature: String, data: String) throws -> ToolResult {
         try run(["gpgv", "--keyring", try keyring(armored), "--status-fd", "1", signature, data])
     }
-}
-
-/// Signs `bytes` with `signer` into FILE and FILE.asc in `directory`; returns FILE.
-func signedFile(_ bytes: [UInt8], signer: Signer, in directory: TemporaryDirectory, name: String = "data") throws -> String {
-    let path = try directory.write(name, bytes)
-    _ = try directory.write(name + ".asc", Array(Signer.armored(try signer.sign(bytes)).utf8))
-    return path
 }

@@ -1,0 +1,117 @@
+import ByteIO
+import FormatSeam
+import Foundation
+import Pipeline
+import Signing
+
+extension Verifier {
+    /// Every artifact signed by a key of `keyring`, over exactly its bytes: packages by the signatures inside them,
+    /// image layouts by a signature per tag, every other file, `SHA256SUMS` and what it lists besides the
+    /// artifacts (the bills of materials) by `FILE.asc`.
+    static func checkSignatures(directory: String, artifacts: [String], expected: [String: Expectation],
+                                keyring: Keyring) -> [String] {
+        var problems: [String] = []
+        var detached: [String] = []
+        for file in artifacts {
+            guard let expectation = expected[file] else { continue }
+            let path = directory + "/" + file
+            if case .folder = expectation.role {
+                problems += checkEmbedded(path, name: file, format: expectation.format, keyring: keyring,
+                                          mustCover: references(path, format: expectation.format))
+            } else if expectation.format.signsInside {
+                problems += checkEmbedded(path, name: file, format: expectation.format, keyring: keyring, mustCover: [])
+            } else {
+                detached.append(file)
+            }
+        }
+        detached.append(Plan.checksumsName)
+        for listed in listedFiles(directory: directory) where !artifacts.contains(listed) && !detached.contains(listed) {
+            detached.append(listed)
+        }
+        for file in detached {
+            problems += checkDetached(directory + "/" + file, name: file, keyring: keyring)
+        }
+        return problems
+    }
+
+    static func describe(_ verdict: Keyring.Verdict, name: String, subject: String?) -> String? {
+        let what = subject.map { "the signature over \($0)" } ?? "the signature"
+        switch verdict {
+        case .good: return nil
+        case .bad(let reason): return "\(name): \(what) does not verify: \(reason) (changed since it was signed?)"
+        case .unknownKey(let id): return "\(name): \(what) was made by key \(id), not by the key given"
+        }
+    }
+
+    static func checkEmbedded(_ path: String, name: String, format: any ArtifactFormat, keyring: Keyring,
+                              mustCover: Set<String>) -> [String] {
+        let signatures: [EmbeddedSignature]
+        do {
+            signatures = try format.signatures(in: path)
+        } catch {
+            return ["\(name): its signature cannot be read: \(error)"]
+        }
+        guard !signatures.isEmpty else { return ["\(name): not signed"] }
+        var problems: [String] = []
+        var covered: Set<String> = []
+        for embedded in signatures {
+            if let problem = embedded.problem {
+                problems.append("\(name): \(problem)")
+                continue
+            }
+            do {
+                let verdict = try keyring.check(embedded.signature, feeding: embedded.feed)
+                if let problem = describe(verdict, name: name, subject: embedded.subject) {
+                    problems.append(problem)
+                } else {
+                    covered.insert(embedded.subject)
+                }
+            } catch {
+                problems.append("\(name): what the signature over \(embedded.subject) covers cannot be read: \(error)")
+            }
+        }
+        for reference in mustCover.subtracting(covered).sorted() where problems.isEmpty {
+            problems.append("\(name): \(reference) has no signature")
+        }
+        return problems
+    }
+
+    static func checkDetached(_ path: String, name: String, keyring: Keyring) -> [String] {
+        guard let data = FileManager.default.contents(atPath: path + ".asc") else {
+            return ["\(name): not signed (no \(name).asc)"]
+        }
+        let signatures: [Signature]
+        do {
+            signatures = try Signature.readDetached(Array(data))
+        } catch {
+            return ["\(name).asc: not an OpenPGP signature: \(error)"]
+        }
+        var problems: [String] = []
+        for signature in signatures {
+            do {
+                let verdict = try keyring.check(signature) { digester in
+                    try FileReader(path: path).forEachChunk { digester.update($0) }
+                }
+                if let problem = describe(verdict, name: name, subject: nil) { problems.append(problem) }
+            } catch {
+                problems.append("\(name): cannot be read: \(error)")
+            }
+        }
+        return problems
+    }
+
+    /// The references an image layout tags.
+    static func references(_ path: String, format: any ArtifactFormat) -> Set<String> {
+        let inspection = try? Inspector.inspect(path: path, formats: [format])
+        return Set(inspection?.images.map(\.reference) ?? [])
+    }
+
+    /// The names `SHA256SUMS` lists.
+    static func listedFiles(directory: String) -> [String] {
+        guard let data = FileManager.default.contents(atPath: directory + "/" + Plan.checksumsName) else { return [] }
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { line in
+            let parts = line.split(separator: " ", maxSplits: 1)
+            return parts.count == 2 ? String(parts[1].dropFirst()) : nil
+        }
+    }
+}

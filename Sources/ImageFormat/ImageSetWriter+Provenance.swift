@@ -1,0 +1,102 @@
+import ByteIO
+import Crypto
+import FormatSeam
+import Foundation
+import PackageModel
+import SBOM
+import Signing
+
+/// What the layout says of its images besides the images: a bill of materials per image, attached as an OCI 1.1
+/// artifact whose subject is the image, and, in a signed build, a "simple signing" signature per tag in the
+/// lookaside layout of containers/image.
+extension ImageSetWriter {
+    static let sbomMediaType = "application/spdx+json"
+    static let emptyMediaType = "application/vnd.oci.empty.v1+json"
+    static let signaturesFolder = "signatures"
+
+    /// The image's own files (not its base's), as the bill of materials lists them.
+    func files(of image: ContainerImage) throws -> [BillOfMaterials.File] {
+        var files: [PackageFile] = []
+        for name in image.layers {
+            guard let layer = set.layers[name] else { continue }
+            files += layer.files
+            if let record = layer.installedRecord { files += record.files }
+        }
+        return try BillOfMaterials.File.listing(files)
+    }
+
+    /// Notes each image for the release's bill of materials, and writes its own as a referrer; returns the
+    /// referrers' descriptors for the index.
+    func writeBillsOfMaterials(_ images: [WrittenImage], version: String, license: String?,
+                               supplier: String) throws -> [[String: Any]] {
+        let empty = try writeBytes(Array("{}".utf8), mediaType: Self.emptyMediaType)
+        var referrers: [[String: Any]] = []
+        for written in images {
+            let image = written.image
+            let reference = image.references.first ?? image.name
+            let repository = reference.split(separator: ":").dropLast().joined(separator: ":")
+            let base = baseIdentity(written).map {
+                BillOfMaterials.Base(reference: written.base.name, sha256: String($0.dropFirst("sha256:".count)))
+            }
+            let item = BillOfMaterials.Item(
+                name: reference, kind: .container, version: version, sha256: written.manifest.hex,
+                purl: "pkg:oci/\(image.name)@sha256%3A\(written.manifest.hex)?repository_url=\(repository)",
+                license: license, files: try files(of: image), base: base)
+            context.notes.add(item)
+
+            let bill = BillOfMaterials(name: image.name, version: version, supplier: supplier, license: license,
+                                       created: UInt32(clamping: context.build.sourceDateEpoch), tool: context.build.tool,
+                                       items: [item])
+            let document = try writeBytes(try SPDXDocument.write(bill), mediaType: Self.sbomMediaType)
+            let manifest: [String: Any] = [
+                "schemaVersion": 2, "mediaType": OCI.manifestMediaType, "artifactType": Self.sbomMediaType,
+                "config": empty.descriptor.json, "layers": [document.descriptor.json],
+                "subject": written.manifest.descriptor.json,
+                "annotations": ["org.opencontainers.image.created": created],
+            ]
+            let blob = try writeBytes(try OCI.canonical(manifest), mediaType: OCI.manifestMediaType)
+            var descriptor = blob.descriptor.json
+            descriptor["artifactType"] = Self.sbomMediaType
+            referrers.append(descriptor)
+        }
+        return referrers
+    }
+
+    /// What identifies an image's base: its manifest's digest when it came from a layout; for a rootfs or an archive,
+    /// its one layer's digest, or a digest over its layers' digests in order; nil for scratch.
+    func baseIdentity(_ written: WrittenImage) -> String? {
+        if let digest = written.base.digest { return digest }
+        let layers = written.layers.prefix(written.base.layers.count).map(\.digest)
+        if layers.count <= 1 { return layers.first }
+        return "sha256:" + Array(SHA256.hash(data: Array(layers.joined(separator: "\n").utf8))).hexString
+    }
+
+    /// One signature per tag of each image, as `skopeo standalone-sign` makes them, at
+    /// `signatures/REPOSITORY@sha256=HEX/signature-N`; returns the files written, by path.
+    func writeSignatures(_ images: [WrittenImage], signer: Signer) throws {
+        for written in images {
+            for (index, reference) in written.image.references.enumerated() {
+                let payload = try Self.claim(reference: reference, manifest: written.manifest.digest,
+                                             creator: context.build.tool, time: context.build.sourceDateEpoch)
+                let repository = reference.split(separator: ":").dropLast().joined(separator: ":")
+                let path = "\(Self.signaturesFolder)/\(repository)@sha256=\(written.manifest.hex)/signature-\(index + 1)"
+                let out = try folder.create(path)
+                try out.write(try signer.signedMessage(payload))
+                try out.close()
+            }
+        }
+    }
+
+    /// The "atomic container signature" claim: this reference is this manifest.
+    static func claim(reference: String, manifest: String, creator: String, time: Int64) throws -> [UInt8] {
+        let claim: [String: Any] = [
+            "critical": [
+                "identity": ["docker-reference": reference],
+                "image": ["docker-manifest-digest": manifest],
+                "type": "atomic container signature",
+            ],
+            "optional": ["creator": creator, "timestamp": time],
+        ]
+        return try OCI.canonical(claim)
+    }
+}
