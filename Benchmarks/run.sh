@@ -5,6 +5,7 @@
 #   Benchmarks/run.sh                  # every case; BENCH_LARGE=0 skips the 1 GB one
 #   BENCH_PAYLOAD=/path/to/elf Benchmarks/run.sh
 #   BENCH_REPEAT=5 Benchmarks/run.sh   # runs of each headline case (default 3), reported as the median
+#   BENCH_CASES="images signing" Benchmarks/run.sh   # only these sections: packages matrix warm images signing large
 #
 # The payload stands in for falco: a real ELF binary of about 100 MB (the Swift toolchain's lld by default),
 # with the real driver sources of the demo release. Results go to stdout and .cache/bench/results.md.
@@ -39,6 +40,9 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 
 results="$run/results.tsv"
 : >"$results"
+cases="${BENCH_CASES:-packages matrix warm images signing large}"
+[ "${BENCH_LARGE:-1}" != 0 ] || cases="${cases//large/}"
+want() { case " $cases " in *" $1 "*) return 0 ;; esac; return 1; }
 repeat="${BENCH_REPEAT:-3}"
 # measure NAME OUTPUT... -- COMMAND...: one cold run; the size is the sum of the outputs'.
 measure() {
@@ -80,6 +84,7 @@ inputs=(--version "$version" --falco-bin "$run/falco" --driver-src "$driver")
 packages=(--spec "$run/no-images.yaml")
 payloads=(--payloads "$root/Payloads")
 
+if want packages || want matrix; then
 echo "== Reference trees (falcopack's own packages, unpacked, so every tool packs the same files)"
 "$falcopack" all "${inputs[@]}" "${packages[@]}" "${payloads[@]}" --out "$run/ref" >/dev/null
 for variant in module bpf; do
@@ -91,6 +96,7 @@ for kind in bin src module-src bpf-src; do
 	mkdir -p "$run/tar-$kind"
 	tar -xzf "$run/ref/falco-$version-$kind-x86.tar.gz" -C "$run/tar-$kind"
 done
+fi
 
 # rpmbuild: a spec that installs the prebuilt tree, without stripping or dependency scanning.
 rpmspec() { # rpmspec VARIANT PAYLOAD-IO
@@ -141,6 +147,7 @@ YAML
 	done
 }
 
+if want packages; then
 echo "== One deb (module variant)"
 for codec in xz:6 gzip:9; do
 	name="${codec%%:*}" level="${codec##*:}" runs=1
@@ -172,10 +179,12 @@ for codec in xz:6 gzip:9 zstd:19; do
 	median "falcopack rpm $codec"
 	median "rpmbuild -bb $codec"
 done
+fi
 
+nfpm_outputs=() tar_outputs=()
+if want matrix; then
 echo "== The whole matrix: 6 packages (xz), 4 tarballs (gzip -9)"
 measure "falcopack all" "$run/fp-all/SHA256SUMS" -- "$falcopack" all "${inputs[@]}" "${packages[@]}" "${payloads[@]}" --out "$run/fp-all"
-nfpm_outputs=()
 for variant in module bpf; do
 	for format in deb rpm; do
 		nfpm_config "$variant" "$format" >"$run/nfpm-$variant-$format.yaml"
@@ -184,7 +193,6 @@ for variant in module bpf; do
 		nfpm_outputs+=("nfpm $format $variant (xz)")
 	done
 done
-tar_outputs=()
 for kind in bin src module-src bpf-src; do
 	out="$run/tar-$kind.tar.gz"
 	measure "tar | gzip -9 $kind" "$out" -- sh -c "tar --owner=0 --group=0 --sort=name -C '$run/tar-$kind' -cf - . | gzip -9n > '$out'"
@@ -192,7 +200,9 @@ for kind in bin src module-src bpf-src; do
 done
 measure "xz -6 -T2 of the payload" "$run/unique.xz" -- sh -c "xz -6 -T2 -c '$run/falco' > '$run/unique.xz'"
 measure "gzip -9 of the bin tarball contents" "$run/unique.tar.gz" -- sh -c "tar -C '$run/tar-bin' -cf - . | gzip -9n > '$run/unique.tar.gz'"
+fi
 
+if want warm; then
 echo "== Warm rebuild after editing falco.yaml (--cache-dir)"
 cp -a Payloads "$run/payloads"
 measure "falcopack all, cold, filling the cache" "$run/fp-cold/SHA256SUMS" -- \
@@ -203,10 +213,12 @@ for r in $(seq "$repeat"); do
 		"$falcopack" all "${inputs[@]}" "${packages[@]}" --out "$run/fp-warm" --cache-dir "$run/cache" --payloads "$run/payloads"
 done
 median "falcopack all, warm, falco.yaml edited"
+fi
 
-echo "== Images: the release with and without its five images; the images against umoci + skopeo"
-scripts/prepare-bases.sh >/dev/null
 imaged=(--falcopack-bin "$falcopack")
+if want images || want signing; then scripts/prepare-bases.sh >/dev/null; fi
+if want images; then
+echo "== Images: the release with and without its five images; the images against umoci + skopeo"
 for r in $(seq "$repeat"); do
 	measure "falcopack all, without images #$r" "$run/fp-noimg/SHA256SUMS" -- \
 		"$falcopack" all "${inputs[@]}" "${packages[@]}" "${payloads[@]}" --out "$run/fp-noimg"
@@ -224,8 +236,47 @@ for r in $(seq "$repeat"); do
 done
 median "falcopack image, the five images"
 median "umoci + skopeo, the five images"
+fi
 
-if [ "${BENCH_LARGE:-1}" != 0 ]; then
+if want signing; then
+	echo "== Signing: the whole release signed and unsigned; signing it afterwards with rpmsign and gpg"
+	# An RSA-4096 key, as Falco's, unprotected for both sides: the comparison is the signing, not the unlocking.
+	gnupg="$run/gnupg"
+	mkdir -m 700 "$gnupg"
+	gpg --homedir "$gnupg" --batch --pinentry-mode loopback --passphrase '' \
+		--quick-gen-key "falcopack benchmark <bench@falco.example>" rsa4096 sign never 2>/dev/null
+	fingerprint="$(gpg --homedir "$gnupg" --list-keys --with-colons | awk -F: '/^fpr/ { print $10; exit }')"
+	gpg --homedir "$gnupg" --batch --pinentry-mode loopback --passphrase '' --armor --export-secret-keys "$fingerprint" \
+		>"$run/signing-key.asc"
+	for r in $(seq "$repeat"); do
+		measure "falcopack all, unsigned #$r" "$run/fp-unsigned/SHA256SUMS" -- \
+			"$falcopack" all "${inputs[@]}" "${imaged[@]}" --out "$run/fp-unsigned"
+		measure "falcopack all, signed #$r" "$run/fp-signed/SHA256SUMS" -- \
+			"$falcopack" all "${inputs[@]}" "${imaged[@]}" --signing-key "$run/signing-key.asc" --out "$run/fp-signed"
+	done
+	median "falcopack all, unsigned"
+	median "falcopack all, signed"
+	# The peer path over the same unsigned release: rpmsign --addsign on the rpms, gpg --detach-sign of the files
+	# falcopack signs beside them.
+	cat >"$run/peer-sign.sh" <<SIGN
+set -e
+cd "$run/peer-signed"
+rpmsign --define "_gpg_name $fingerprint" --define "_gpg_path $gnupg" --define "__gpg /usr/bin/gpg" \
+	--addsign *-x86_64.rpm >/dev/null
+for file in *.tar.gz *.tar SHA256SUMS *.json; do
+	gpg --homedir "$gnupg" --batch --yes --armor --digest-algo SHA256 -u "$fingerprint" --detach-sign "\$file"
+done
+SIGN
+	for r in $(seq "$repeat"); do
+		rm -rf "$run/peer-signed"
+		cp -a "$run/fp-unsigned" "$run/peer-signed"
+		sync
+		measure "rpmsign --addsign + gpg --detach-sign #$r" "$run/peer-signed/SHA256SUMS.asc" -- bash "$run/peer-sign.sh"
+	done
+	median "rpmsign --addsign + gpg --detach-sign"
+fi
+
+if want large; then
 	echo "== The whole matrix with a 1 GB payload (memory)"
 	for _ in $(seq 10); do cat "$payload"; done >"$run/falco-1g"
 	chmod 755 "$run/falco-1g"
@@ -240,26 +291,40 @@ sum() { local total=0 name; for name in "$@"; do total="$(echo "$total + $(field
 {
 	echo "| case | falcopack | peer | ratio (wall) | size ratio |"
 	echo "|---|---|---|---|---|"
-	for pair in "deb xz:6|dpkg-deb -b xz:6" "deb gzip:9|dpkg-deb -b gzip:9" "rpm xz:6|rpmbuild -bb xz:6" \
-		"rpm gzip:9|rpmbuild -bb gzip:9" "rpm zstd:19|rpmbuild -bb zstd:19"; do
-		ours="falcopack ${pair%%|*}" theirs="${pair##*|}"
-		echo "| ${pair%%|*} | $(field "$ours" 2) s | $theirs $(field "$theirs" 2) s | $(ratio "$(field "$ours" 2)" "$(field "$theirs" 2)") | $(ratio "$(field "$ours" 5)" "$(field "$theirs" 5)") |"
-	done
-	peers="$(sum "${nfpm_outputs[@]}" "${tar_outputs[@]}")"
-	unique="$(sum "xz -6 -T2 of the payload" "gzip -9 of the bin tarball contents")"
-	all="$(field "falcopack all" 2)"
-	echo "| whole matrix | $all s | nfpm x4 + tar\\|gzip x4: $peers s | $(ratio "$all" "$peers") | |"
-	echo "| whole matrix vs the unique bytes once | $all s | xz -T2 + gzip: $unique s | $(ratio "$all" "$unique") | |"
-	cold="$(field "falcopack all, cold, filling the cache" 2)" warm="$(field "falcopack all, warm, falco.yaml edited" 2)"
-	echo "| warm rebuild after a config edit | $warm s | cold $cold s | $(ratio "$warm" "$cold") | |"
-	echo "| peak memory, 100 MB payload | $(field "falcopack all" 4) MB | | | |"
-	with="$(field "falcopack all, with the five images" 2)" without="$(field "falcopack all, without images" 2)"
-	echo "| the release with its five images | $with s | without them $without s | $(ratio "$with" "$without") | |"
-	images="$(field "falcopack image, the five images" 2)" peer="$(field "umoci + skopeo, the five images" 2)"
-	echo "| the five images | $images s | umoci + skopeo $peer s | $(ratio "$images" "$peer") | |"
-	echo "| peak memory, release with images | $(field "falcopack all, with the five images" 4) MB | | | |"
-	echo "| peak memory, the five images | $(field "falcopack image, the five images" 4) MB | umoci + skopeo $(field "umoci + skopeo, the five images" 4) MB | | |"
-	if [ "${BENCH_LARGE:-1}" != 0 ]; then
+	if want packages; then
+		for pair in "deb xz:6|dpkg-deb -b xz:6" "deb gzip:9|dpkg-deb -b gzip:9" "rpm xz:6|rpmbuild -bb xz:6" \
+			"rpm gzip:9|rpmbuild -bb gzip:9" "rpm zstd:19|rpmbuild -bb zstd:19"; do
+			ours="falcopack ${pair%%|*}" theirs="${pair##*|}"
+			echo "| ${pair%%|*} | $(field "$ours" 2) s | $theirs $(field "$theirs" 2) s | $(ratio "$(field "$ours" 2)" "$(field "$theirs" 2)") | $(ratio "$(field "$ours" 5)" "$(field "$theirs" 5)") |"
+		done
+	fi
+	if want matrix; then
+		peers="$(sum "${nfpm_outputs[@]}" "${tar_outputs[@]}")"
+		unique="$(sum "xz -6 -T2 of the payload" "gzip -9 of the bin tarball contents")"
+		all="$(field "falcopack all" 2)"
+		echo "| whole matrix | $all s | nfpm x4 + tar\\|gzip x4: $peers s | $(ratio "$all" "$peers") | |"
+		echo "| whole matrix vs the unique bytes once | $all s | xz -T2 + gzip: $unique s | $(ratio "$all" "$unique") | |"
+		echo "| peak memory, 100 MB payload | $(field "falcopack all" 4) MB | | | |"
+	fi
+	if want warm; then
+		cold="$(field "falcopack all, cold, filling the cache" 2)" warm="$(field "falcopack all, warm, falco.yaml edited" 2)"
+		echo "| warm rebuild after a config edit | $warm s | cold $cold s | $(ratio "$warm" "$cold") | |"
+	fi
+	if want images; then
+		with="$(field "falcopack all, with the five images" 2)" without="$(field "falcopack all, without images" 2)"
+		echo "| the release with its five images | $with s | without them $without s | $(ratio "$with" "$without") | |"
+		images="$(field "falcopack image, the five images" 2)" peer="$(field "umoci + skopeo, the five images" 2)"
+		echo "| the five images | $images s | umoci + skopeo $peer s | $(ratio "$images" "$peer") | |"
+		echo "| peak memory, release with images | $(field "falcopack all, with the five images" 4) MB | | | |"
+		echo "| peak memory, the five images | $(field "falcopack image, the five images" 4) MB | umoci + skopeo $(field "umoci + skopeo, the five images" 4) MB | | |"
+	fi
+	if want signing; then
+		signed="$(field "falcopack all, signed" 2)" unsigned="$(field "falcopack all, unsigned" 2)"
+		peer="$(field "rpmsign --addsign + gpg --detach-sign" 2)"
+		echo "| the release signed (RSA-4096) | $signed s | unsigned $unsigned s | $(ratio "$signed" "$unsigned") | |"
+		echo "| signing the release | $(echo "$signed - $unsigned" | bc) s more | rpmsign --addsign + gpg --detach-sign $peer s afterwards | | |"
+	fi
+	if want large; then
 		echo "| peak memory, 1 GB payload | $(field "falcopack all, 1 GB payload" 4) MB | | | |"
 	fi
 } | tee "$run/ratios.md"

