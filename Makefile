@@ -24,12 +24,14 @@ dist:
 		wait $$bases && exit $$built
 	"$$($(SWIFT) build -c release --show-bin-path)/falcopack" all --out dist
 
-# The tests build images on small bases of their own, and the tester image on the real Debian one.
+# The tests build images on small bases of their own and the tester image on the real Debian one; apt installs
+# from a published repository in the toolchain base (it has apt and dkms). The bases are made while the tests compile.
 test:
 	scripts/install-deps.sh test
 	scripts/prepare-demo.sh
-	scripts/prepare-bases.sh tester
-	$(SWIFT) build --build-tests
+	scripts/prepare-bases.sh tester toolchain & bases=$$!; \
+		$(SWIFT) build --build-tests; built=$$?; \
+		wait $$bases && exit $$built
 	$(SWIFT) test --skip-build --disable-xctest
 
 bench: release

@@ -28,13 +28,14 @@ seen = set()
 commands = ["set -e"]
 index = blob_index = json.load(open(os.path.join(layout, "index.json")))
 for descriptor in index["manifests"]:
-    if descriptor["digest"] in seen:
+    # Attached artifacts (the images' bills of materials) are not images.
+    if descriptor["digest"] in seen or "artifactType" in descriptor:
         continue
     seen.add(descriptor["digest"])
     reference = descriptor["annotations"]["org.opencontainers.image.ref.name"]
     name = reference.split("/")[-1].split(":")[0]
     tags = [d["annotations"]["org.opencontainers.image.ref.name"] for d in index["manifests"]
-            if d["digest"] == descriptor["digest"]]
+            if d["digest"] == descriptor["digest"] and "annotations" in d]
     manifest = blob(descriptor["digest"])
     config = blob(manifest["config"]["digest"])
     base = manifest["annotations"]["org.opencontainers.image.base.name"]

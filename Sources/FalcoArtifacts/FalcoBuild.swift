@@ -158,3 +158,10 @@ extension FalcoBuild {
         }
     }
 }
+
+extension FalcoBuild {
+    /// SOURCE_DATE_EPOCH from the environment, else the spec's date.
+    public static func sourceDateEpoch(spec: Spec, environment: [String: String]) throws -> Int64 {
+        try BuildContext.fromEnvironment(environment, fallback: spec.sourceDateEpoch).sourceDateEpoch
+    }
+}

@@ -97,7 +97,7 @@ final class ImageSetWriter {
                 if let blob = layerBlobs[key] {
                     ours.append(blob)
                 } else {
-                    let blob = try writeLayer(files)
+                    let blob = try writeLayer(files, compression: layer.compression)
                     layerBlobs[key] = blob
                     ours.append(blob)
                 }
@@ -215,23 +215,25 @@ final class ImageSetWriter {
     // MARK: Layers of our own
 
     /// A pax tar of the files, compressed in units by the build's engine (a file compressed for another artifact at
-    /// the same level is not compressed again).
-    private func writeLayer(_ files: [PackageFile]) throws -> Blob {
+    /// the same level is not compressed again), or left uncompressed when the layer says `none`.
+    private func writeLayer(_ files: [PackageFile], compression: String?) throws -> Blob {
         incoming += 1
         let temporary = "blobs/sha256/.incoming-\(incoming)"
         let out = try folder.create(temporary)
-        let compressed = SHA256Sink(out)
-        let compressor = try BlockCompressor(codec: codec, sink: compressed, engine: context.engine)
-        let tarStream = HashingSegmentSink(compressor)
+        let written = SHA256Sink(out)
+        let layerCodec = try compression.flatMap { $0 == "none" ? nil : try Codec(parsing: $0) } ?? codec
+        let compressor = compression == "none" ? nil : try BlockCompressor(codec: layerCodec, sink: written, engine: context.engine)
+        let tarStream = HashingSegmentSink(compressor.map { $0 as SegmentSink } ?? PlainSegmentSink(written))
         let tar = try TarWriter(sink: tarStream, format: .pax, namePrefix: "")
         for file in try InstallTree(files).entries {
             try tar.add(try ArchiveEntry(file, build: context.build))
         }
         try tar.finish()
-        try compressor.finish()
+        try compressor?.finish()
         try out.close()
-        let blob = Blob(mediaType: Self.mediaType(of: codec), digest: "sha256:" + compressed.sha256Hex,
-                        size: Int64(compressed.size), diffID: "sha256:" + tarStream.sha256Hex)
+        let mediaType = compressor == nil ? OCI.layerTarMediaType : Self.mediaType(of: layerCodec)
+        let blob = Blob(mediaType: mediaType, digest: "sha256:" + written.sha256Hex, size: Int64(written.size),
+                        diffID: "sha256:" + tarStream.sha256Hex)
         try place(temporary, as: blob)
         return blob
     }

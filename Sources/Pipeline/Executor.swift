@@ -55,6 +55,13 @@ public struct OutputFolderError: Error, CustomStringConvertible, Sendable {
     public var role = "output folder"
     public var flag = "--out"
     public var description: String { "\(role) '\(path)': \(reason) (pass \(flag) DIR)" }
+
+    public init(path: String, reason: String, role: String = "output folder", flag: String = "--out") {
+        self.path = path
+        self.reason = reason
+        self.role = role
+        self.flag = flag
+    }
 }
 
 /// Runs a plan: jobs in parallel up to `concurrency`, each written to a temporary file beside its final name and

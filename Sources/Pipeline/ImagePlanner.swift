@@ -161,7 +161,16 @@ extension Planner {
                                          origin: artifacts.location))
             }
         }
-        return ImageLayer(name: entry.name, files: files.map(\.file))
+        var compression: String?
+        if let template = entry.compression {
+            let text = try template.expand(in: scope)
+            if text != "none" {
+                let codec = try parseCodec(template, in: scope)
+                if case .xz = codec { throw SpecError(at: template.location, "a layer is gzip, zstd or none; xz is not a layer media type") }
+            }
+            compression = text
+        }
+        return ImageLayer(name: entry.name, files: files.map(\.file), compression: compression)
     }
 
     /// The names this spec gives its packages and tarballs in `formats`, whether or not this build writes them.

@@ -14,6 +14,8 @@ struct RPMHeaderReader {
     let signatureTags: [UInt32: Value]
     /// The main header's bytes, from its magic to the end of its store: what a header signature covers.
     let headerBytes: [UInt8]
+    /// Where the main header starts in the file, after the lead and the padded signature header.
+    let headerStart: Int
     let path: String
 
     init(path: String) throws {
@@ -27,7 +29,9 @@ struct RPMHeaderReader {
         guard lead.starts(with: [0xED, 0xAB, 0xEE, 0xDB]) else { throw fail("not an rpm (no lead magic)") }
         let signatureHeader = try Self.readHeader(handle, path: path)
         signatureTags = signatureHeader.tags
-        _ = try Self.read(handle, (8 - signatureHeader.bytes.count % 8) % 8, path: path)
+        let padding = (8 - signatureHeader.bytes.count % 8) % 8
+        _ = try Self.read(handle, padding, path: path)
+        headerStart = 96 + signatureHeader.bytes.count + padding
         let main = try Self.readHeader(handle, path: path)
         tags = main.tags
         headerBytes = main.bytes
@@ -37,6 +41,12 @@ struct RPMHeaderReader {
 
     func strings(_ tag: HeaderTag) -> [String] {
         if case .strings(let values) = tags[tag.number] { return values }
+        return []
+    }
+
+    /// Integers of a signature header tag (PAYLOADSIZE, LONGARCHIVESIZE), which rpm reads as the main header's.
+    func signatureIntegers(_ tag: UInt32) -> [Int64] {
+        if case .integers(let values) = signatureTags[tag] { return values }
         return []
     }
 

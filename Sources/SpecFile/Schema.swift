@@ -175,6 +175,8 @@ public enum SpecSchema {
                 Field("formats", .list(.string), required: true, "formats whose artifacts of this build go in"),
                 Field("dst", .string, required: true, "the folder they go in"),
             ]), "artifacts of this build, such as the packages a test image installs"),
+            Field("compression", .string,
+                  "codec[:level] of this layer, or none for an uncompressed tar (contents compressed already); default image-set.compression"),
         ])), "the layers images are made of, by component; a layer in two images is one blob"),
         Field("image-set", .object([
             Field("layout", .string, required: true, "folder name of the OCI layout holding every image"),
@@ -199,5 +201,15 @@ public enum SpecSchema {
                 Field("description", .string, "one line"),
             ])), "parts of the release that are not artifacts, such as the driver"),
         ]), "the release's bills of materials, written by the all command"),
+        Field("repository", .object([
+            Field("name", .string, "names the client files (NAME.list, NAME.repo) and the key file NAME.asc; default falco"),
+            Field("origin", .string, "apt Release Origin; default Falco"),
+            Field("label", .string, "apt Release Label and the yum repository's name; default Falco"),
+            Field("suite", .string, "apt suite; default stable"),
+            Field("codename", .string, "apt codename; default stable"),
+            Field("component", .string, "apt component; default main"),
+            Field("architectures", .list(.oneOf(["x86_64", "aarch64", "all"])), "architectures the repository holds; default the package's"),
+            Field("url", .string, "where clients reach the repository, for the client files and the page; default file:// and its folder"),
+        ]), "the apt and yum repositories publish writes"),
     ] }
 }

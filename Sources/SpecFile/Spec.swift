@@ -20,6 +20,7 @@ public struct Spec: Sendable {
     public var images: ImagesSection?
     public var signing: SigningSection?
     public var sbom: SBOMSection?
+    public var repository: RepositorySection?
 
     public var directory: String { (file as NSString).deletingLastPathComponent }
 
@@ -40,6 +41,19 @@ public struct InputDeclaration: Sendable {
     public var environment: String?
     public var required: Bool
     public var location: SourceLocation
+}
+
+/// The repositories `publish` writes: apt's suite, codename and component, what the client files are named, the
+/// architectures held, and where clients reach it.
+public struct RepositorySection: Sendable {
+    public var name: Template?
+    public var origin: Template?
+    public var label: Template?
+    public var suite: Template?
+    public var codename: Template?
+    public var component: Template?
+    public var architectures: [Architecture]
+    public var url: Template?
 }
 
 /// The key the release is signed with; an unsigned build when it expands to nothing.
@@ -212,5 +226,7 @@ public struct LayerEntry: Sendable {
     public var contents: [ContentEntry]
     public var installed: Installed?
     public var artifacts: Artifacts?
+    /// `codec[:level]` or `none`; the set's compression when nil.
+    public var compression: Template?
     public var location: SourceLocation
 }

@@ -59,6 +59,13 @@ extension Spec {
                                               license: item.string("license"), description: item.string("description"))
                     } ?? [],
                     location: node.location)
+            },
+            repository: root["repository"].map { node in
+                RepositorySection(name: node.string("name"), origin: node.string("origin"), label: node.string("label"),
+                                  suite: node.string("suite"), codename: node.string("codename"),
+                                  component: node.string("component"),
+                                  architectures: node["architectures"]?.items.compactMap { Architecture(rawValue: $0.text) } ?? [],
+                                  url: node.string("url"))
             }
         )
     }
@@ -84,6 +91,7 @@ extension Spec {
                     LayerEntry.Artifacts(formats: artifacts["formats"]!.items.map(\.text), destination: artifacts.string("dst")!,
                                          location: artifacts.location)
                 },
+                compression: node.string("compression"),
                 location: node.location)
         } ?? []
         let images = try imagesNode.entries().map { name, node in

@@ -15,7 +15,7 @@ struct Falcopack: ParsableCommand {
             falcopack --version prints falcopack's version.
             """,
         subcommands: [DebCommand.self, RPMCommand.self, TarCommand.self, ImageCommand.self, AllCommand.self,
-                      InspectCommand.self, VerifyCommand.self, KeyCommand.self, SchemaCommand.self]
+                      InspectCommand.self, VerifyCommand.self, PublishCommand.self, KeyCommand.self, SchemaCommand.self]
     )
 
     /// `falcopack --version` alone prints falcopack's version. It is not ArgumentParser's version flag: that one is

@@ -2,6 +2,7 @@ import ArgumentParser
 import ByteIO
 import FormatSeam
 import Foundation
+import FalcoArtifacts
 import Pipeline
 import Signing
 import SpecFile
@@ -26,6 +27,8 @@ enum Failure {
         case is ValidationError: 64
         case is MalformedArtifact: 66
         case is SigningKeyError: 66
+        case is RepositoryError: 66
+        case is Publisher.Busy: 75
         case let error as IOError: error.writing ? 73 : 66
         case let error as ArtifactFailure: code(for: error.underlying)
         default: 1

@@ -1,0 +1,306 @@
+import ArchiveFormats
+import ByteIO
+import Codecs
+import Crypto
+import FormatSeam
+import Foundation
+import PackageModel
+import Signing
+
+/// An apt repository as apt 2.6 reads it (SIGNING-REPOS.md section 3.3): `pool/COMPONENT/P/PACKAGE/FILE.deb`,
+/// `dists/SUITE/COMPONENT/binary-ARCH/Packages` (plain, gzip, xz, and by-hash copies named by SHA-256), and
+/// `dists/SUITE/Release`, clearsigned as `InRelease` and signed beside as `Release.gpg`. A publish reads the
+/// current `Packages` files, never the packages already in the pool.
+struct AptRepository: PackageRepository {
+    let format: DebFormat
+    var folder: String { "deb" }
+
+    /// One stanza of a Packages file: its fields in order, each value as written (continuation lines included).
+    struct Stanza {
+        var fields: [(name: String, value: String)]
+
+        subscript(_ name: String) -> String? { fields.first { $0.name.lowercased() == name.lowercased() }?.value }
+
+        var text: String { fields.map { "\($0.name): \($0.value)" }.joined(separator: "\n") + "\n" }
+
+        /// Package, Version, Architecture: what identifies a package in an index.
+        var identity: String { "\(self["Package"] ?? "") \(self["Version"] ?? "") \(self["Architecture"] ?? "")" }
+
+        static func parse(_ text: String, file: String) throws -> [Stanza] {
+            var stanzas: [Stanza] = []
+            var current: [(name: String, value: String)] = []
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                if line.trimmingCharacters(in: .whitespaces).isEmpty {
+                    if !current.isEmpty { stanzas.append(Stanza(fields: current)) }
+                    current = []
+                } else if line.first == " " || line.first == "\t" {
+                    guard !current.isEmpty else { throw RepositoryError(path: file, reason: "a continuation line opens a stanza") }
+                    current[current.count - 1].value += "\n" + line
+                } else {
+                    guard let colon = line.firstIndex(of: ":") else {
+                        throw RepositoryError(path: file, reason: "'\(line.prefix(60))' is not a field")
+                    }
+                    current.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+                }
+            }
+            if !current.isEmpty { stanzas.append(Stanza(fields: current)) }
+            return stanzas
+        }
+    }
+
+    /// The order apt-ftparchive writes fields in (apt-pkg/tagfile-order.c); others follow in their own order.
+    static let fieldOrder = [
+        "Package", "Package-Type", "Architecture", "Subarchitecture", "Version", "Revision", "Package-Revision",
+        "Package_Revision", "Kernel-Version", "Built-Using", "Built-For-Profiles", "Multi-Arch", "Status", "Priority",
+        "Class", "Essential", "Installer-Menu-Item", "Section", "Source", "Origin", "Maintainer", "Original-Maintainer",
+        "Bugs", "Config-Version", "Conffiles", "Triggers-Awaited", "Triggers-Pending", "Installed-Size", "Provides",
+        "Pre-Depends", "Depends", "Recommends", "Recommended", "Suggests", "Optional", "Conflicts", "Breaks", "Replaces",
+        "Enhances", "Filename", "MSDOS-Filename", "Size", "MD5sum", "SHA1", "SHA256", "SHA512", "Homepage",
+        "Description", "Tag", "Task",
+    ]
+
+    static func ordered(_ fields: [(name: String, value: String)]) -> [(name: String, value: String)] {
+        let rank = Dictionary(uniqueKeysWithValues: fieldOrder.enumerated().map { ($0.element.lowercased(), $0.offset) })
+        return fields.enumerated().sorted { a, b in
+            let ra = rank[a.element.name.lowercased()] ?? fieldOrder.count
+            let rb = rank[b.element.name.lowercased()] ?? fieldOrder.count
+            return ra != rb ? ra < rb : a.offset < b.offset
+        }.map(\.element)
+    }
+
+    // MARK: Publishing
+
+    func stage(_ packages: [PublishedPackage], at path: String, settings: RepositorySettings,
+               signer: Signer) throws -> StagedRepository {
+        let dists = "\(path)/dists/\(settings.suite)"
+        let staging = StagingArea()
+        var architectures = settings.architectures.map(format.architectureName)
+        let releasePath = dists + "/Release"
+        // A repository keeps the architectures it was made with.
+        if let release = FileManager.default.contents(atPath: releasePath).map({ String(decoding: $0, as: UTF8.self) }),
+           let listed = (try? Stanza.parse(release, file: releasePath))?.first?["Architectures"] {
+            architectures = listed.split(separator: " ").map(String.init)
+        }
+        let indexFolders = Dictionary(uniqueKeysWithValues: architectures.map {
+            ($0, "\(settings.component)/binary-\($0)")
+        })
+
+        // What the repository holds now, from its indexes.
+        var stanzas: [String: Stanza] = [:]
+        var date = settings.date
+        var previousHashes: Set<String> = []
+        if FileManager.default.fileExists(atPath: path) {
+            guard let release = FileManager.default.contents(atPath: releasePath).map({ String(decoding: $0, as: UTF8.self) }) else {
+                throw RepositoryError(path: path, reason: "is not an apt repository falcopack can add to: no dists/\(settings.suite)/Release")
+            }
+            guard let fields = try Stanza.parse(release, file: releasePath).first, fields["Suite"] == settings.suite else {
+                throw RepositoryError(path: releasePath, reason: "is not the Release of suite \(settings.suite)")
+            }
+            if let existing = fields["Date"].flatMap(Self.parseDate) { date = max(date, existing) }
+            for line in (fields["SHA256"] ?? "").split(separator: "\n") {
+                if let hash = line.split(separator: " ").first, hash.count == 64 { previousHashes.insert(String(hash)) }
+            }
+            for (architecture, folder) in indexFolders {
+                let index = "\(dists)/\(folder)/Packages"
+                guard let data = FileManager.default.contents(atPath: index) else {
+                    if fields["Architectures"]?.split(separator: " ").contains(Substring(architecture)) == true {
+                        throw RepositoryError(path: index, reason: "is missing, though Release lists \(architecture)")
+                    }
+                    continue
+                }
+                for stanza in try Stanza.parse(String(decoding: data, as: UTF8.self), file: index) {
+                    guard stanza["Package"] != nil, stanza["Version"] != nil, stanza["Filename"] != nil else {
+                        throw RepositoryError(path: index, reason: "a stanza lacks Package, Version or Filename")
+                    }
+                    stanzas[stanza.identity] = stanza
+                }
+            }
+        }
+
+        // The new packages, read from their own bytes.
+        var removals: [String] = []
+        var locations: [String: String] = [:]
+        for package in packages {
+            let control = try Self.control(of: package.path)
+            guard let name = control["Package"], let version = control["Version"], let architecture = control["Architecture"] else {
+                throw RepositoryError(path: package.path, reason: "its control file lacks Package, Version or Architecture")
+            }
+            guard architecture == "all" || architectures.contains(architecture) else {
+                throw RepositoryError(path: package.path, reason: "is for \(architecture); the repository holds \(architectures.joined(separator: ", ")) (the spec's repository.architectures)")
+            }
+            let digests = try Self.digests(of: package.path)
+            let prefix = name.hasPrefix("lib") && name.count > 3 ? String(name.prefix(4)) : String(name.prefix(1))
+            let filename = "pool/\(settings.component)/\(prefix)/\(name)/\(package.fileName)"
+            var fields = control.fields.filter { !["filename", "size", "md5sum", "sha1", "sha256", "sha512"].contains($0.name.lowercased()) }
+            fields += [("Filename", filename), ("Size", "\(digests.size)"), ("MD5sum", digests.md5), ("SHA1", digests.sha1),
+                       ("SHA256", digests.sha256), ("SHA512", digests.sha512)]
+            let stanza = Stanza(fields: Self.ordered(fields))
+            locations[package.path] = filename
+            if let existing = stanzas[stanza.identity] {
+                if existing["SHA256"] == digests.sha256 { continue }
+                guard settings.replace else {
+                    throw RepositoryError(path: package.path, reason: "\(name) \(version) \(architecture) is already published with other bytes; pass --replace to publish it again")
+                }
+                if let old = existing["Filename"], old != filename { removals.append(path + "/" + old) }
+                try staging.stageFile(package.path, as: path + "/" + filename)
+            } else {
+                try staging.placeFile(package.path, at: path + "/" + filename)
+            }
+            stanzas[stanza.identity] = stanza
+        }
+
+        // The newest `keep` versions of each package.
+        if let keep = settings.keep {
+            var byPackage: [String: [Stanza]] = [:]
+            for stanza in stanzas.values { byPackage["\(stanza["Package"]!) \(stanza["Architecture"]!)", default: []].append(stanza) }
+            for group in byPackage.values {
+                let sorted = group.sorted { DebVersionOrder.compare($0["Version"]!, $1["Version"]!) > 0 }
+                for dropped in sorted.dropFirst(keep) {
+                    stanzas[dropped.identity] = nil
+                    removals.append(path + "/" + dropped["Filename"]!)
+                }
+            }
+        }
+
+        // The indexes: Packages plain, gzip and xz, each also under by-hash/SHA256/.
+        var sums: [(path: String, sha256: String, size: Int)] = []
+        for architecture in architectures {
+            let folder = indexFolders[architecture]!
+            let chosen = stanzas.values.filter { $0["Architecture"] == architecture || $0["Architecture"] == "all" }.sorted { a, b in
+                if a["Package"]! != b["Package"]! { return a["Package"]! < b["Package"]! }
+                return DebVersionOrder.compare(a["Version"]!, b["Version"]!) < 0
+            }
+            let plain = Array(chosen.map(\.text).joined(separator: "\n").utf8) + (chosen.isEmpty ? [] : [0x0A])
+            for (name, bytes) in [("Packages", plain), ("Packages.gz", try Self.compress(plain, .defaultGzip)),
+                                  ("Packages.xz", try Self.compress(plain, .defaultXZ))] {
+                let hash = Array(SHA256.hash(data: bytes)).hexString
+                try staging.place(bytes, at: "\(dists)/\(folder)/by-hash/SHA256/\(hash)")
+                try staging.stage(bytes, as: "\(dists)/\(folder)/\(name)")
+                sums.append(("\(folder)/\(name)", hash, bytes.count))
+            }
+        }
+
+        let release = Self.release(settings: settings, architectures: architectures, date: date, sums: sums)
+        let releaseBytes = Array(release.utf8)
+        try staging.stage(releaseBytes, as: releasePath)
+        try staging.stage(Array(Signer.armored(try signer.sign(releaseBytes)).utf8), as: dists + "/Release.gpg")
+        try staging.stage(Array(try signer.clearsign(release).utf8), as: dists + "/InRelease")
+
+        // By-hash copies the previous Release named stay, for a client that read it a moment ago; older ones go.
+        let current = Set(sums.map(\.sha256))
+        for folder in indexFolders.values {
+            let byHash = "\(dists)/\(folder)/by-hash/SHA256"
+            for file in (try? FileManager.default.contentsOfDirectory(atPath: byHash)) ?? []
+                where !file.hasPrefix(".") && !current.contains(file) && !previousHashes.contains(file) {
+                removals.append(byHash + "/" + file)
+            }
+        }
+
+        let versions = Set(stanzas.values.compactMap { $0["Version"] })
+        return StagedRepository(renames: staging.renames, removals: removals,
+                                releases: versions.sorted { DebVersionOrder.compare($0, $1) > 0 }, locations: locations)
+    }
+
+    func clientFiles(url: String, settings: RepositorySettings) -> [(name: String, contents: String)] {
+        let keyring = "/usr/share/keyrings/\(settings.name)-archive-keyring.asc"
+        let base = url.hasSuffix("/") ? url + folder : url + "/" + folder
+        return [
+            ("\(settings.name).list",
+             "deb [signed-by=\(keyring)] \(base) \(settings.suite) \(settings.component)\n"),
+            ("\(settings.name).sources",
+             "Types: deb\nURIs: \(base)\nSuites: \(settings.suite)\nComponents: \(settings.component)\nSigned-By: \(keyring)\n"),
+        ]
+    }
+
+    static func release(settings: RepositorySettings, architectures: [String], date: Int64,
+                        sums: [(path: String, sha256: String, size: Int)]) -> String {
+        var lines = [
+            "Origin: \(settings.origin)", "Label: \(settings.label)", "Suite: \(settings.suite)",
+            "Codename: \(settings.codename)", "Date: \(formatDate(date))",
+            "Architectures: \(architectures.joined(separator: " "))", "Components: \(settings.component)",
+            "Acquire-By-Hash: yes", "SHA256:",
+        ]
+        for sum in sums {
+            let size = String(sum.size)
+            lines.append(" \(sum.sha256) \(String(repeating: " ", count: max(0, 16 - size.count)))\(size) \(sum.path)")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static let dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'UTC'"
+
+    /// RFC 1123 in UTC, as apt reads Release dates.
+    static func formatDate(_ seconds: Int64) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = dateFormat
+        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+    }
+
+    static func parseDate(_ text: String) -> Int64? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        for format in [dateFormat, "EEE, dd MMM yyyy HH:mm:ss zzz"] {
+            formatter.dateFormat = format
+            if let date = formatter.date(from: text) { return Int64(date.timeIntervalSince1970) }
+        }
+        return nil
+    }
+
+    /// The control file of a deb, as its stanza.
+    static func control(of path: String) throws -> Stanza {
+        let members = try ArMembers.read(path: path)
+        guard let member = members.first(where: { $0.name.hasPrefix("control.tar") }) else {
+            throw RepositoryError(path: path, reason: "is not a deb: it has no control member")
+        }
+        let bytes = try members.bytes(of: member, path: path)
+        // The member in one buffer that outlives the reader, handed over once, then the end.
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
+        defer { buffer.deallocate() }
+        buffer.copyBytes(from: bytes)
+        var handed = false
+        let reader = try ArchiveReader(name: path) {
+            defer { handed = true }
+            return handed ? UnsafeRawBufferPointer(start: nil, count: 0) : UnsafeRawBufferPointer(rebasing: buffer[0..<bytes.count])
+        }
+        while let entry = try reader.next() {
+            if entry.path == "./control" || entry.path == "control" {
+                let text = String(decoding: try reader.readData(), as: UTF8.self)
+                guard let stanza = try Stanza.parse(text, file: path + ": control").first else { break }
+                return stanza
+            }
+        }
+        throw RepositoryError(path: path, reason: "its control member has no control file")
+    }
+
+    /// Size, MD5, SHA-1, SHA-256 and SHA-512 of a file, in one read: what a Packages stanza lists.
+    static func digests(of path: String) throws -> (size: UInt64, md5: String, sha1: String, sha256: String, sha512: String) {
+        var md5 = Insecure.MD5(), sha1 = Insecure.SHA1(), sha256 = SHA256(), sha512 = SHA512()
+        var size: UInt64 = 0
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw IOError("stat", path: path, errno: errno) }
+        try FileReader(path: path).forEachChunk(offset: 0, length: UInt64(info.st_size)) { chunk in
+            md5.update(bufferPointer: chunk)
+            sha1.update(bufferPointer: chunk)
+            sha256.update(bufferPointer: chunk)
+            sha512.update(bufferPointer: chunk)
+            size += UInt64(chunk.count)
+        }
+        return (size, Array(md5.finalize()).hexString, Array(sha1.finalize()).hexString,
+                Array(sha256.finalize()).hexString, Array(sha512.finalize()).hexString)
+    }
+
+    static func compress(_ bytes: [UInt8], _ codec: Codec) throws -> [UInt8] {
+        let sink = BufferSink()
+        let compressor = try StreamCompressor(codec: codec, sink: sink)
+        try compressor.literal(bytes)
+        try compressor.finish()
+        return sink.bytes
+    }
+}
+
+extension DebFormat: RepositoryFormat {
+    public var packageRepository: any PackageRepository { AptRepository(format: self) }
+}

@@ -1,0 +1,254 @@
+import ByteIO
+import FormatSeam
+import Foundation
+import Glibc
+import PackageModel
+import Pipeline
+import Signing
+import SpecFile
+
+/// Adds releases to a repository folder: each package format's repository under its folder (`deb/`, `rpm/`), the
+/// other files of each release under `files/VERSION/`, the public key, client configuration and `index.html` at
+/// the top. Everything is staged first; what clients read by name is renamed into place last, so the repository
+/// is valid, old or new, at every moment, and a publish killed half-way leaves the old one as it was.
+public enum Publisher {
+    public struct Request: Sendable {
+        public var releases: [String]
+        public var repository: String
+        public var spec: Spec
+        public var formats: [any ArtifactFormat]
+        public var signer: Signer
+        public var keep: Int?
+        public var replace: Bool
+        /// Where clients reach the repository; `file://` and the absolute folder when not given.
+        public var url: String?
+        public var date: Int64
+
+        public init(releases: [String], repository: String, spec: Spec, formats: [any ArtifactFormat], signer: Signer,
+                    keep: Int? = nil, replace: Bool = false, url: String? = nil, date: Int64) {
+            self.releases = releases
+            self.repository = repository
+            self.spec = spec
+            self.formats = formats
+            self.signer = signer
+            self.keep = keep
+            self.replace = replace
+            self.url = url
+            self.date = date
+        }
+    }
+
+    public struct Report: Sendable {
+        /// Releases added, by version.
+        public var added: [String]
+        /// Every release the repository holds, newest first.
+        public var releases: [String]
+    }
+
+    /// Another publish holds the repository.
+    public struct Busy: Error, CustomStringConvertible, Sendable {
+        public var path: String
+        public var description: String {
+            "\(path): another falcopack publish is writing this repository; run again once it has finished"
+        }
+    }
+
+    static let filesFolder = "files"
+    static let manifestName = "release.json"
+    static let lockName = ".falcopack-publish.lock"
+
+    public static func publish(_ request: Request) throws -> Report {
+        let root = URL(fileURLWithPath: request.repository).standardizedFileURL.path
+        let settings = try repositorySettings(request)
+
+        // Every release first: it must verify, signatures included, against the key that publishes it.
+        var releases: [(directory: String, version: String, expected: [String: Verifier.Expectation])] = []
+        let keyring = Keyring([request.signer.certificate])
+        for directory in request.releases {
+            let report = Verifier.verify(directory: directory, spec: request.spec, formats: request.formats, keyring: keyring)
+            guard report.passed, let version = report.version else {
+                throw RepositoryError(path: directory, reason: "does not verify, so it is not published: \(report.problems.first ?? "no release") (falcopack verify \(directory) --public-key KEY shows every problem)")
+            }
+            var problems: [String] = []
+            let expected = NameTemplates(spec: request.spec, formats: request.formats).expectations(version: version, problems: &problems)
+            releases.append((directory, version, expected))
+        }
+
+        try prepare(root)
+        let lock = try Lock(root + "/" + lockName)
+        defer { lock.release() }
+        StagingArea.sweep(root)
+
+        var renames: [(from: String, to: String)] = []
+        var removals: [String] = []
+        var formatReleases: [String: [String]] = [:]
+        var locations: [String: String] = [:]
+        for format in request.formats {
+            guard let repository = format.repository else { continue }
+            var packages: [PublishedPackage] = []
+            for release in releases {
+                for (name, expectation) in release.expected.sorted(by: { $0.key < $1.key }) {
+                    guard case .package = expectation.role, expectation.format.name == format.name else { continue }
+                    packages.append(PublishedPackage(path: release.directory + "/" + name, release: release.version))
+                }
+            }
+            guard !packages.isEmpty || FileManager.default.fileExists(atPath: root + "/" + repository.folder) else { continue }
+            let staged = try repository.stage(packages, at: root + "/" + repository.folder, settings: settings,
+                                              signer: request.signer)
+            renames += staged.renames
+            removals += staged.removals
+            formatReleases[format.name] = staged.releases
+            for (path, location) in staged.locations { locations[path] = repository.folder + "/" + location }
+        }
+
+        // The other files of each release, with a manifest of the release for the page.
+        let files = root + "/" + filesFolder
+        var added: [String] = []
+        var fresh: [String: ReleaseManifest] = [:]
+        for release in releases {
+            let target = files + "/" + release.version
+            let manifest = try ReleaseManifest.make(release.directory, version: release.version, expected: release.expected,
+                                                    locations: locations)
+            fresh[release.version] = manifest
+            if FileManager.default.fileExists(atPath: target) {
+                let existing = FileManager.default.contents(atPath: target + "/" + manifestName)
+                    .flatMap { try? ReleaseManifest.read(Array($0)) }
+                if existing?.sameArtifacts(as: manifest) == true { continue }
+                guard request.replace else {
+                    throw RepositoryError(path: release.directory, reason: "version \(release.version) is already published with other bytes; pass --replace to publish it again")
+                }
+            }
+            let staging = files + "/" + StagingArea.temporaryPrefix + release.version + "." + UUID().uuidString.prefix(8)
+            try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
+            let area = StagingArea()
+            for file in manifest.filesBeside {
+                try area.placeFile(release.directory + "/" + file, at: staging + "/" + file)
+            }
+            try area.place(try manifest.json(), at: staging + "/" + manifestName)
+            if FileManager.default.fileExists(atPath: target) {
+                let old = files + "/" + StagingArea.temporaryPrefix + "old." + release.version + "." + UUID().uuidString.prefix(8)
+                renames.append((target, old))
+                removals.append(old)
+            }
+            renames.append((staging, target))
+            added.append(release.version)
+        }
+
+        // Every release the repository will hold, newest first; the oldest beyond --keep leave files/ too.
+        var versions = Set((try? FileManager.default.contentsOfDirectory(atPath: files))?.filter { !$0.hasPrefix(".") } ?? [])
+        versions.formUnion(releases.map(\.version))
+        var ordered = versions.sorted { VersionOrder.compare($0, $1) > 0 }
+        if let keep = request.keep, ordered.count > keep {
+            for version in ordered.dropFirst(keep) { removals.append(files + "/" + version) }
+            ordered = Array(ordered.prefix(keep))
+        }
+
+        // The key, how clients add the repository, and the page; last, since they describe the rest.
+        let top = StagingArea()
+        let url = request.url ?? "file://" + root
+        try top.stage(Array(request.signer.certificate.armoredPublicKey.utf8), as: root + "/" + settings.keyFile)
+        for format in request.formats {
+            guard let repository = format.repository, formatReleases[format.name] != nil else { continue }
+            for (name, contents) in repository.clientFiles(url: url, settings: settings) {
+                try top.stage(Array(contents.utf8), as: root + "/" + name)
+            }
+        }
+        let manifests = ordered.compactMap { version in
+            fresh[version] ?? FileManager.default.contents(atPath: files + "/" + version + "/" + manifestName)
+                .flatMap { try? ReleaseManifest.read(Array($0)) }
+        }
+        try top.stage(Array(IndexPage.render(manifests, settings: settings, url: url, fingerprint: request.signer.certificate.fingerprintHex).utf8),
+                      as: root + "/index.html")
+        renames += top.renames
+
+        for (from, to) in renames { try StagingArea.rename(from, to) }
+        for path in removals { try? FileManager.default.removeItem(atPath: path) }
+        return Report(added: added, releases: ordered)
+    }
+
+    static func repositorySettings(_ request: Request) throws -> RepositorySettings {
+        let section = request.spec.repository
+        let scope = Scope()
+        func value(_ template: Template?, _ fallback: String) throws -> String {
+            guard let template else { return fallback }
+            let text = try template.expand(in: scope)
+            return text.isEmpty ? fallback : text
+        }
+        let name = try value(section?.name, "falco")
+        return RepositorySettings(
+            name: name, origin: try value(section?.origin, "Falco"), label: try value(section?.label, "Falco"),
+            suite: try value(section?.suite, "stable"), codename: try value(section?.codename, "stable"),
+            component: try value(section?.component, "main"),
+            architectures: section?.architectures.isEmpty == false ? section!.architectures : [request.spec.package.architecture],
+            date: request.date, keep: request.keep, replace: request.replace, keyFile: "\(name).asc")
+    }
+
+    /// The folder exists and is a repository falcopack made, or empty.
+    static func prepare(_ root: String) throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: root, isDirectory: &isFolder) {
+            guard isFolder.boolValue else { throw RepositoryError(path: root, reason: "is a file, not a repository folder") }
+            let entries = try FileManager.default.contentsOfDirectory(atPath: root).filter { !$0.hasPrefix(".") }
+            let known: Set<String> = [filesFolder, "deb", "rpm", "index.html"]
+            if !entries.isEmpty && Set(entries).isDisjoint(with: known) {
+                throw RepositoryError(path: root, reason: "is not a repository falcopack made (it holds \(entries.prefix(3).joined(separator: ", "))); publish into an empty or new folder")
+            }
+        } else {
+            do {
+                try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+            } catch {
+                throw OutputFolderError(path: root, reason: "cannot be created", role: "repository", flag: "--repo")
+            }
+        }
+    }
+
+    /// An exclusive, non-blocking lock on the repository, held until released or the process ends.
+    final class Lock {
+        let descriptor: Int32
+
+        init(_ path: String) throws {
+            descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+            guard descriptor >= 0 else { throw IOError("open the lock file", path: path, errno: errno, writing: true) }
+            guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+                close(descriptor)
+                throw Busy(path: (path as NSString).deletingLastPathComponent)
+            }
+        }
+
+        func release() {
+            flock(descriptor, LOCK_UN)
+            close(descriptor)
+        }
+    }
+}
+
+/// The order of release versions: runs of digits compared as numbers, other runs as text, `~` first; what orders
+/// `files/` and the page, whatever format the packages are in.
+enum VersionOrder {
+    static func compare(_ a: String, _ b: String) -> Int {
+        let x = runs(a), y = runs(b)
+        for (p, q) in zip(x, y) where p != q {
+            if let m = Int(p), let n = Int(q) { return m < n ? -1 : 1 }
+            if p.hasPrefix("~") != q.hasPrefix("~") { return p.hasPrefix("~") ? -1 : 1 }
+            return p < q ? -1 : 1
+        }
+        return x.count == y.count ? 0 : (x.count < y.count ? -1 : 1)
+    }
+
+    static func runs(_ text: String) -> [String] {
+        var out: [String] = []
+        var current = ""
+        var digits: Bool?
+        for character in text {
+            let isDigit = character.isASCII && character.isNumber
+            if digits != isDigit, !current.isEmpty {
+                out.append(current)
+                current = ""
+            }
+            digits = isDigit
+            current.append(character)
+        }
+        if !current.isEmpty { out.append(current) }
+        return out
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import PackageModel
+import Signing
+
+/// A package format's repository: the folder its package manager's clients read (apt's `dists/` and `pool/`,
+/// yum's `repodata/`). A publish stages everything first — package files and indexes under names no client reads
+/// yet — and hands back the renames that make it live, done last and in order, so a client sees the old
+/// repository or the new one, whole.
+public protocol PackageRepository: Sendable {
+    /// The format's folder under the repository root: `deb`, `rpm`.
+    var folder: String { get }
+
+    /// Stages `packages` (this format's files of one or more releases) into the repository at `path`, reading its
+    /// current indexes, never its earlier packages. Nothing a client reads changes until the returned renames run.
+    func stage(_ packages: [PublishedPackage], at path: String, settings: RepositorySettings,
+               signer: Signer) throws -> StagedRepository
+
+    /// How clients add the repository: files to offer beside it (`falco.list`, `falco.repo`), by name.
+    func clientFiles(url: String, settings: RepositorySettings) -> [(name: String, contents: String)]
+}
+
+/// One package file to publish, and the release it belongs to.
+public struct PublishedPackage: Sendable {
+    public var path: String
+    public var release: String
+
+    public init(path: String, release: String) {
+        self.path = path
+        self.release = release
+    }
+
+    public var fileName: String { (path as NSString).lastPathComponent }
+}
+
+/// What the spec's `repository` section and the command line say of a repository.
+public struct RepositorySettings: Sendable {
+    /// Names client configuration files (`falco.list`) and the yum repository id.
+    public var name: String
+    public var origin: String
+    public var label: String
+    public var suite: String
+    public var codename: String
+    public var component: String
+    public var architectures: [Architecture]
+    /// Seconds since 1970: the indexes' date (never earlier than the repository's current one).
+    public var date: Int64
+    /// Keep the newest `keep` releases; nil keeps every one.
+    public var keep: Int?
+    /// Publish a release again over one already published with other bytes.
+    public var replace: Bool
+    /// How clients name the public key file, beside the repository.
+    public var keyFile: String
+
+    public init(name: String, origin: String, label: String, suite: String, codename: String, component: String,
+                architectures: [Architecture], date: Int64, keep: Int? = nil, replace: Bool = false,
+                keyFile: String = "falco.asc") {
+        self.name = name
+        self.origin = origin
+        self.label = label
+        self.suite = suite
+        self.codename = codename
+        self.component = component
+        self.architectures = architectures
+        self.date = date
+        self.keep = keep
+        self.replace = replace
+        self.keyFile = keyFile
+    }
+}
+
+/// A staged publish: the renames that make it live, in order, and the files no index refers to any more, removed
+/// after them.
+public struct StagedRepository: Sendable {
+    public var renames: [(from: String, to: String)]
+    public var removals: [String]
+    /// The releases the repository holds once live, newest first.
+    public var releases: [String]
+    /// Where each package given lies in the repository, relative to its folder, by the path it was given as.
+    public var locations: [String: String]
+
+    public init(renames: [(from: String, to: String)] = [], removals: [String] = [], releases: [String] = [],
+                locations: [String: String] = [:]) {
+        self.renames = renames
+        self.removals = removals
+        self.releases = releases
+        self.locations = locations
+    }
+}
+
+/// A repository that cannot be published into as it is, or a package that does not belong in it.
+public struct RepositoryError: Error, CustomStringConvertible, Sendable {
+    public var path: String
+    public var reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    public var description: String { "\(path): \(reason)" }
+}
+
+extension ArtifactFormat {
+    /// The format's repository, if its packages are published into one.
+    public var repository: (any PackageRepository)? { (self as? any RepositoryFormat)?.packageRepository }
+}
+
+/// A format whose packages go into a repository.
+public protocol RepositoryFormat: ArtifactFormat {
+    var packageRepository: any PackageRepository { get }
+}

@@ -1,0 +1,92 @@
+import ByteIO
+import Foundation
+import Glibc
+
+/// Where a repository publish puts files before they go live. A file no client can reach yet (a new pool file, an
+/// index named by its digest) is placed under its final name at once, through a temporary name; a file clients
+/// read by name is written beside its final name and renamed into place only when the publish commits.
+public final class StagingArea {
+    public private(set) var renames: [(from: String, to: String)] = []
+
+    public init() {}
+
+    /// Prefix of every temporary name, so a publish that was killed leaves files the next one can sweep.
+    public static let temporaryPrefix = ".falcopack-stage."
+
+    /// `bytes` as `path` once the publish commits.
+    public func stage(_ bytes: [UInt8], as path: String) throws {
+        let temporary = try Self.write(bytes, beside: path)
+        renames.append((temporary, path))
+    }
+
+    /// `bytes` under `path` now; a file already there with the same bytes is left as it is.
+    public func place(_ bytes: [UInt8], at path: String) throws {
+        if let existing = FileManager.default.contents(atPath: path), Array(existing) == bytes { return }
+        let temporary = try Self.write(bytes, beside: path)
+        try Self.rename(temporary, path)
+    }
+
+    /// A copy of `source` under `path` now. A copy, not a link: the repository must not change when the release
+    /// folder it came from does.
+    public func placeFile(_ source: String, at path: String) throws {
+        try Self.rename(try Self.copy(source, beside: path), path)
+    }
+
+    /// A copy of `source` as `path` once the publish commits (a package replacing one of the same name).
+    public func stageFile(_ source: String, as path: String) throws {
+        renames.append((try Self.copy(source, beside: path), path))
+    }
+
+    static func copy(_ source: String, beside path: String) throws -> String {
+        try makeFolder(of: path)
+        let temporary = temporaryName(beside: path)
+        let writer = try FileWriter(creating: temporary)
+        do {
+            var info = stat()
+            guard stat(source, &info) == 0 else { throw IOError("stat", path: source, errno: errno) }
+            try FileReader(path: source).forEachChunk(offset: 0, length: UInt64(info.st_size)) { try writer.write($0) }
+            try writer.close()
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+        return temporary
+    }
+
+    /// Removes what a publish that never committed left behind, under `folder`.
+    public static func sweep(_ folder: String) {
+        guard let walker = FileManager.default.enumerator(atPath: folder) else { return }
+        for case let relative as String in walker where (relative as NSString).lastPathComponent.hasPrefix(temporaryPrefix) {
+            try? FileManager.default.removeItem(atPath: folder + "/" + relative)
+        }
+    }
+
+    static func temporaryName(beside path: String) -> String {
+        let folder = (path as NSString).deletingLastPathComponent
+        let name = (path as NSString).lastPathComponent
+        return folder + "/" + temporaryPrefix + name + "." + UUID().uuidString.prefix(8)
+    }
+
+    static func makeFolder(of path: String) throws {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+    }
+
+    static func write(_ bytes: [UInt8], beside path: String) throws -> String {
+        try makeFolder(of: path)
+        let temporary = temporaryName(beside: path)
+        let writer = try FileWriter(creating: temporary)
+        do {
+            try writer.write(bytes)
+            try writer.close()
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+        return temporary
+    }
+
+    public static func rename(_ from: String, _ to: String) throws {
+        try retryingSyscall("rename into place", path: to, writing: true) { Glibc.rename(from, to) }
+    }
+}

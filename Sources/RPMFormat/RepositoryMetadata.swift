@@ -1,0 +1,277 @@
+import ByteIO
+import Crypto
+import FormatSeam
+import Foundation
+
+/// The three records createrepo_c writes for one rpm (src/parsehdr.c and xml_dump_*.c, 0.17), from its header.
+extension YumRepository {
+    /// One dependency entry as repodata spells it.
+    struct Entry {
+        var name: String
+        var flags: UInt32
+        var version: String
+        var pre = false
+
+        var xml: String {
+            var out = "<rpm:entry name=\"\(XML.escape(name))\""
+            let sense = flags & 0xE
+            let names: [UInt32: String] = [0x2: "LT", 0x4: "GT", 0x8: "EQ", 0xA: "LE", 0xC: "GE"]
+            if let flag = names[sense] { out += " flags=\"\(flag)\"" }
+            if !version.isEmpty {
+                let (epoch, ver, rel) = Self.evr(version)
+                out += " epoch=\"\(epoch)\" ver=\"\(XML.escape(ver))\""
+                if let rel { out += " rel=\"\(XML.escape(rel))\"" }
+            }
+            if pre { out += " pre=\"1\"" }
+            return out + "/>"
+        }
+
+        /// `[epoch:]version[-release]`, the epoch 0 when not given.
+        static func evr(_ text: String) -> (String, String, String?) {
+            var rest = Substring(text)
+            var epoch = "0"
+            if let colon = rest.firstIndex(of: ":") {
+                epoch = String(rest[..<colon])
+                rest = rest[rest.index(after: colon)...]
+            }
+            if let dash = rest.lastIndex(of: "-") {
+                return (epoch, String(rest[..<dash]), String(rest[rest.index(after: dash)...]))
+            }
+            return (epoch, String(rest), nil)
+        }
+    }
+
+    /// Files in primary: createrepo's `cr_is_primary`.
+    static func isPrimary(_ path: String) -> Bool {
+        path.hasPrefix("/etc/") || path == "/usr/lib/sendmail" || path.contains("bin/")
+    }
+
+    static func record(of path: String, location: String, time: Int64) throws -> Record {
+        let header = try RPMHeaderReader(path: path)
+        var hasher = SHA256()
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw IOError("stat", path: path, errno: errno) }
+        try FileReader(path: path).forEachChunk(offset: 0, length: UInt64(info.st_size)) { hasher.update(bufferPointer: $0) }
+        let pkgid = Array(hasher.finalize()).hexString
+        guard let name = header.string(.name), let arch = header.string(.arch), let version = header.string(.version) else {
+            throw RepositoryError(path: path, reason: "its header lacks NAME, ARCH or VERSION")
+        }
+        let release = header.string(.release) ?? ""
+        let epoch = Int(header.integers(.epoch).first ?? 0)
+
+        func entries(_ names: HeaderTag, _ flags: HeaderTag, _ versions: HeaderTag) -> [Entry] {
+            let n = header.strings(names), f = header.integers(flags), v = header.strings(versions)
+            return n.indices.map { Entry(name: n[$0], flags: $0 < f.count ? UInt32(truncatingIfNeeded: f[$0]) : 0,
+                                         version: $0 < v.count ? v[$0] : "") }
+        }
+        let paths = header.paths
+        let modes = header.integers(.fileModes), fileFlags = header.integers(.fileFlags)
+        let files: [(path: String, type: String?)] = paths.enumerated().map { index, path in
+            let mode = index < modes.count ? modes[index] : 0
+            let flag = index < fileFlags.count ? fileFlags[index] : 0
+            if mode & 0o170000 == 0o040000 { return (path, "dir") }
+            if flag & 0x40 != 0 { return (path, "ghost") }
+            return (path, nil)
+        }
+        let provides = entries(.provideName, .provideFlags, .provideVersion)
+        let provided = Set(provides.map(\.name))
+        let fileSet = Set(paths)
+        var requires: [Entry] = []
+        var seen: [String: Entry] = [:]
+        for var entry in entries(.requireName, .requireFlags, .requireVersion) {
+            if entry.name.hasPrefix("rpmlib(") { continue }
+            if fileSet.contains(entry.name) && isPrimary(entry.name) { continue }
+            if provided.contains(entry.name) { continue }
+            // PREREQ, or needed by %pre or %post.
+            entry.pre = entry.flags & (0x40 | 0x200 | 0x400) != 0
+            if let last = seen[entry.name], last.flags & 0xE == entry.flags & 0xE, last.version == entry.version,
+               last.pre == entry.pre {
+                continue
+            }
+            seen[entry.name] = entry
+            requires.append(entry)
+        }
+
+        func text(_ value: String?) -> String { XML.escape(value ?? "") }
+        func element(_ tag: String, _ value: String?) -> String {
+            let escaped = text(value)
+            return escaped.isEmpty ? "<\(tag)/>" : "<\(tag)>\(escaped)</\(tag)>"
+        }
+        let versionElement = "<version epoch=\"\(epoch)\" ver=\"\(XML.escape(version))\" rel=\"\(XML.escape(release))\"/>"
+        let size = header.integers(.longSize).first ?? header.integers(.size).first ?? 0
+        let archive = header.signatureIntegers(271).first ?? header.signatureIntegers(1007).first ?? 0
+        let end = header.headerStart + header.headerBytes.count
+
+        var primary = """
+            <package type="rpm">
+              <name>\(text(name))</name>
+              <arch>\(text(arch))</arch>
+              \(versionElement)
+              <checksum type="sha256" pkgid="YES">\(pkgid)</checksum>
+              \(element("summary", header.string(.summary)))
+              \(element("description", header.string(.description)))
+              \(element("packager", header.string(.packager)))
+              \(element("url", header.string(.url)))
+              <time file="\(time)" build="\(header.integers(.buildTime).first ?? 0)"/>
+              <size package="\(info.st_size)" installed="\(size)" archive="\(archive)"/>
+              <location href="\(XML.escape(location))"/>
+              <format>
+                \(element("rpm:license", header.string(.license)))
+                \(element("rpm:vendor", header.string(.vendor)))
+                \(element("rpm:group", header.string(.group)))
+                \(element("rpm:buildhost", header.string(.buildHost)))
+                \(element("rpm:sourcerpm", header.string(.sourceRPM)))
+                <rpm:header-range start="\(header.headerStart)" end="\(end)"/>
+
+            """
+        let groups: [(String, [Entry])] = [
+            ("provides", provides), ("requires", requires),
+            ("conflicts", entries(.conflictName, .conflictFlags, .conflictVersion)),
+            ("obsoletes", entries(.obsoleteName, .obsoleteFlags, .obsoleteVersion)),
+            ("suggests", entries(.suggestName, .suggestFlags, .suggestVersion)),
+            ("enhances", entries(.enhanceName, .enhanceFlags, .enhanceVersion)),
+            ("recommends", entries(.recommendName, .recommendFlags, .recommendVersion)),
+            ("supplements", entries(.supplementName, .supplementFlags, .supplementVersion)),
+        ]
+        for (group, list) in groups where !list.isEmpty {
+            primary += "    <rpm:\(group)>\n" + list.map { "      \($0.xml)\n" }.joined() + "    </rpm:\(group)>\n"
+        }
+        func fileLine(_ file: (path: String, type: String?), indent: String) -> String {
+            "\(indent)<file\(file.type.map { " type=\"\($0)\"" } ?? "")>\(XML.escape(file.path))</file>\n"
+        }
+        primary += files.filter { isPrimary($0.path) }.map { fileLine($0, indent: "    ") }.joined()
+        primary += "  </format>\n</package>"
+
+        let identity = "<package pkgid=\"\(pkgid)\" name=\"\(XML.escape(name))\" arch=\"\(XML.escape(arch))\">\n  \(versionElement)\n"
+        let filelists = identity + files.map { fileLine($0, indent: "  ") }.joined() + "</package>"
+        let times = header.integers(.changelogTime), authors = header.strings(.changelogName), texts = header.strings(.changelogText)
+        // Newest first in the header, oldest first in other.xml; at most ten, as createrepo_c keeps.
+        var changelogs: [String] = []
+        for index in 0..<min(10, times.count, authors.count, texts.count) {
+            var author = authors[index]
+            while author.hasSuffix(" ") { author.removeLast() }
+            changelogs.append("  <changelog author=\"\(XML.escape(author))\" date=\"\(times[index])\">\(XML.escape(texts[index]))</changelog>\n")
+        }
+        let other = identity + changelogs.reversed().joined() + "</package>"
+        return Record(pkgid: pkgid, name: name, arch: arch, epoch: epoch, version: version, release: release,
+                      location: location, primary: primary, filelists: filelists, other: other)
+    }
+
+    /// One metadata document over `records`.
+    static func document(_ kind: String, _ records: [Record]) -> String {
+        let head: String
+        let tail: String
+        let bodies: [String]
+        switch kind {
+        case "primary":
+            head = "<metadata xmlns=\"http://linux.duke.edu/metadata/common\" xmlns:rpm=\"http://linux.duke.edu/metadata/rpm\" packages=\"\(records.count)\">"
+            tail = "</metadata>"
+            bodies = records.map(\.primary)
+        case "filelists":
+            head = "<filelists xmlns=\"http://linux.duke.edu/metadata/filelists\" packages=\"\(records.count)\">"
+            tail = "</filelists>"
+            bodies = records.map(\.filelists)
+        default:
+            head = "<otherdata xmlns=\"http://linux.duke.edu/metadata/other\" packages=\"\(records.count)\">"
+            tail = "</otherdata>"
+            bodies = records.map(\.other)
+        }
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + head + "\n" + bodies.map { $0 + "\n" }.joined() + tail
+    }
+}
+
+/// Just enough XML for repodata falcopack writes and createrepo_c writes: elements found by name (never nested in
+/// themselves), attributes of a start tag, text, and the five escapes.
+enum XML {
+    static func escape(_ text: String) -> String {
+        guard text.contains(where: { "&<>\"".contains($0) }) else { return text }
+        var out = ""
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    static func unescape(_ text: String) -> String {
+        guard text.contains("&") else { return text }
+        return text.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&apos;", with: "'")
+            .replacingOccurrences(of: "&amp;", with: "&")
+    }
+
+    /// Every `<name ...>...</name>` or `<name .../>` in `text`, whole.
+    static func elements(_ name: String, in text: String) -> [String] {
+        let bytes = Array(text.utf8)
+        return ranges(name, in: bytes).map { String(decoding: bytes[$0], as: UTF8.self) }
+    }
+
+    static func ranges(_ name: String, in bytes: [UInt8]) -> [Range<Int>] {
+        let open = Array("<\(name)".utf8), close = Array("</\(name)>".utf8)
+        var out: [Range<Int>] = []
+        var at = 0
+        while let start = find(open, in: bytes, from: at) {
+            let after = start + open.count
+            guard after < bytes.count, [0x20, 0x3E, 0x2F, 0x0A, 0x09].contains(bytes[after]) else {
+                at = after
+                continue
+            }
+            guard let tagEnd = find([0x3E], in: bytes, from: after) else { break }
+            if bytes[tagEnd - 1] == 0x2F {
+                out.append(start..<(tagEnd + 1))
+                at = tagEnd + 1
+                continue
+            }
+            guard let end = find(close, in: bytes, from: tagEnd) else { break }
+            out.append(start..<(end + close.count))
+            at = end + close.count
+        }
+        return out
+    }
+
+    static func find(_ needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
+        guard let first = needle.first, start < bytes.count else { return nil }
+        return bytes.withUnsafeBufferPointer { buffer -> Int? in
+            var index = start
+            let last = buffer.count - needle.count
+            while index <= last {
+                if buffer[index] == first {
+                    var match = true
+                    for offset in 1..<needle.count where buffer[index + offset] != needle[offset] {
+                        match = false
+                        break
+                    }
+                    if match { return index }
+                }
+                index += 1
+            }
+            return nil
+        }
+    }
+
+    /// An attribute of the element's start tag.
+    static func attribute(_ name: String, of element: String) -> String? {
+        guard let tagEnd = element.firstIndex(of: ">") else { return nil }
+        let tag = element[..<tagEnd]
+        guard let range = tag.range(of: " \(name)=\"") else { return nil }
+        let rest = tag[range.upperBound...]
+        guard let quote = rest.firstIndex(of: "\"") else { return nil }
+        return String(rest[..<quote])
+    }
+
+    /// The text between the element's start and end tags.
+    static func text(of element: String) -> String? {
+        guard let start = element.firstIndex(of: ">"), let end = element.range(of: "</", options: .backwards),
+              start < end.lowerBound else { return nil }
+        return String(element[element.index(after: start)..<end.lowerBound])
+    }
+
+    static func firstText(of name: String, in text: String) -> String? {
+        elements(name, in: text).first.flatMap { self.text(of: $0) }
+    }
+}

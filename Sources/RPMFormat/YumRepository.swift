@@ -1,0 +1,235 @@
+import ByteIO
+import Codecs
+import Crypto
+import FormatSeam
+import Foundation
+import Signing
+
+/// A yum/dnf repository (SIGNING-REPOS.md section 4): the packages under `packages/`, and `repodata/` holding
+/// `primary`, `filelists` and `other` as gzip XML named by their SHA-256 (gzip, which every RHEL reads; zstd does
+/// not before 8.4), `repomd.xml` naming them, and its signature `repomd.xml.asc`. Each package's records carry the
+/// fields createrepo_c writes. A publish reads the current metadata, never the packages already there.
+struct YumRepository: PackageRepository {
+    let format: RPMFormat
+    var folder: String { "rpm" }
+
+    /// One package's three records, as XML elements, and what identifies it.
+    struct Record {
+        var pkgid: String
+        var name: String
+        var arch: String
+        var epoch: Int
+        var version: String
+        var release: String
+        var location: String
+        var primary: String
+        var filelists: String
+        var other: String
+
+        var identity: String { "\(name) \(arch) \(epoch):\(version)-\(release)" }
+        var evr: (epoch: Int, version: String, release: String) { (epoch, version, release) }
+    }
+
+    static let kinds = ["primary", "filelists", "other"]
+
+    func stage(_ packages: [PublishedPackage], at path: String, settings: RepositorySettings,
+               signer: Signer) throws -> StagedRepository {
+        let repodata = path + "/repodata"
+        let staging = StagingArea()
+        let architectures = Set(settings.architectures.map(format.architectureName))
+
+        var records: [String: Record] = [:]
+        var revision = settings.date
+        var previous: Set<String> = []
+        if FileManager.default.fileExists(atPath: path) {
+            let repomdPath = repodata + "/repomd.xml"
+            guard let repomd = FileManager.default.contents(atPath: repomdPath).map({ String(decoding: $0, as: UTF8.self) }) else {
+                throw RepositoryError(path: path, reason: "is not a yum repository falcopack can add to: no repodata/repomd.xml")
+            }
+            let locations = try Self.locations(in: repomd, file: repomdPath)
+            if let old = XML.firstText(of: "revision", in: repomd).flatMap({ Int64($0) }) { revision = max(revision, old) }
+            previous = Set(locations.values.map { ($0 as NSString).lastPathComponent })
+            var parts: [String: [String: String]] = [:]
+            for kind in Self.kinds {
+                let file = path + "/" + locations[kind]!
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    throw RepositoryError(path: file, reason: "is missing, though repomd.xml names it")
+                }
+                let text = try Self.gunzip(Array(data), file: file)
+                parts[kind] = try Self.packageElements(text, kind: kind, file: file)
+            }
+            for (pkgid, primary) in parts["primary"]! {
+                guard let filelists = parts["filelists"]![pkgid], let other = parts["other"]![pkgid] else {
+                    throw RepositoryError(path: repodata, reason: "package \(pkgid) is in primary but not in filelists or other")
+                }
+                records[pkgid] = try Self.record(pkgid: pkgid, primary: primary, filelists: filelists, other: other, file: repodata)
+            }
+        }
+
+        var removals: [String] = []
+        var locations: [String: String] = [:]
+        for package in packages {
+            locations[package.path] = "packages/\(package.fileName)"
+            var record = try Self.record(of: package.path, location: "packages/\(package.fileName)", time: settings.date)
+            guard record.arch == "noarch" || architectures.contains(record.arch) else {
+                throw RepositoryError(path: package.path, reason: "is for \(record.arch); the repository holds \(architectures.sorted().joined(separator: ", ")) (the spec's repository.architectures)")
+            }
+            if records[record.pkgid] != nil { continue }
+            if let same = records.values.first(where: { $0.identity == record.identity }) {
+                guard settings.replace else {
+                    throw RepositoryError(path: package.path, reason: "\(record.name) \(record.epoch):\(record.version)-\(record.release) \(record.arch) is already published with other bytes; pass --replace to publish it again")
+                }
+                records[same.pkgid] = nil
+                if same.location != record.location { removals.append(path + "/" + same.location) }
+                try staging.stageFile(package.path, as: path + "/" + record.location)
+            } else {
+                try staging.placeFile(package.path, at: path + "/" + record.location)
+            }
+            record.location = "packages/\(package.fileName)"
+            records[record.pkgid] = record
+        }
+
+        if let keep = settings.keep {
+            var byName: [String: [Record]] = [:]
+            for record in records.values { byName["\(record.name) \(record.arch)", default: []].append(record) }
+            for group in byName.values {
+                for dropped in group.sorted(by: { RPMVersionOrder.compare($0.evr, $1.evr) > 0 }).dropFirst(keep) {
+                    records[dropped.pkgid] = nil
+                    removals.append(path + "/" + dropped.location)
+                }
+            }
+        }
+
+        // By location, as createrepo_c lists a folder's packages.
+        let sorted = records.values.sorted { $0.location < $1.location }
+        var data: [String] = []
+        var written: Set<String> = []
+        for kind in Self.kinds {
+            let document = Self.document(kind, sorted)
+            let plain = Array(document.utf8)
+            let compressed = try Self.gzip(plain)
+            let checksum = Array(SHA256.hash(data: compressed)).hexString
+            let name = "\(checksum)-\(kind).xml.gz"
+            try staging.place(compressed, at: repodata + "/" + name)
+            written.insert(name)
+            data.append("""
+                  <data type="\(kind)">
+                    <checksum type="sha256">\(checksum)</checksum>
+                    <open-checksum type="sha256">\(Array(SHA256.hash(data: plain)).hexString)</open-checksum>
+                    <location href="repodata/\(name)"/>
+                    <timestamp>\(revision)</timestamp>
+                    <size>\(compressed.count)</size>
+                    <open-size>\(plain.count)</open-size>
+                  </data>
+                """)
+        }
+        let repomd = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <repomd xmlns="http://linux.duke.edu/metadata/repo" xmlns:rpm="http://linux.duke.edu/metadata/rpm">
+              <revision>\(revision)</revision>
+            \(data.joined(separator: "\n"))
+            </repomd>
+
+            """
+        let repomdBytes = Array(repomd.utf8)
+        try staging.stage(Array(signer.certificate.armoredPublicKey.utf8), as: repodata + "/repomd.xml.key")
+        try staging.stage(Array(Signer.armored(try signer.sign(repomdBytes)).utf8), as: repodata + "/repomd.xml.asc")
+        try staging.stage(repomdBytes, as: repodata + "/repomd.xml")
+
+        // Metadata the previous repomd.xml named stays for a client that read it a moment ago; older goes.
+        for file in (try? FileManager.default.contentsOfDirectory(atPath: repodata)) ?? []
+            where file.hasSuffix(".xml.gz") && !written.contains(file) && !previous.contains(file) {
+            removals.append(repodata + "/" + file)
+        }
+        let releases = Set(records.values.map(\.version))
+        return StagedRepository(renames: staging.renames, removals: removals,
+                                releases: releases.sorted { RPMVersionOrder.rpmvercmp($0, $1) > 0 }, locations: locations)
+    }
+
+    func clientFiles(url: String, settings: RepositorySettings) -> [(name: String, contents: String)] {
+        let base = (url.hasSuffix("/") ? url : url + "/") + folder
+        let key = (url.hasSuffix("/") ? url : url + "/") + settings.keyFile
+        return [("\(settings.name).repo", """
+            [\(settings.name)]
+            name=\(settings.label)
+            baseurl=\(base)
+            enabled=1
+            gpgcheck=1
+            repo_gpgcheck=1
+            gpgkey=\(key)
+
+            """)]
+    }
+
+    // MARK: Reading metadata back
+
+    /// Where repomd.xml says each of primary, filelists and other is.
+    static func locations(in repomd: String, file: String) throws -> [String: String] {
+        var found: [String: String] = [:]
+        for block in XML.elements("data", in: repomd) {
+            guard let type = XML.attribute("type", of: block), let href = XML.attribute("href", of: XML.elements("location", in: block).first ?? "") else {
+                continue
+            }
+            found[type] = href
+        }
+        for kind in kinds where found[kind] == nil {
+            throw RepositoryError(path: file, reason: "names no \(kind) metadata")
+        }
+        return found
+    }
+
+    /// The `<package>` elements of one metadata document, by pkgid.
+    static func packageElements(_ text: String, kind: String, file: String) throws -> [String: String] {
+        let root = ["primary": "<metadata", "filelists": "<filelists", "other": "<otherdata"][kind]!
+        guard text.contains(root) else { throw RepositoryError(path: file, reason: "is not \(kind) metadata") }
+        var out: [String: String] = [:]
+        for element in XML.elements("package", in: text) {
+            let pkgid: String?
+            if kind == "primary" {
+                pkgid = XML.elements("checksum", in: element).first.flatMap { XML.text(of: $0) }
+            } else {
+                pkgid = XML.attribute("pkgid", of: element)
+            }
+            guard let pkgid, pkgid.count == 64 else { throw RepositoryError(path: file, reason: "a package has no sha256 pkgid") }
+            out[pkgid] = element
+        }
+        return out
+    }
+
+    static func record(pkgid: String, primary: String, filelists: String, other: String, file: String) throws -> Record {
+        guard let name = XML.firstText(of: "name", in: primary), let arch = XML.firstText(of: "arch", in: primary),
+              let version = XML.elements("version", in: primary).first,
+              let location = XML.elements("location", in: primary).first.flatMap({ XML.attribute("href", of: $0) }) else {
+            throw RepositoryError(path: file, reason: "package \(pkgid) lacks name, arch, version or location")
+        }
+        return Record(pkgid: pkgid, name: XML.unescape(name), arch: arch,
+                      epoch: Int(XML.attribute("epoch", of: version) ?? "0") ?? 0,
+                      version: XML.unescape(XML.attribute("ver", of: version) ?? ""),
+                      release: XML.unescape(XML.attribute("rel", of: version) ?? ""),
+                      location: XML.unescape(location), primary: primary, filelists: filelists, other: other)
+    }
+
+    static func gunzip(_ bytes: [UInt8], file: String) throws -> String {
+        let sink = BufferSink()
+        do {
+            let decoder = try Decoders.make(.gzip(level: 9), sink: sink)
+            try bytes.withUnsafeBytes { try decoder.write($0) }
+            try decoder.finish()
+        } catch {
+            throw RepositoryError(path: file, reason: "does not decompress: \(error)")
+        }
+        return String(decoding: sink.bytes, as: UTF8.self)
+    }
+
+    static func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
+        let sink = BufferSink()
+        let compressor = try StreamCompressor(codec: .defaultGzip, sink: sink)
+        try compressor.literal(bytes)
+        try compressor.finish()
+        return sink.bytes
+    }
+}
+
+extension RPMFormat: RepositoryFormat {
+    public var packageRepository: any PackageRepository { YumRepository(format: self) }
+}

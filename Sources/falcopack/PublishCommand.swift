@@ -1,0 +1,80 @@
+import ArgumentParser
+import FalcoArtifacts
+import Foundation
+import Pipeline
+import Signing
+import SpecFile
+
+struct PublishCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "publish",
+        abstract: "Add releases to a signed apt and yum repository folder, in place.",
+        discussion: """
+            Each release folder must pass verify, signatures included, against the publishing key. DIR/deb is an apt \
+            repository (InRelease, Release.gpg, Packages with by-hash copies), DIR/rpm a yum/dnf repository \
+            (gzip repodata, repomd.xml.asc), DIR/files/VERSION the tarballs, images archive, sums and bills of \
+            materials with their signatures; DIR also gets the public key, NAME.list, NAME.sources, NAME.repo and \
+            index.html. Indexes are written under new names and the files clients read first are renamed into \
+            place last: the repository is valid at every moment. Exit 75 when another publish holds DIR.
+            """)
+
+    @Argument(help: ArgumentHelp("Release folders, as falcopack all writes them.", valueName: "dist"))
+    var releases: [String] = ["dist"]
+
+    @Option(help: ArgumentHelp("The repository folder; made when absent.", valueName: "dir"))
+    var repo: String
+
+    @Option(help: "The spec whose convention names the releases' files and whose repository section names the repository.")
+    var spec = "Specs/falco.yaml"
+
+    @Option(help: ArgumentHelp("The OpenPGP secret key that signs the indexes (else FALCOPACK_SIGNING_KEY); the releases must be signed by it.",
+                               valueName: "file"))
+    var signingKey: String?
+
+    @Option(help: ArgumentHelp("Read the key's passphrase from this file; else FALCOPACK_SIGNING_PASSPHRASE.", valueName: "file"))
+    var signingPassphraseFile: String?
+
+    @Option(help: ArgumentHelp("Keep only the newest N releases.", valueName: "n"))
+    var keep: Int?
+
+    @Flag(help: "Publish a version again over one already published with other bytes.")
+    var replace = false
+
+    @Option(help: ArgumentHelp("Where clients reach the repository, for the client files and the page (default: the spec's, else file://DIR).",
+                               valueName: "url"))
+    var url: String?
+
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    func validate() throws {
+        if let keep, keep < 1 { throw ValidationError("'--keep' must be at least 1") }
+        if releases.isEmpty { throw ValidationError("give at least one release folder") }
+    }
+
+    func run() throws {
+        do {
+            let environment = ProcessInfo.processInfo.environment
+            let spec = try FalcoBuild.loadSpec(path: self.spec)
+            guard let key = signingKey ?? environment["FALCOPACK_SIGNING_KEY"], !key.isEmpty else {
+                throw ValidationError("publish signs the repository: pass --signing-key FILE or set FALCOPACK_SIGNING_KEY")
+            }
+            let date = try FalcoBuild.sourceDateEpoch(spec: spec, environment: environment)
+            let signer = try SigningKeys.signer(key: key, label: key.hasPrefix("-----BEGIN PGP ") ? "FALCOPACK_SIGNING_KEY" : nil,
+                                                passphrase: try SigningKeys.passphrase(file: signingPassphraseFile),
+                                                notBefore: UInt32(clamping: date))
+            let specURL = try spec.repository?.url.map { try $0.expand(in: Scope()) }.flatMap { $0.isEmpty ? nil : $0 }
+            let report = try Publisher.publish(Publisher.Request(
+                releases: releases, repository: repo, spec: spec, formats: FalcoBuild.formats, signer: signer, keep: keep,
+                replace: replace, url: url ?? specURL, date: date))
+            if json {
+                try JSONOutput.print(["repository": repo, "added": report.added, "releases": report.releases] as [String: Any])
+            } else {
+                let added = report.added.isEmpty ? "nothing new" : "added \(report.added.joined(separator: ", "))"
+                print("\(repo): \(added); holds \(report.releases.joined(separator: ", "))")
+            }
+        } catch {
+            throw Failure.exit(for: error)
+        }
+    }
+}
