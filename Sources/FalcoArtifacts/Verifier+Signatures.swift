@@ -3,6 +3,7 @@ import FormatSeam
 import Foundation
 import Pipeline
 import Signing
+import SpecFile
 
 extension Verifier {
     /// Every artifact signed by a key of `keyring`, over exactly its bytes: packages by the signatures inside them,
@@ -113,5 +114,39 @@ extension Verifier {
             let parts = line.split(separator: " ", maxSplits: 1)
             return parts.count == 2 ? String(parts[1].dropFirst()) : nil
         }
+    }
+}
+
+extension Verifier {
+    /// What `publish` needs to trust a release, and no more: every name the convention expects is there, SHA256SUMS
+    /// lists each file with its digest and is signed by a key of `keyring` (so every file is covered), and every
+    /// package is signed inside, as package managers check, and every other file beside it. The deeper checks of `verify` (what is inside each
+    /// artifact) were made when it was built.
+    static func checkForPublishing(directory: String, spec: Spec, formats: [any ArtifactFormat],
+                                   keyring: Keyring) -> (version: String?, expected: [String: Expectation], problems: [String]) {
+        let present = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { !$0.hasPrefix(".") }
+        let artifacts = present.filter { formats.reading(directory + "/" + $0) != nil }
+        let templates = NameTemplates(spec: spec, formats: formats)
+        guard !artifacts.isEmpty, let version = templates.version(explaining: artifacts) else {
+            return (nil, [:], ["\(directory): no artifact is named as the convention names them"])
+        }
+        var problems: [String] = []
+        let expected = templates.expectations(version: version, problems: &problems)
+        for file in expected.keys.sorted() where !present.contains(file) {
+            problems.append("\(file): missing (expected for version \(version))")
+        }
+        let files = artifacts.filter { !isFolder(directory + "/" + $0) }
+        problems += checkSums(directory: directory, artifacts: files, digests: [:])
+        problems += checkDetached(directory + "/" + Plan.checksumsName, name: Plan.checksumsName, keyring: keyring)
+        for file in files.sorted() {
+            guard let expectation = expected[file] else { continue }
+            if case .alias = expectation.role { continue }
+            if expectation.format.signsInside {
+                problems += checkEmbedded(directory + "/" + file, name: file, format: expectation.format, keyring: keyring, mustCover: [])
+            } else {
+                problems += checkDetached(directory + "/" + file, name: file, keyring: keyring)
+            }
+        }
+        return (version, expected, problems)
     }
 }

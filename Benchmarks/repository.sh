@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# The repository case of Benchmarks/run.sh (sourced from it: measure, median, field, $falcopack, $run, $repeat).
+# 250 signed releases of 4 packages each (1,000 packages, small payloads), then:
+#   - indexing all of them from scratch: falcopack publish, against createrepo_c + apt-ftparchive packages and
+#     release (+ gpg for InRelease, Release.gpg and repomd.xml.asc) over the same packages;
+#   - adding one release to that repository: falcopack publish, against createrepo_c --update + apt-ftparchive
+#     packages and release (+ gpg) after the new packages are copied in.
+
+echo "== Repositories: 1,000 packages from scratch, then one release added"
+releases="$run/releases"
+mkdir -p "$releases"
+# Falco's convention without images, a tiny falco, the real driver sources.
+sed '/^# The container images/,/^# Signed as it is written/{/^# Signed as it is written/!d}' Specs/falco.yaml >"$run/repo-spec.yaml"
+gnupg="$run/repo-gnupg"
+rm -rf "$gnupg" && mkdir -m 700 "$gnupg"
+gpg --homedir "$gnupg" --batch --pinentry-mode loopback --passphrase '' \
+	--quick-gen-key "falcopack repository benchmark <repo@falco.example>" rsa3072 sign never 2>/dev/null
+fingerprint="$(gpg --homedir "$gnupg" --list-keys --with-colons | awk -F: '/^fpr/ { print $10; exit }')"
+gpg --homedir "$gnupg" --batch --pinentry-mode loopback --passphrase '' --armor --export-secret-keys "$fingerprint" \
+	>"$run/repo-key.asc"
+count="${BENCH_RELEASES:-250}"
+for i in $(seq "$((count + 1))"); do
+	[ -f "$releases/$i/SHA256SUMS.asc" ] && continue
+	"$falcopack" all --spec "$run/repo-spec.yaml" --version "1.$((i / 100)).$((i % 100))" --falco-bin .cache/demo/falco \
+		--signing-key "$run/repo-key.asc" --out "$releases/$i" >/dev/null
+done
+scratch=()
+for i in $(seq "$count"); do scratch+=("$releases/$i"); done
+last="$releases/$((count + 1))"
+
+# The peers' trees: the same packages, laid out as their tools index them.
+peer="$run/repo-peer"
+rm -rf "$peer" && mkdir -p "$peer/deb/pool" "$peer/rpm" "$peer/deb/dists/stable/main/binary-amd64"
+for dir in "${scratch[@]}"; do
+	cp "$dir"/*-module-amd64.deb "$dir"/*-bpf-amd64.deb "$peer/deb/pool/"
+	cp "$dir"/*-module-x86_64.rpm "$dir"/*-bpf-x86_64.rpm "$peer/rpm/"
+done
+cat >"$run/peer-index.sh" <<INDEX
+set -e
+cd "$peer/deb"
+apt-ftparchive packages pool >dists/stable/main/binary-amd64/Packages
+gzip -9nk -f dists/stable/main/binary-amd64/Packages
+xz -6k -f dists/stable/main/binary-amd64/Packages
+apt-ftparchive -o APT::FTPArchive::Release::Suite=stable -o APT::FTPArchive::Release::Codename=stable \
+	-o APT::FTPArchive::Release::Components=main -o APT::FTPArchive::Release::Architectures=amd64 \
+	release dists/stable >dists/stable/Release.new && mv dists/stable/Release.new dists/stable/Release
+gpg --homedir "$gnupg" --batch --yes -u "$fingerprint" --clearsign -o dists/stable/InRelease dists/stable/Release
+gpg --homedir "$gnupg" --batch --yes -u "$fingerprint" -abs -o dists/stable/Release.gpg dists/stable/Release
+createrepo_c --no-database --quiet \${UPDATE:-} "$peer/rpm"
+gpg --homedir "$gnupg" --batch --yes -u "$fingerprint" -ab -o "$peer/rpm/repodata/repomd.xml.asc" "$peer/rpm/repodata/repomd.xml"
+INDEX
+
+for r in $(seq "$repeat"); do
+	rm -rf "$run/repo-fp" "$peer/rpm/repodata" "$peer/deb/dists/stable"/*Release*
+	sync
+	measure "falcopack publish, 1,000 packages from scratch #$r" "$run/repo-fp/index.html" -- \
+		"$falcopack" publish "${scratch[@]}" --repo "$run/repo-fp" --spec "$run/repo-spec.yaml" --signing-key "$run/repo-key.asc"
+	measure "createrepo_c + apt-ftparchive, 1,000 from scratch #$r" "$peer/rpm/repodata/repomd.xml" -- bash "$run/peer-index.sh"
+done
+median "falcopack publish, 1,000 packages from scratch"
+median "createrepo_c + apt-ftparchive, 1,000 from scratch"
+
+for r in $(seq "$repeat"); do
+	rm -rf "$run/repo-fp-add" && cp -a "$run/repo-fp" "$run/repo-fp-add"
+	sync
+	measure "falcopack publish, one release added #$r" "$run/repo-fp-add/index.html" -- \
+		"$falcopack" publish "$last" --repo "$run/repo-fp-add" --spec "$run/repo-spec.yaml" --signing-key "$run/repo-key.asc"
+	cp "$last"/*-module-amd64.deb "$last"/*-bpf-amd64.deb "$peer/deb/pool/"
+	cp "$last"/*-module-x86_64.rpm "$last"/*-bpf-x86_64.rpm "$peer/rpm/"
+	sync
+	measure "createrepo_c --update + apt-ftparchive, one added #$r" "$peer/rpm/repodata/repomd.xml" -- \
+		env UPDATE=--update bash "$run/peer-index.sh"
+	rm -f "$peer/rpm/$(basename "$(ls "$last"/*-module-x86_64.rpm)")" "$peer/rpm/$(basename "$(ls "$last"/*-bpf-x86_64.rpm)")"
+	rm -f "$peer/deb/pool/$(basename "$(ls "$last"/*-module-amd64.deb)")" "$peer/deb/pool/$(basename "$(ls "$last"/*-bpf-amd64.deb)")"
+	bash "$run/peer-index.sh" >/dev/null
+done
+median "falcopack publish, one release added"
+median "createrepo_c --update + apt-ftparchive, one added"
