@@ -49,7 +49,7 @@ for descriptor in index["manifests"]:
         tree = os.path.join(trees, layer_name)
         if not os.path.isdir(tree):
             os.makedirs(tree)
-            subprocess.run(["tar", "-xzf", os.path.join(layout, "blobs", *layer["digest"].split(":")), "-C", tree],
+            subprocess.run(["tar", "-xf", os.path.join(layout, "blobs", *layer["digest"].split(":")), "-C", tree],
                            check=True)
         commands.append(f"umoci insert --image {shlex.quote(image)} {shlex.quote(tree)} /")
     run = config["config"]
