@@ -76,15 +76,21 @@ public final class AgentBackend: SignatureBackend, @unchecked Sendable {
     /// subfolder for a home other than ~/.gnupg), else in the home itself; a file redirecting elsewhere is followed.
     public static func socketPath(home: String? = ProcessInfo.processInfo.environment["GNUPGHOME"]) -> String {
         let defaultHome = (ProcessInfo.processInfo.environment["HOME"] ?? "/root") + "/.gnupg"
-        let home = home.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? defaultHome
+        // GnuPG hashes the home as spelled (absolute, but "//" kept), so both spellings are tried.
+        let given = home.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 } ?? defaultHome
+        let spellings = Set([given, URL(fileURLWithPath: given).standardizedFileURL.path]).sorted()
+        let home = URL(fileURLWithPath: given).standardizedFileURL.path
         var candidates: [String] = []
         let runtime = "/run/user/\(getuid())/gnupg"
         if FileManager.default.fileExists(atPath: runtime) {
-            if home == defaultHome {
+            if home == URL(fileURLWithPath: defaultHome).standardizedFileURL.path {
                 candidates.append(runtime + "/S.gpg-agent")
             } else {
-                let digest = Array(Insecure.SHA1.hash(data: Array(home.utf8)).prefix(15))
-                candidates.append(runtime + "/d." + zbase32(digest) + "/S.gpg-agent")
+                for spelling in spellings {
+                    let trimmed = spelling.count > 1 && spelling.hasSuffix("/") ? String(spelling.dropLast()) : spelling
+                    let digest = Array(Insecure.SHA1.hash(data: Array(trimmed.utf8)).prefix(15))
+                    candidates.append(runtime + "/d." + zbase32(digest) + "/S.gpg-agent")
+                }
             }
         }
         candidates.append(home + "/S.gpg-agent")

@@ -88,7 +88,7 @@ import TestSupport
         for (index, testCase) in cases.enumerated() {
             let out = work.file("dist-\(index)")
             let result = try runIn(repositoryRoot(), [falcopackExecutable(), "all", "--out", out] + testCase.arguments,
-                                   environment: testCase.environment)
+                                   environment: try ImageBases.environment().merging(testCase.environment) { $1 })
             #expect(result.status == 66, "\(testCase.arguments): \(result.stderr)")
             #expect(result.stderr.contains(testCase.text), "\(result.stderr)")
             #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
