@@ -182,7 +182,14 @@ struct UnitStore: Sendable {
     func save(_ unit: CompressedUnit, key: String) throws {
         let final = path(key)
         let folder = (final as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        if mkdir(folder, 0o755) != 0 {
+            let code = errno
+            if code == ENOENT {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } else if code != EEXIST {
+                throw IOError("create", path: folder, errno: code, writing: true)
+            }
+        }
         var bytes = Self.magic
         bytes.reserveCapacity(56 + unit.bytes.count)
         for value in [unit.uncompressedSize, unit.check] {
@@ -190,7 +197,20 @@ struct UnitStore: Sendable {
         }
         bytes.append(contentsOf: SHA256.hash(data: unit.bytes))
         bytes.append(contentsOf: unit.bytes)
-        // Written beside its name and renamed, so builds sharing the folder never see half a unit.
-        try Data(bytes).write(to: URL(fileURLWithPath: final), options: .atomic)
+        // Written beside its name and renamed, so builds sharing the folder never see half a unit; a full disk is
+        // an IOError naming the cache folder.
+        var template = Array((folder + "/." + (final as NSString).lastPathComponent + ".XXXXXX").utf8CString)
+        let descriptor = try retryingSyscall("create", path: final, writing: true) { mkstemp(&template) }
+        let temporary = String(cString: template)
+        fchmod(descriptor, 0o644)
+        do {
+            let writer = FileWriter(descriptor: descriptor, path: final)
+            try bytes.withUnsafeBytes { try writer.write($0) }
+            try writer.close()
+            try retryingSyscall("rename", path: final, writing: true) { rename(temporary, final) }
+        } catch {
+            unlink(temporary)
+            throw error
+        }
     }
 }

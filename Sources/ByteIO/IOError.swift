@@ -16,7 +16,11 @@ public struct IOError: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String {
-        "\(operation) '\(path)': \(String(cString: strerror(errno)))"
+        if errno == ENOSPC || errno == EDQUOT {
+            let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+            return "\(operation) '\(path)': the file system holding '\(folder.isEmpty ? "/" : folder)' is full (\(String(cString: strerror(errno)))); free space or write elsewhere"
+        }
+        return "\(operation) '\(path)': \(String(cString: strerror(errno)))"
     }
 }
 

@@ -17,8 +17,12 @@ enum DebInspection {
             try reader.readData(into: member)
             _ = try member.finish()
             if isControl {
-                for (file, bytes) in try ArchiveReader.readAll(path: member.path) where file.path == "./control" {
-                    control = String(decoding: bytes, as: UTF8.self)
+                // The control file only, and only if it is of a sane size: a length field never sizes a read.
+                for name in ["./control", "control"] {
+                    if let bytes = try ArchiveReader.readMember(path: member.path, member: name, limit: 1 << 20) {
+                        control = String(decoding: bytes, as: UTF8.self)
+                        break
+                    }
                 }
             } else {
                 data = member

@@ -55,7 +55,6 @@ public enum Publisher {
 
     static let filesFolder = "files"
     static let manifestName = "release.json"
-    static let lockName = ".falcopack-publish.lock"
 
     public static func publish(_ request: Request) throws -> Report {
         let root = URL(fileURLWithPath: request.repository).standardizedFileURL.path
@@ -74,95 +73,106 @@ public enum Publisher {
         }
 
         try prepare(root)
-        let lock = try Lock(root + "/" + lockName)
+        let lock: FolderLock
+        do {
+            lock = try FolderLock(folder: root, wait: false)
+        } catch is FolderLock.Busy {
+            throw Busy(path: root)
+        }
         defer { lock.release() }
         StagingArea.sweep(root)
+        // Whatever fails before the renames leaves only temporary names behind, removed here; the repository
+        // clients read is untouched.
+        do {
+            var renames: [(from: String, to: String)] = []
+            var removals: [String] = []
+            var formatReleases: [String: [String]] = [:]
+            var locations: [String: String] = [:]
+            for format in request.formats {
+                guard let repository = format.repository else { continue }
+                var packages: [PublishedPackage] = []
+                for release in releases {
+                    for (name, expectation) in release.expected.sorted(by: { $0.key < $1.key }) {
+                        guard case .package = expectation.role, expectation.format.name == format.name else { continue }
+                        packages.append(PublishedPackage(path: release.directory + "/" + name, release: release.version))
+                    }
+                }
+                guard !packages.isEmpty || FileManager.default.fileExists(atPath: root + "/" + repository.folder) else { continue }
+                let staged = try repository.stage(packages, at: root + "/" + repository.folder, settings: settings,
+                                                  signer: request.signer)
+                renames += staged.renames
+                removals += staged.removals
+                formatReleases[format.name] = staged.releases
+                for (path, location) in staged.locations { locations[path] = repository.folder + "/" + location }
+            }
 
-        var renames: [(from: String, to: String)] = []
-        var removals: [String] = []
-        var formatReleases: [String: [String]] = [:]
-        var locations: [String: String] = [:]
-        for format in request.formats {
-            guard let repository = format.repository else { continue }
-            var packages: [PublishedPackage] = []
+            // The other files of each release, with a manifest of the release for the page.
+            let files = root + "/" + filesFolder
+            var added: [String] = []
+            var fresh: [String: ReleaseManifest] = [:]
             for release in releases {
-                for (name, expectation) in release.expected.sorted(by: { $0.key < $1.key }) {
-                    guard case .package = expectation.role, expectation.format.name == format.name else { continue }
-                    packages.append(PublishedPackage(path: release.directory + "/" + name, release: release.version))
+                let target = files + "/" + release.version
+                let manifest = try ReleaseManifest.make(release.directory, version: release.version, expected: release.expected,
+                                                        locations: locations)
+                fresh[release.version] = manifest
+                if FileManager.default.fileExists(atPath: target) {
+                    let existing = FileManager.default.contents(atPath: target + "/" + manifestName)
+                        .flatMap { try? ReleaseManifest.read(Array($0)) }
+                    if existing?.sameArtifacts(as: manifest) == true { continue }
+                    guard request.replace else {
+                        throw RepositoryError(path: release.directory, reason: "version \(release.version) is already published with other bytes; pass --replace to publish it again")
+                    }
+                }
+                let staging = files + "/" + StagingArea.temporaryPrefix + release.version + "." + UUID().uuidString.prefix(8)
+                try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
+                let area = StagingArea()
+                for file in manifest.filesBeside {
+                    try area.placeFile(release.directory + "/" + file, at: staging + "/" + file)
+                }
+                try area.place(try manifest.json(), at: staging + "/" + manifestName)
+                if FileManager.default.fileExists(atPath: target) {
+                    let old = files + "/" + StagingArea.temporaryPrefix + "old." + release.version + "." + UUID().uuidString.prefix(8)
+                    renames.append((target, old))
+                    removals.append(old)
+                }
+                renames.append((staging, target))
+                added.append(release.version)
+            }
+
+            // Every release the repository will hold, newest first; the oldest beyond --keep leave files/ too.
+            var versions = Set((try? FileManager.default.contentsOfDirectory(atPath: files))?.filter { !$0.hasPrefix(".") } ?? [])
+            versions.formUnion(releases.map(\.version))
+            var ordered = versions.sorted { VersionOrder.compare($0, $1) > 0 }
+            if let keep = request.keep, ordered.count > keep {
+                for version in ordered.dropFirst(keep) { removals.append(files + "/" + version) }
+                ordered = Array(ordered.prefix(keep))
+            }
+
+            // The key, how clients add the repository, and the page; last, since they describe the rest.
+            let top = StagingArea()
+            let url = request.url ?? "file://" + root
+            try top.stage(Array(request.signer.certificate.armoredPublicKey.utf8), as: root + "/" + settings.keyFile)
+            for format in request.formats {
+                guard let repository = format.repository, formatReleases[format.name] != nil else { continue }
+                for (name, contents) in repository.clientFiles(url: url, settings: settings) {
+                    try top.stage(Array(contents.utf8), as: root + "/" + name)
                 }
             }
-            guard !packages.isEmpty || FileManager.default.fileExists(atPath: root + "/" + repository.folder) else { continue }
-            let staged = try repository.stage(packages, at: root + "/" + repository.folder, settings: settings,
-                                              signer: request.signer)
-            renames += staged.renames
-            removals += staged.removals
-            formatReleases[format.name] = staged.releases
-            for (path, location) in staged.locations { locations[path] = repository.folder + "/" + location }
-        }
-
-        // The other files of each release, with a manifest of the release for the page.
-        let files = root + "/" + filesFolder
-        var added: [String] = []
-        var fresh: [String: ReleaseManifest] = [:]
-        for release in releases {
-            let target = files + "/" + release.version
-            let manifest = try ReleaseManifest.make(release.directory, version: release.version, expected: release.expected,
-                                                    locations: locations)
-            fresh[release.version] = manifest
-            if FileManager.default.fileExists(atPath: target) {
-                let existing = FileManager.default.contents(atPath: target + "/" + manifestName)
+            let manifests = ordered.compactMap { version in
+                fresh[version] ?? FileManager.default.contents(atPath: files + "/" + version + "/" + manifestName)
                     .flatMap { try? ReleaseManifest.read(Array($0)) }
-                if existing?.sameArtifacts(as: manifest) == true { continue }
-                guard request.replace else {
-                    throw RepositoryError(path: release.directory, reason: "version \(release.version) is already published with other bytes; pass --replace to publish it again")
-                }
             }
-            let staging = files + "/" + StagingArea.temporaryPrefix + release.version + "." + UUID().uuidString.prefix(8)
-            try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
-            let area = StagingArea()
-            for file in manifest.filesBeside {
-                try area.placeFile(release.directory + "/" + file, at: staging + "/" + file)
-            }
-            try area.place(try manifest.json(), at: staging + "/" + manifestName)
-            if FileManager.default.fileExists(atPath: target) {
-                let old = files + "/" + StagingArea.temporaryPrefix + "old." + release.version + "." + UUID().uuidString.prefix(8)
-                renames.append((target, old))
-                removals.append(old)
-            }
-            renames.append((staging, target))
-            added.append(release.version)
-        }
+            try top.stage(Array(IndexPage.render(manifests, settings: settings, url: url, fingerprint: request.signer.certificate.fingerprintHex).utf8),
+                          as: root + "/index.html")
+            renames += top.renames
 
-        // Every release the repository will hold, newest first; the oldest beyond --keep leave files/ too.
-        var versions = Set((try? FileManager.default.contentsOfDirectory(atPath: files))?.filter { !$0.hasPrefix(".") } ?? [])
-        versions.formUnion(releases.map(\.version))
-        var ordered = versions.sorted { VersionOrder.compare($0, $1) > 0 }
-        if let keep = request.keep, ordered.count > keep {
-            for version in ordered.dropFirst(keep) { removals.append(files + "/" + version) }
-            ordered = Array(ordered.prefix(keep))
+            for (from, to) in renames { try StagingArea.rename(from, to) }
+            for path in removals { try? FileManager.default.removeItem(atPath: path) }
+            return Report(added: added, releases: ordered)
+        } catch {
+            StagingArea.sweep(root)
+            throw error
         }
-
-        // The key, how clients add the repository, and the page; last, since they describe the rest.
-        let top = StagingArea()
-        let url = request.url ?? "file://" + root
-        try top.stage(Array(request.signer.certificate.armoredPublicKey.utf8), as: root + "/" + settings.keyFile)
-        for format in request.formats {
-            guard let repository = format.repository, formatReleases[format.name] != nil else { continue }
-            for (name, contents) in repository.clientFiles(url: url, settings: settings) {
-                try top.stage(Array(contents.utf8), as: root + "/" + name)
-            }
-        }
-        let manifests = ordered.compactMap { version in
-            fresh[version] ?? FileManager.default.contents(atPath: files + "/" + version + "/" + manifestName)
-                .flatMap { try? ReleaseManifest.read(Array($0)) }
-        }
-        try top.stage(Array(IndexPage.render(manifests, settings: settings, url: url, fingerprint: request.signer.certificate.fingerprintHex).utf8),
-                      as: root + "/index.html")
-        renames += top.renames
-
-        for (from, to) in renames { try StagingArea.rename(from, to) }
-        for path in removals { try? FileManager.default.removeItem(atPath: path) }
-        return Report(added: added, releases: ordered)
     }
 
     static func repositorySettings(_ request: Request) throws -> RepositorySettings {
@@ -198,25 +208,6 @@ public enum Publisher {
             } catch {
                 throw OutputFolderError(path: root, reason: "cannot be created", role: "repository", flag: "--repo")
             }
-        }
-    }
-
-    /// An exclusive, non-blocking lock on the repository, held until released or the process ends.
-    final class Lock {
-        let descriptor: Int32
-
-        init(_ path: String) throws {
-            descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-            guard descriptor >= 0 else { throw IOError("open the lock file", path: path, errno: errno, writing: true) }
-            guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-                close(descriptor)
-                throw Busy(path: (path as NSString).deletingLastPathComponent)
-            }
-        }
-
-        func release() {
-            flock(descriptor, LOCK_UN)
-            close(descriptor)
         }
     }
 }

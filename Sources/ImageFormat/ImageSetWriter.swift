@@ -30,7 +30,17 @@ final class ImageSetWriter {
     let created: String
     /// Blobs in the layout so far, by digest.
     private var blobs: [String: Blob] = [:]
-    private var incoming = 0
+    private var incomingCount = 0
+    /// Guards `blobs` and the temporary names: the bases are copied on one thread while layers are written on another.
+    private let lock = NSLock()
+
+    /// A new temporary blob name.
+    private var incoming: Int {
+        lock.withLock {
+            incomingCount += 1
+            return incomingCount
+        }
+    }
 
     init(set: ImageSet, codec: Codec, context: WriteContext, folder: FolderOutput, metadata: PackageMetadata) {
         self.set = set
@@ -63,25 +73,33 @@ final class ImageSetWriter {
                 }
             }
         }
-        var copied: [BaseLayer.Source: (blob: Blob, files: [String: [UInt8]])] = [:]
-        var baseBlobs: [BaseImage: [Blob]] = [:]
-        var databases: [BaseImage: [String: [UInt8]]] = [:]
-        for image in set.images where baseBlobs[image.base] == nil {
-            let base = bases[image.base]!
-            var layers: [Blob] = []
-            var found: [String: [UInt8]] = [:]
-            for layer in base.layers {
-                let done = try copied[layer.source] ?? copy(layer, of: image.base, wanting: databasesWanted[image.base] ?? [])
-                copied[layer.source] = done
-                layers.append(done.blob)
-                // A later layer's copy of a file replaces an earlier one's.
-                found.merge(done.files) { $1 }
-            }
-            baseBlobs[image.base] = layers
-            databases[image.base] = found
+        // The bases are copied on a thread of their own (reading a database means decompressing a layer), while
+        // the layers that need no database are written and compressed beside it.
+        let work = BaseWork()
+        let basesDone = DispatchGroup()
+        basesDone.enter()
+        nonisolated(unsafe) let writer = self
+        nonisolated(unsafe) let (loaded, wanted) = (bases, databasesWanted)
+        Thread.detachNewThread {
+            defer { basesDone.leave() }
+            do { try writer.copyBases(loaded, wanting: wanted, into: work) } catch { work.failure = error }
         }
-
         var layerBlobs: [String: Blob] = [:]
+        var early: Error?
+        do {
+            for image in set.images {
+                for name in image.layers where layerBlobs[name] == nil {
+                    guard let layer = set.layers[name], layer.installedRecord == nil else { continue }
+                    layerBlobs[name] = try writeLayer(layer.files, compression: layer.compression)
+                }
+            }
+        } catch {
+            early = error
+        }
+        basesDone.wait()
+        if let failure = work.failure ?? early { throw failure }
+        let (baseBlobs, databases) = (work.baseBlobs, work.databases)
+
         var written: [WrittenImage] = []
         for image in set.images {
             var ours: [Blob] = []
@@ -113,6 +131,33 @@ final class ImageSetWriter {
             .write(to: sink)
     }
 
+    /// What the bases' thread hands back: each base's layer blobs and the database files read from them.
+    final class BaseWork: @unchecked Sendable {
+        var baseBlobs: [BaseImage: [Blob]] = [:]
+        var databases: [BaseImage: [String: [UInt8]]] = [:]
+        var failure: Error?
+    }
+
+    /// Copies every base's layers once each, reading the database files wanted of each base on the way.
+    private func copyBases(_ bases: [BaseImage: LoadedBase], wanting wanted: [BaseImage: Set<String>],
+                           into work: BaseWork) throws {
+        var copied: [BaseLayer.Source: (blob: Blob, files: [String: [UInt8]])] = [:]
+        for image in set.images where work.baseBlobs[image.base] == nil {
+            let base = bases[image.base]!
+            var layers: [Blob] = []
+            var found: [String: [UInt8]] = [:]
+            for layer in base.layers {
+                let done = try copied[layer.source] ?? copy(layer, of: image.base, wanting: wanted[image.base] ?? [])
+                copied[layer.source] = done
+                layers.append(done.blob)
+                // A later layer's copy of a file replaces an earlier one's.
+                found.merge(done.files) { $1 }
+            }
+            work.baseBlobs[image.base] = layers
+            work.databases[image.base] = found
+        }
+    }
+
     /// The database file as the image's package manager reads it: the base's, then the record's entry.
     static func database(_ record: InstalledRecord, after existing: [UInt8]?) -> PackageFile {
         var text = String(decoding: existing ?? [], as: UTF8.self)
@@ -128,7 +173,6 @@ final class ImageSetWriter {
     private func copy(_ layer: BaseLayer, of base: BaseImage,
                       wanting wanted: Set<String>) throws -> (blob: Blob, files: [String: [UInt8]]) {
         let name = base.description
-        incoming += 1
         let temporary = "blobs/sha256/.incoming-\(incoming)"
         let out = try folder.create(temporary)
         var digest = SHA256()
@@ -162,6 +206,8 @@ final class ImageSetWriter {
                 let path = String(entry.path.drop { $0 == "." || $0 == "/" })
                 if wanted.contains(path) && entry.type == .regular && entry.size <= 256 << 20 {
                     files[path] = try reader.readData()
+                    // The rest is copied as it is, not decompressed, unless its diff_id must be computed.
+                    if files.count == wanted.count && diff == nil { break }
                 }
             }
         }
@@ -204,12 +250,14 @@ final class ImageSetWriter {
 
     /// Moves a finished blob to its name, or drops it when the layout has it already.
     private func place(_ temporary: String, as blob: Blob) throws {
-        if blobs[blob.digest] != nil || folder.contains(OCI.blobPath(blob.digest)) {
-            try folder.remove(temporary)
-        } else {
-            try folder.move(temporary, to: OCI.blobPath(blob.digest))
+        try lock.withLock {
+            if blobs[blob.digest] != nil || folder.contains(OCI.blobPath(blob.digest)) {
+                try folder.remove(temporary)
+            } else {
+                try folder.move(temporary, to: OCI.blobPath(blob.digest))
+            }
+            blobs[blob.digest] = blob
         }
-        blobs[blob.digest] = blob
     }
 
     // MARK: Layers of our own
@@ -217,7 +265,6 @@ final class ImageSetWriter {
     /// A pax tar of the files, compressed in units by the build's engine (a file compressed for another artifact at
     /// the same level is not compressed again), or left uncompressed when the layer says `none`.
     private func writeLayer(_ files: [PackageFile], compression: String?) throws -> Blob {
-        incoming += 1
         let temporary = "blobs/sha256/.incoming-\(incoming)"
         let out = try folder.create(temporary)
         let written = SHA256Sink(out)
@@ -255,8 +302,7 @@ final class ImageSetWriter {
     func writeBytes(_ bytes: [UInt8], mediaType: String) throws -> Blob {
         let blob = Blob(mediaType: mediaType, digest: "sha256:" + Array(SHA256.hash(data: bytes)).hexString,
                         size: Int64(bytes.count))
-        if blobs[blob.digest] == nil {
-            incoming += 1
+        if lock.withLock({ blobs[blob.digest] == nil }) {
             let temporary = "blobs/sha256/.incoming-\(incoming)"
             let out = try folder.create(temporary)
             try out.write(bytes)

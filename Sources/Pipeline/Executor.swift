@@ -70,6 +70,10 @@ public enum Executor {
     public static func run(_ plan: Plan, onEvent: @escaping @Sendable (BuildEvent) -> Void = { _ in }) throws -> [ArtifactResult] {
         if let cache = plan.cacheDirectory { try prepareOutputFolder(cache, role: "cache folder", flag: "--cache-dir") }
         try prepareOutputFolder(plan.outputDirectory)
+        // One build writes into a folder at a time: a second waits here, then sweeps what a killed one left.
+        let lock = try FolderLock(folder: plan.outputDirectory)
+        defer { lock.release() }
+        sweep(plan.outputDirectory, names: plan.artifactNames)
         let scratch = try makeScratchFolder(in: plan.outputDirectory)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         // Without a cache folder, units live in the scratch folder: reused within this build only.
@@ -336,6 +340,20 @@ public enum Executor {
         guard access(path, W_OK) == 0 else { throw failure("is not writable") }
     }
 
+    /// Removes the work folders and temporary files of a build that was killed (`.falcopack-work.*`, `.NAME.XXXXXX`
+    /// for a name this build writes, `NAME.falcopack-alias`); called with the folder's lock held.
+    static func sweep(_ directory: String, names: [String]) {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        let known = Set(names)
+        for entry in entries {
+            var stale = entry.hasPrefix(".falcopack-work.") || entry.hasSuffix(".falcopack-alias")
+            if entry.hasPrefix("."), let dot = entry.lastIndex(of: "."), entry.distance(from: dot, to: entry.endIndex) == 7 {
+                stale = stale || known.contains(String(entry[entry.index(after: entry.startIndex)..<dot]))
+            }
+            if stale { try? FileManager.default.removeItem(atPath: directory + "/" + entry) }
+        }
+    }
+
     static func makeScratchFolder(in directory: String) throws -> String {
         var template = Array((directory + "/.falcopack-work.XXXXXX").utf8CString)
         guard let created = mkdtemp(&template) else {
@@ -346,6 +364,34 @@ public enum Executor {
 
     static func seconds(since start: DispatchTime) -> Double {
         Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    }
+}
+
+/// An exclusive lock on a folder (flock on a file in it), held until released or the process ends; waits for the
+/// holder unless asked not to.
+public final class FolderLock {
+    let descriptor: Int32
+
+    public struct Busy: Error, CustomStringConvertible, Sendable {
+        public var folder: String
+        public var description: String { "\(folder): another falcopack is writing here; run again once it has finished" }
+    }
+
+    /// Locks the folder itself (flock on its descriptor), so no lock file is left among the outputs; the kernel
+    /// drops the lock when the holder dies.
+    public init(folder: String, wait: Bool = true) throws {
+        descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw IOError("open the folder", path: folder, errno: errno, writing: true) }
+        while flock(descriptor, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0 {
+            if errno == EINTR { continue }
+            close(descriptor)
+            throw Busy(folder: folder)
+        }
+    }
+
+    public func release() {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
     }
 }
 

@@ -4,7 +4,17 @@ import PackageModel
 extension Spec {
     /// Reads a spec file and checks it against `SpecSchema` for the package formats `formats`: an unknown key, a
     /// wrong type or a missing required key is an error naming the file, line and key.
+    /// A spec larger or deeper than this is refused before it is parsed: no convention needs more, and a YAML
+    /// parser recurses per level.
+    public static let maximumSize = 4 << 20
+    public static let maximumDepth = 64
+
     public static func load(path: String, formats: [String]) throws -> Spec {
+        var info = stat()
+        if stat(path, &info) == 0, Int(info.st_size) > maximumSize {
+            throw SpecError(at: SourceLocation(file: path),
+                            "the spec is \(info.st_size) bytes; a spec is at most \(maximumSize) bytes")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SpecError(.input, at: SourceLocation(file: path),
                             "cannot read the spec (pass --spec PATH to name another)")
@@ -16,6 +26,12 @@ extension Spec {
     }
 
     public static func parse(_ text: String, file: String, formats: [String]) throws -> Spec {
+        guard text.utf8.count <= maximumSize else {
+            throw SpecError(at: SourceLocation(file: file), "the spec is \(text.utf8.count) bytes; a spec is at most \(maximumSize) bytes")
+        }
+        if let line = deepLine(text) {
+            throw SpecError(at: SourceLocation(file: file, line: line), "nested deeper than \(maximumDepth) levels")
+        }
         let root = try SpecNode.parse(text, file: file)
         try root.check(against: SpecSchema.root(formats: formats))
         if let version = root["spec-version"], version.int != 1 {
@@ -68,6 +84,45 @@ extension Spec {
                                   url: node.string("url"))
             }
         )
+    }
+
+    /// The first line nested deeper than `maximumDepth`: flow brackets outside quotes, block indentation and `- `
+    /// entries, counted before any parser sees them.
+    static func deepLine(_ text: String) -> Int? {
+        var flow = 0
+        var line = 1
+        var quote: UInt8?
+        var atLineStart = true
+        var blockDepth = 0
+        var bytes = Array(text.utf8)[...]
+        while let byte = bytes.popFirst() {
+            if byte == 0x0A {
+                line += 1
+                atLineStart = true
+                blockDepth = 0
+                continue
+            }
+            if atLineStart {
+                if byte == 0x20 { blockDepth += 1; continue }
+                if byte == UInt8(ascii: "-"), bytes.first == 0x20 { blockDepth += 2; bytes = bytes.dropFirst(); continue }
+                atLineStart = false
+                if blockDepth / 2 > maximumDepth { return line }
+            }
+            if let open = quote {
+                if byte == open { quote = nil }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "'"): quote = byte
+            case UInt8(ascii: "#"): while let next = bytes.first, next != 0x0A { bytes = bytes.dropFirst() }
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                flow += 1
+                if flow > maximumDepth { return line }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): flow = max(0, flow - 1)
+            default: break
+            }
+        }
+        return nil
     }
 
     private static func readImages(_ root: SpecNode) throws -> ImagesSection? {

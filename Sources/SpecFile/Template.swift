@@ -15,7 +15,17 @@ public struct Template: Hashable, Sendable, CustomStringConvertible {
 
     enum Piece: Equatable {
         case literal(Substring)
-        case variable(String, line: Int)
+        case variable(String, line: Int, filter: Filter?)
+    }
+
+    /// How a value is written where it lands: `{{ name | sh }}` quotes it for the POSIX shell, so whatever it holds
+    /// (quotes, `$( )`, backticks, newlines) stays data.
+    enum Filter: String {
+        case sh
+
+        func apply(_ value: String) -> String {
+            "'" + value.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        }
     }
 
     /// Splits the text; `{{` without `}}` or a malformed name is an error.
@@ -29,11 +39,20 @@ public struct Template: Hashable, Sendable, CustomStringConvertible {
             guard let close = rest[open.upperBound...].range(of: "}}") else {
                 throw SpecError(at: at(line: line), "'{{' without a closing '}}'")
             }
-            let name = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            let inside = rest[open.upperBound..<close.lowerBound]
+            let parts = inside.split(separator: "|", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            let name = parts[0]
             guard Template.isValidName(name) else {
-                throw SpecError(at: at(line: line), "'{{\(rest[open.upperBound..<close.lowerBound])}}' is not a variable name")
+                throw SpecError(at: at(line: line), "'{{\(inside)}}' is not a variable name")
             }
-            result.append(.variable(name, line: line))
+            var filter: Filter?
+            if parts.count == 2 {
+                guard let known = Filter(rawValue: parts[1]) else {
+                    throw SpecError(at: at(line: line), "'\(parts[1])' is not a filter (filters: sh)")
+                }
+                filter = known
+            }
+            result.append(.variable(name, line: line, filter: filter))
             rest = rest[close.upperBound...]
         }
         result.append(.literal(rest))
@@ -42,7 +61,7 @@ public struct Template: Hashable, Sendable, CustomStringConvertible {
 
     /// Names of the variables the text refers to.
     public func variables() throws -> [String] {
-        try pieces().compactMap { if case .variable(let name, _) = $0 { name } else { nil } }
+        try pieces().compactMap { if case .variable(let name, _, _) = $0 { name } else { nil } }
     }
 
     /// Reads the UTF-8 text file at `path` and expands it; an error in it names its own line. `location` is where
@@ -51,15 +70,27 @@ public struct Template: Hashable, Sendable, CustomStringConvertible {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw SpecError(.input, at: location, "cannot read '\(path)' as UTF-8 text")
         }
-        return try Template(text, at: SourceLocation(file: path, line: 1)).expand(in: scope)
+        return try Template(text, at: SourceLocation(file: path, line: 1)).expand(in: scope, inFile: true)
     }
 
-    public func expand(in scope: Scope) throws -> String {
+    /// - Parameter inFile: a file (a script, a unit, a man page) takes no value with a control character unless
+    ///   the shell quotes it: a newline would end a comment or a directive and start another.
+    public func expand(in scope: Scope, inFile: Bool = false) throws -> String {
         var output = ""
         for piece in try pieces() {
             switch piece {
             case .literal(let text): output += text
-            case .variable(let name, let line): output += try scope.value(of: name, at: at(line: line))
+            case .variable(let name, let line, let filter):
+                let value = try scope.value(of: name, at: at(line: line))
+                if let filter {
+                    output += filter.apply(value)
+                } else {
+                    if inFile, value.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" || $0.value == 0x7F }) {
+                        throw SpecError(.input, at: at(line: line),
+                                        "the value of '\(name)' holds a line break or control character, which this file cannot take as text (write {{ \(name) | sh }} in a shell script)")
+                    }
+                    output += value
+                }
             }
         }
         return output

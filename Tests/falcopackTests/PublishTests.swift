@@ -28,61 +28,17 @@ import TestSupport
 
     /// Every file under `folder` with its SHA-256: what must not change when a publish is refused.
     func snapshot(_ folder: String) throws -> String {
-        try runChecked(["sh", "-c", "cd '\(folder)' && find . -type f ! -name .falcopack-publish.lock -print0 | sort -z | xargs -0 sha256sum"]).output
+        try runChecked(["sh", "-c", "cd '\(folder)' && find . -type f -print0 | sort -z | xargs -0 sha256sum"]).output
     }
 
     // MARK: apt
-
-    /// A Debian 12 root made by mmdebstrap (the toolchain base `make test` prepares: apt and dkms), with the
-    /// repository as its only source.
-    final class AptRoot {
-        let directory: TemporaryDirectory
-        let root: String
-
-        init() throws {
-            directory = try TemporaryDirectory()
-            root = directory.file("root")
-            try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-            let layout = repositoryRoot() + "/.cache/bases/toolchain"
-            let index = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: layout + "/index.json"))) as! [String: Any]
-            let manifestDigest = ((index["manifests"] as! [[String: Any]])[0]["digest"] as! String).dropFirst(7)
-            let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: layout + "/blobs/sha256/\(manifestDigest)"))) as! [String: Any]
-            for layer in manifest["layers"] as! [[String: Any]] {
-                let digest = (layer["digest"] as! String).dropFirst(7)
-                try runChecked(["tar", "-xzf", layout + "/blobs/sha256/\(digest)", "-C", root, "--numeric-owner"])
-            }
-            try? FileManager.default.removeItem(atPath: root + "/etc/apt/sources.list")
-            try? FileManager.default.removeItem(atPath: root + "/etc/apt/sources.list.d")
-            try FileManager.default.createDirectory(atPath: root + "/etc/apt/sources.list.d", withIntermediateDirectories: true)
-            try runChecked(["sh", "-c", "[ -e '\(root)/dev/null' ] || mknod -m 666 '\(root)/dev/null' c 1 3"])
-        }
-
-        /// The repository copied into the root, as clients see a snapshot of it; `key` is what apt trusts.
-        func use(_ repository: String, key: String) throws {
-            try? FileManager.default.removeItem(atPath: root + "/srv/repo")
-            try FileManager.default.createDirectory(atPath: root + "/srv", withIntermediateDirectories: true)
-            try runChecked(["cp", "-a", repository, root + "/srv/repo"])
-            try? FileManager.default.removeItem(atPath: root + "/srv/key.asc")
-            try FileManager.default.copyItem(atPath: key, toPath: root + "/srv/key.asc")
-            try "deb [signed-by=/srv/key.asc] file:/srv/repo/deb stable main\n"
-                .write(toFile: root + "/etc/apt/sources.list.d/falco.list", atomically: true, encoding: .utf8)
-        }
-
-        func apt(_ arguments: [String]) throws -> ToolResult {
-            try run(["chroot", root, "env", "DEBIAN_FRONTEND=noninteractive", "PATH=/usr/sbin:/usr/bin:/sbin:/bin"] + arguments)
-        }
-
-        func installedVersion(_ package: String) throws -> String {
-            try apt(["dpkg-query", "-W", "-f=${Version}", package]).output
-        }
-    }
 
     @Test func aptInstallsThenUpgradesAndRefusesAnotherKeyOrAChangedIndex() throws {
         let work = try TemporaryDirectory()
         let repository = work.file("repo")
         let published = try publish([first.dist], into: repository)
         #expect(published.output.contains("added \(first.version)"))
-        let root = try AptRoot()
+        let root = try DebianRoot()
         try root.use(repository, key: key.publicKey)
         let update = try root.apt(["apt-get", "update"])
         #expect(update.status == 0, "\(update.output) \(update.stderr)")
@@ -281,7 +237,7 @@ import TestSupport
         // Another publish holds the lock.
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
-        holder.arguments = [repository + "/.falcopack-publish.lock", "sleep", "30"]
+        holder.arguments = [repository, "sleep", "30"]
         try holder.run()
         defer { holder.terminate() }
         Thread.sleep(forTimeInterval: 0.3)
