@@ -3,7 +3,7 @@
 # real tools its tests run to judge its output ("test"). Installs only what is missing.
 set -euo pipefail
 
-build=(libarchive-dev zlib1g-dev liblzma-dev libzstd-dev pkg-config)
+build=(libarchive-dev zlib1g-dev liblzma-dev libzstd-dev pkg-config binutils)
 # The demo release's inputs: a static stand-in falco (gcc, libc6-dev) and Debian's scap driver sources.
 demo=(gcc libc6-dev make dpkg)
 # The demo images' bases: Debian root file systems (mmdebstrap) made into OCI layouts (umoci).

@@ -149,6 +149,11 @@ public final class ArchiveReader {
         return UnsafeRawBufferPointer(rebasing: chunk[0..<max(0, got)])
     }
 
+    /// libarchive's version, as `--version` names it.
+    public static var libraryVersion: String {
+        String(cString: archive_version_string()).replacingOccurrences(of: "libarchive ", with: "")
+    }
+
     /// One member's data, if the archive has it and it is at most `limit` bytes.
     public static func readMember(path: String, member: String, limit: Int) throws -> [UInt8]? {
         let reader = try ArchiveReader(path: path)

@@ -81,6 +81,12 @@ extension Codec {
         }
     }
 
+    /// The codec libraries and their versions, as `--version` names them.
+    public static var libraries: [(name: String, version: String)] {
+        [("zlib", String(cString: zlibVersion())), ("liblzma", String(cString: lzma_version_string())),
+         ("libzstd", String(cString: ZSTD_versionString()))]
+    }
+
     /// The versions of the codec libraries: a newer library may compress to other bytes.
     public static let libraryVersions: String = {
         let zlib = String(cString: zlibVersion())

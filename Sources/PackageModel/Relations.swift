@@ -42,8 +42,11 @@ public struct Relation: Hashable, Sendable, CustomStringConvertible {
         for part in text.split(separator: "|", omittingEmptySubsequences: false) {
             let item = part.trimmingSpaces
             guard !item.isEmpty else { throw InvalidRelation(value: text, reason: "empty alternative") }
-            guard let open = item.firstIndex(of: "(") else {
-                if item.contains(")") || item.contains(" ") {
+            // A constraint is the last parenthesis that opens with an operator; other parentheses belong to the
+            // name, as in rpm's library capabilities: `libc.so.6(GLIBC_2.35)(64bit)`.
+            guard let open = item.lastIndex(of: "("),
+                  item[item.index(after: open)...].trimmingSpaces.first.map({ "<=>".contains($0) }) ?? false else {
+                if item.contains(" ") || item.filter({ $0 == "(" }).count != item.filter({ $0 == ")" }).count {
                     throw InvalidRelation(value: text, reason: "'\(item)' is not 'name' or 'name (op version)'")
                 }
                 alternatives.append(Dependency(name: item))

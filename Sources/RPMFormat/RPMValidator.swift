@@ -20,7 +20,7 @@ enum RPMValidator {
             for field in tags.fields {
                 for (index, relation) in metadata.relations[field].enumerated() {
                     for dependency in relation.alternatives {
-                        try name(dependency.name, subject: .relation(field, index: index), field: tags.name)
+                        try capability(dependency.name, subject: .relation(field, index: index), field: tags.name)
                         if let version = dependency.constraint?.version {
                             try evr(version, subject: .relation(field, index: index), field: tags.name)
                         }
@@ -65,6 +65,22 @@ enum RPMValidator {
             && bytes.allSatisfy { $0 > 0x20 && $0 < 0x7F && !Array("<>=,|()".utf8).contains($0) }
         guard valid else {
             throw violation(subject, field, value, "names are printable ASCII without spaces or <>=,|()")
+        }
+    }
+
+    /// A capability may carry balanced parentheses after its first character, as `perl(Foo)` and
+    /// `libc.so.6(GLIBC_2.35)(64bit)` do; one that starts with `(` would be a rich dependency, which specs do not write.
+    private static func capability(_ value: String, subject: FormatViolation.Subject, field: String) throws {
+        var depth = 0
+        var balanced = true
+        for byte in value.utf8 {
+            if byte == UInt8(ascii: "(") { depth += 1 }
+            if byte == UInt8(ascii: ")") { depth -= 1; if depth < 0 { balanced = false } }
+        }
+        let plain = value.utf8.filter { $0 != UInt8(ascii: "(") && $0 != UInt8(ascii: ")") }
+        guard balanced, depth == 0, !value.hasPrefix("("),
+              (try? name(String(decoding: plain, as: UTF8.self), subject: subject, field: field)) != nil else {
+            throw violation(subject, field, value, "capabilities are printable ASCII without spaces or <>=,| and with balanced parentheses after the first character")
         }
     }
 

@@ -29,10 +29,11 @@ enum Build {
 
 enum ResultLine {
     static func format(_ result: ArtifactResult) -> String {
+        // A folder has no one digest; its files are in the tar beside it.
+        if case .folder(let of) = result.role { return "\(result.name)/  the layout of \(of)" }
         let detail: String
         switch result.role {
         case .alias(let target): detail = "alias of \(target)"
-        case .folder(let of): detail = "the layout of \(of)"
         case .signature(let of): detail = "signature of \(of)"
         default: detail = String(format: "%.1fs", result.seconds)
         }

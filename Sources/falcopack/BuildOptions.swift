@@ -6,8 +6,9 @@ import Signing
 
 /// Flags shared by the commands that build artifacts.
 struct BuildOptions: ParsableArguments {
-    @Option(help: "The spec to build from.")
-    var spec = "Specs/falco.yaml"
+    @Option(help: ArgumentHelp("The spec to build from (default: Specs/falco.yaml here, else the one installed with falcopack).",
+                               valueName: "path"))
+    var spec: String?
 
     @Option(name: .customLong("version"), help: "The Falco version (the spec's 'version' input).")
     var version: String?
@@ -71,7 +72,7 @@ struct BuildOptions: ParsableArguments {
 
     func falcoOptions() throws -> FalcoBuild.Options {
         var options = FalcoBuild.Options(
-            specPath: spec,
+            specPath: SpecLocation.resolve(spec),
             inputFlags: try inputFlags(),
             environment: ProcessInfo.processInfo.environment,
             outputDirectory: out,

@@ -12,18 +12,18 @@ struct Falcopack: ParsableCommand {
             Exit codes: 0 done; 1 verify found problems, or an artifact failed for another reason; 64 bad command line; \
             65 the spec is wrong; 66 an input is missing or wrong; 73 the output folder cannot be written.
 
-            falcopack --version prints falcopack's version.
+            falcopack --version prints falcopack's version and those of the C libraries it links.
             """,
         subcommands: [DebCommand.self, RPMCommand.self, TarCommand.self, ImageCommand.self, AllCommand.self,
                       InspectCommand.self, VerifyCommand.self, PublishCommand.self, KeyCommand.self, SchemaCommand.self]
     )
 
-    /// `falcopack --version` alone prints falcopack's version. It is not ArgumentParser's version flag: that one is
+    /// `falcopack --version` alone prints falcopack's version and its libraries'. It is not ArgumentParser's version flag: that one is
     /// looked for whenever a command's arguments fail to parse, and the build commands' own --version (the Falco
     /// version) would then print falcopack's instead of the error.
     static func main() {
         if Array(CommandLine.arguments.dropFirst()) == ["--version"] {
-            print(falcopackVersion)
+            print(versionText)
             return
         }
         main(nil)

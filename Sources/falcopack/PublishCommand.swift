@@ -24,8 +24,9 @@ struct PublishCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The repository folder; made when absent.", valueName: "dir"))
     var repo: String
 
-    @Option(help: "The spec whose convention names the releases' files and whose repository section names the repository.")
-    var spec = "Specs/falco.yaml"
+    @Option(help: ArgumentHelp("The spec whose convention names the releases' files and whose repository section names the repository.",
+                               valueName: "path"))
+    var spec: String?
 
     @Option(help: ArgumentHelp("The OpenPGP secret key that signs the indexes (else FALCOPACK_SIGNING_KEY); the releases must be signed by it.",
                                valueName: "file"))
@@ -55,7 +56,7 @@ struct PublishCommand: ParsableCommand {
     func run() throws {
         do {
             let environment = ProcessInfo.processInfo.environment
-            let spec = try FalcoBuild.loadSpec(path: self.spec)
+            let spec = try FalcoBuild.loadSpec(path: SpecLocation.resolve(self.spec))
             guard let key = signingKey ?? environment["FALCOPACK_SIGNING_KEY"], !key.isEmpty else {
                 throw ValidationError("publish signs the repository: pass --signing-key FILE or set FALCOPACK_SIGNING_KEY")
             }

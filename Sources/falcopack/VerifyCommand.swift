@@ -9,14 +9,16 @@ struct VerifyCommand: ParsableCommand {
         discussion: "Names, aliases byte-identical, package names and versions inside the packages, no binaries in source tarballs, SHA256SUMS; with --public-key, every signature (rpm headers, deb _gpgorigin, FILE.asc, image signatures). Exit 1 when anything is wrong.")
 
     @Argument(help: "The release folder.") var directory: String = "dist"
-    @Option(help: "The spec that describes the convention.") var spec = "Specs/falco.yaml"
+    @Option(help: ArgumentHelp("The spec that describes the convention (default: Specs/falco.yaml here, else the installed one).",
+                               valueName: "path"))
+    var spec: String?
     @Option(help: ArgumentHelp("Check every signature of the release against this OpenPGP public key.", valueName: "file"))
     var publicKey: String?
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
         let report: Verifier.Report
-        do { report = try FalcoBuild.verify(directory: directory, specPath: spec, publicKey: publicKey) } catch { throw Failure.exit(for: error) }
+        do { report = try FalcoBuild.verify(directory: directory, specPath: SpecLocation.resolve(spec), publicKey: publicKey) } catch { throw Failure.exit(for: error) }
         if json {
             try JSONOutput.print(["directory": directory, "version": report.version ?? NSNull(),
                                   "checked": report.checked, "problems": report.problems, "passed": report.passed]

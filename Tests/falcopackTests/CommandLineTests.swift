@@ -4,9 +4,18 @@ import TestSupport
 
 /// The executable as a user runs it.
 @Suite struct CommandLineTests {
-    @Test func printsItsVersion() throws {
-        let result = try runChecked([falcopackExecutable(), "--version"])
-        #expect(result.output == "0.1.0\n")
+    /// Its version, and those of the C libraries that decide its bytes, as Debian's bsdtar reports the same ones.
+    @Test func printsItsVersionAndItsLibraries() throws {
+        let lines = try runChecked([falcopackExecutable(), "--version"]).output.split(separator: "\n")
+        #expect(lines.first == "falcopack 0.1.0")
+        let names = lines.dropFirst().map { $0.split(separator: " ")[0] }
+        #expect(names == ["libarchive", "zlib", "liblzma", "libzstd"])
+        let bsdtar = try runChecked(["bsdtar", "--version"]).output
+        for line in lines.dropFirst() {
+            let parts = line.split(separator: " ")
+            let spelled = parts[0] == "libarchive" ? "libarchive \(parts[1])" : "\(parts[0])/\(parts[1])"
+            #expect(bsdtar.contains(spelled), "\(line) against \(bsdtar)")
+        }
     }
 
     @Test func helpDescribesTheTool() throws {

@@ -36,6 +36,13 @@ enum ImageBases {
         return "rootfs:" + tarball
     }
 
+    /// The same as the spec's environment variables, for commands run as a user types them.
+    static func environment() throws -> [String: String] {
+        let shell = try shell.get()
+        return ["FALCO_BASE": shell, "FALCO_NO_DRIVER_BASE": shell, "FALCO_BUILDER_BASE": shell, "FALCO_TESTER_BASE": tester,
+                "FALCOPACK_BIN": falcopackExecutable()]
+    }
+
     /// The flags that give `all` and `image` these bases and the falcopack under test.
     static func flags() throws -> [String] {
         let shell = try shell.get()
