@@ -116,10 +116,16 @@ let package = Package(
                 "ImageFormat", "ArchiveFormats", "ByteIO", "Signing",
             ]
         ),
+        // Every reader of outside bytes as a function of the bytes: what the fuzzers drive and the tests replay.
+        .target(
+            name: "FuzzHarness",
+            dependencies: ["DebFormat", "RPMFormat", "TarballFormat", "ImageFormat", "FormatSeam", "PackageModel", "Signing",
+                           "SpecFile"]
+        ),
         .executableTarget(
             name: "falcopack",
             dependencies: [
-                "FalcoArtifacts", "Pipeline", "FormatSeam", "SpecFile", "ByteIO", "Signing",
+                "FalcoArtifacts", "Pipeline", "FormatSeam", "SpecFile", "ByteIO", "Signing", "ArchiveFormats", "Codecs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -155,6 +161,7 @@ let package = Package(
         ),
         .testTarget(name: "SpecFileTests", dependencies: ["SpecFile"]),
         .testTarget(name: "SigningTests", dependencies: ["Signing", "TestSupport"]),
+        .testTarget(name: "FuzzHarnessTests", dependencies: ["FuzzHarness", "TestSupport"]),
         .testTarget(
             name: "PipelineTests",
             dependencies: ["Pipeline", "FormatSeam", "SpecFile", "PackageModel", "Codecs", "ByteIO", "TestSupport"]
@@ -166,7 +173,13 @@ let package = Package(
         .testTarget(
             name: "falcopackTests",
             dependencies: ["TestSupport"],
-            exclude: ["Fixtures", "Host", "rpmlint.toml"]
+            exclude: ["Fixtures", "Host", "rpmlint.toml", "rpmlint-falcopack.toml"]
         ),
     ]
 )
+
+// `make fuzz` (FALCOPACK_FUZZ=1) adds the libFuzzer executable; an ordinary build has no fuzzer runtime to link.
+if Context.environment["FALCOPACK_FUZZ"] != nil {
+    package.targets.append(.executableTarget(name: "falcopack-fuzz", dependencies: ["FuzzHarness"], path: "Fuzz/Entry"))
+    package.products.append(.executable(name: "falcopack-fuzz", targets: ["falcopack-fuzz"]))
+}

@@ -304,3 +304,10 @@ struct AptRepository: PackageRepository {
 extension DebFormat: RepositoryFormat {
     public var packageRepository: any PackageRepository { AptRepository(format: self) }
 }
+
+extension DebFormat {
+    /// Reads an apt index (Packages, Release) as publish does; returns how many stanzas it holds.
+    public static func readIndex(_ text: String, file: String) throws -> Int {
+        try AptRepository.Stanza.parse(text, file: file).count
+    }
+}

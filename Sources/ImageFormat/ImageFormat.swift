@@ -139,3 +139,11 @@ public struct ImageFormat: ArtifactFormat {
         return nameOK && tagOK
     }
 }
+
+extension ImageFormat {
+    /// Reads a base image's index, manifest and configuration as a build does (every digest checked); returns
+    /// how many layers it has.
+    public static func readBase(_ base: BaseImage) throws -> Int {
+        try base.load().layers.count
+    }
+}

@@ -233,3 +233,18 @@ struct YumRepository: PackageRepository {
 extension RPMFormat: RepositoryFormat {
     public var packageRepository: any PackageRepository { YumRepository(format: self) }
 }
+
+extension RPMFormat {
+    /// Reads repodata as publish does: `repomd` names the metadata files; `primary`, `filelists` and `other` hold
+    /// package records. Returns how many it found.
+    public static func readRepodata(_ text: String, kind: String, file: String) throws -> Int {
+        if kind == "repomd" { return try YumRepository.locations(in: text, file: file).count }
+        let elements = try YumRepository.packageElements(text, kind: kind, file: file)
+        if kind == "primary" {
+            for (pkgid, element) in elements {
+                _ = try YumRepository.record(pkgid: pkgid, primary: element, filelists: "", other: "", file: file)
+            }
+        }
+        return elements.count
+    }
+}

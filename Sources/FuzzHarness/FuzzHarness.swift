@@ -1,0 +1,76 @@
+import DebFormat
+import FormatSeam
+import Foundation
+import ImageFormat
+import PackageModel
+import RPMFormat
+import Signing
+import SpecFile
+import TarballFormat
+
+/// Every reader of outside bytes, each as a function of the bytes alone: what the fuzzers drive (Fuzz/Entry, built
+/// by `make fuzz` with libFuzzer and AddressSanitizer) and what the tests replay every input that ever failed through.
+/// A reader may refuse its input with an error; it must not crash, hang or allocate by a length field.
+public enum FuzzHarness {
+    public static let targets: [String: @Sendable (UnsafeRawBufferPointer) -> Void] = [
+        "deb": { file($0, suffix: ".deb") { path in
+            _ = try? DebFormat().inspect(path: path, scratch: scratch)
+            _ = try? DebFormat().signatures(in: path)
+        } },
+        "rpm": { file($0, suffix: ".rpm") { path in
+            _ = try? RPMFormat().inspect(path: path, scratch: scratch)
+            _ = try? RPMFormat().signatures(in: path)
+        } },
+        "tar": { file($0, suffix: ".tar.gz") { path in _ = try? TarballFormat().inspect(path: path, scratch: scratch) } },
+        "oci-archive": { file($0, suffix: ".tar") { path in
+            _ = try? ImageFormat().inspect(path: path, scratch: scratch)
+            _ = ImageFormat().problems(in: path)
+            _ = try? ImageFormat.readBase(.dockerArchive(path: path, tag: nil))
+        } },
+        "openpgp": { bytes in
+            let array = Array(bytes)
+            _ = try? Certificate.read(array)
+            _ = try? Signature.readDetached(array)
+            _ = try? SignedMessage(bytes: array)
+            if let keyring = try? Keyring(bytes: array), let signature = keyring.certificates.first?.userIDs.first?.signatures.first {
+                _ = keyring.check(signature, over: array)
+            }
+        },
+        "apt-index": { bytes in _ = try? DebFormat.readIndex(String(decoding: bytes, as: UTF8.self), file: "Packages") },
+        "yum-index": { bytes in
+            let text = String(decoding: bytes, as: UTF8.self)
+            for kind in ["primary", "filelists", "other", "repomd"] { _ = try? RPMFormat.readRepodata(text, kind: kind, file: kind) }
+        },
+        "spec": { bytes in
+            _ = try? Spec.parse(String(decoding: bytes, as: UTF8.self), file: "fuzz.yaml", formats: ["deb", "rpm", "oci", "tar"])
+        },
+    ]
+
+    public static func run(_ target: String, _ bytes: UnsafeRawBufferPointer) {
+        guard let body = targets[target] else {
+            FileHandle.standardError.write(Data("falcopack-fuzz: no target '\(target)' (\(targets.keys.sorted().joined(separator: ", ")))\n".utf8))
+            exit(2)
+        }
+        body(bytes)
+    }
+
+    /// One scratch folder per process, in memory when /dev/shm exists.
+    nonisolated(unsafe) static let scratchPath: String = {
+        let base = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
+        let path = base + "/falcopack-fuzz-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }()
+
+    static var scratch: ScratchFolder { ScratchFolder(path: scratchPath) }
+
+    /// The readers of files get the bytes as a file with the ending they recognise.
+    static func file(_ bytes: UnsafeRawBufferPointer, suffix: String, _ body: (String) -> Void) {
+        let path = scratchPath + "/input" + suffix
+        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        body(path)
+        for item in (try? FileManager.default.contentsOfDirectory(atPath: scratchPath)) ?? [] {
+            try? FileManager.default.removeItem(atPath: scratchPath + "/" + item)
+        }
+    }
+}
