@@ -89,7 +89,7 @@ struct AptRepository: PackageRepository {
         var stanzas: [String: Stanza] = [:]
         var date = settings.date
         var previousHashes: Set<String> = []
-        if FileManager.default.fileExists(atPath: path) {
+        if FileManager.default.fileExists(atPath: path), !StagingArea.isFirstPublishCutShort(path, folders: ["pool", "dists"], index: releasePath) {
             guard let release = FileManager.default.contents(atPath: releasePath).map({ String(decoding: $0, as: UTF8.self) }) else {
                 throw RepositoryError(path: path, reason: "is not an apt repository falcopack can add to: no dists/\(settings.suite)/Release")
             }

@@ -61,6 +61,15 @@ public final class StagingArea {
         }
     }
 
+    /// Whether `folder` is what a first publish killed before its top index left: no `index` yet, and nothing
+    /// but the folders a publish writes. Such a folder is published into as a new one; any other folder without
+    /// its index is not a repository falcopack may add to.
+    public static func isFirstPublishCutShort(_ folder: String, folders: Set<String>, index: String) -> Bool {
+        guard !FileManager.default.fileExists(atPath: index),
+              let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return false }
+        return entries.allSatisfy { folders.contains($0) || $0.hasPrefix(temporaryPrefix) }
+    }
+
     static func temporaryName(beside path: String) -> String {
         let folder = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent

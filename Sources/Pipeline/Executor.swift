@@ -347,8 +347,10 @@ public enum Executor {
         let known = Set(names)
         for entry in entries {
             var stale = entry.hasPrefix(".falcopack-work.") || entry.hasSuffix(".falcopack-alias")
-            if entry.hasPrefix("."), let dot = entry.lastIndex(of: "."), entry.distance(from: dot, to: entry.endIndex) == 7 {
-                stale = stale || known.contains(String(entry[entry.index(after: entry.startIndex)..<dot]))
+            // `.NAME.XXXXXX`, and `.NAME.XXXXXX.old` (a folder moved aside), for the artifacts of this build.
+            let temporary = entry.hasSuffix(".old") ? String(entry.dropLast(4)) : entry
+            if temporary.hasPrefix("."), let dot = temporary.lastIndex(of: "."), temporary.distance(from: dot, to: temporary.endIndex) == 7 {
+                stale = stale || known.contains(String(temporary[temporary.index(after: temporary.startIndex)..<dot]))
             }
             if stale { try? FileManager.default.removeItem(atPath: directory + "/" + entry) }
         }

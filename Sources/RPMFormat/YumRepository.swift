@@ -41,7 +41,8 @@ struct YumRepository: PackageRepository {
         var records: [String: Record] = [:]
         var revision = settings.date
         var previous: Set<String> = []
-        if FileManager.default.fileExists(atPath: path) {
+        if FileManager.default.fileExists(atPath: path),
+           !StagingArea.isFirstPublishCutShort(path, folders: ["packages", "repodata"], index: repodata + "/repomd.xml") {
             let repomdPath = repodata + "/repomd.xml"
             guard let repomd = FileManager.default.contents(atPath: repomdPath).map({ String(decoding: $0, as: UTF8.self) }) else {
                 throw RepositoryError(path: path, reason: "is not a yum repository falcopack can add to: no repodata/repomd.xml")

@@ -123,11 +123,26 @@ import TestSupport
         let tampered = work.file("tampered")
         try runChecked(["cp", "-a", repository, tampered])
         let repodata = tampered + "/rpm/repodata"
-        let primary = try #require(try FileManager.default.contentsOfDirectory(atPath: repodata).first { $0.hasSuffix("-primary.xml.gz") })
+        // The primary repomd.xml names now: the previous generation stays beside it for clients mid-update.
+        let repomdText = try String(contentsOfFile: repodata + "/repomd.xml", encoding: .utf8)
+        let primary = try #require(try FileManager.default.contentsOfDirectory(atPath: repodata).first {
+            $0.hasSuffix("-primary.xml.gz") && repomdText.contains("repodata/\($0)")
+        })
         var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: repodata + "/" + primary)))
         bytes[bytes.count / 2] ^= 0x01
         try Data(bytes).write(to: URL(fileURLWithPath: repodata + "/" + primary))
         #expect(try dnf(tampered, ["makecache"], work: work).status != 0)
+        // A changed byte in the signed repomd.xml.
+        let signedIndex = work.file("signed-index")
+        try runChecked(["cp", "-a", repository, signedIndex])
+        let repomdPath = signedIndex + "/rpm/repodata/repomd.xml"
+        let repomd = try String(contentsOfFile: repomdPath, encoding: .utf8)
+        // Still well-formed: one digit of the revision changed.
+        let revision = try #require(repomd.range(of: "<revision>"))
+        let digit = repomd[revision.upperBound]
+        try repomd.replacingCharacters(in: revision.upperBound...revision.upperBound, with: digit == "1" ? "2" : "1")
+            .write(toFile: repomdPath, atomically: true, encoding: .utf8)
+        #expect(try dnf(signedIndex, ["makecache"], work: work).status != 0)
         let unsigned = work.file("unsigned")
         try runChecked(["cp", "-a", repository, unsigned])
         try FileManager.default.removeItem(atPath: unsigned + "/rpm/repodata/repomd.xml.asc")
@@ -273,6 +288,14 @@ import TestSupport
         #expect(notRepository.status == 66, "\(notRepository.stderr)")
         #expect(notRepository.stderr.contains("is not a repository falcopack made"), "\(notRepository.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: other).filter { !$0.hasPrefix(".") } == ["notes.txt"])
+
+        // A deb folder without its Release that holds more than a publish writes: not added to.
+        let stray = work.file("stray")
+        try FileManager.default.createDirectory(atPath: stray + "/deb/pool", withIntermediateDirectories: true)
+        try "notes".write(toFile: stray + "/deb/notes.txt", atomically: true, encoding: .utf8)
+        let strayResult = try publishing([first.dist], into: stray)
+        #expect(strayResult.status == 66, "\(strayResult.stderr)")
+        #expect(strayResult.stderr.contains("is not an apt repository falcopack can add to"), "\(strayResult.stderr)")
 
         // An index that does not parse.
         let repository = work.file("repo")

@@ -82,7 +82,8 @@ import TestSupport
         let blocker = directory.file("file")
         _ = FileManager.default.createFile(atPath: blocker, contents: Data())
         let result = try runIn(repositoryRoot(), [falcopackExecutable(), "all", "--falco-bin", "/bin/busybox",
-                                                  "--out", directory.file("out"), "--cache-dir", blocker])
+                                                  "--out", directory.file("out"), "--cache-dir", blocker],
+                               environment: try ImageBases.environment())
         #expect(result.status == 73)
         #expect(!FileManager.default.fileExists(atPath: directory.file("out")))
         #expect(result.stderr == "falcopack: error: cache folder '\(blocker)': exists and is not a folder (pass --cache-dir DIR)\n")
