@@ -85,16 +85,45 @@ import TestSupport
         for index in 0..<25 {
             try killed(["publish", reference, "--repo", repository] + key.flags,
                        after: Double.random(in: 0...publishTime, using: &generator))
-            let release = repository + "/deb/dists/stable/InRelease"
-            if FileManager.default.fileExists(atPath: release) {
-                let check = try run(["gpgv", "--keyring", try key.gnupg.keyring(key.publicKey), release])
-                #expect(check.status == 0, "after publish kill \(index): InRelease does not verify")
-            }
+            try expectWholeIndexes(repository, after: index)
         }
         #expect(try timed(["publish", reference, "--repo", repository] + key.flags) > 0)
         let published = try files(repository), wanted = try files(repositoryReference)
         #expect(published.keys.sorted() == wanted.keys.sorted())
         #expect(hidden(repository).isEmpty)
+    }
+
+    /// What apt and dnf check before they trust a repository, on whatever indexes a killed publish left: the
+    /// signatures hold, and every file an index lists exists with the SHA-256 it lists.
+    func expectWholeIndexes(_ repository: String, after index: Int) throws {
+        let keyring = try key.gnupg.keyring(key.publicKey)
+        let dists = repository + "/deb/dists/stable"
+        if FileManager.default.fileExists(atPath: dists + "/InRelease") {
+            #expect(try run(["gpgv", "--keyring", keyring, dists + "/InRelease"]).status == 0, "kill \(index): InRelease")
+            let release = try String(contentsOfFile: dists + "/Release", encoding: .utf8)
+            let listed = release.components(separatedBy: "SHA256:\n").last?.split(separator: "\n").filter { $0.hasPrefix(" ") } ?? []
+            #expect(!listed.isEmpty)
+            for line in listed {
+                let fields = line.split(separator: " ")
+                let digest = try runChecked(["sha256sum", dists + "/" + fields[2]]).output.prefix(64)
+                #expect(digest == fields[0], "kill \(index): \(fields[2]) is not what Release lists")
+            }
+        }
+        let repodata = repository + "/rpm/repodata"
+        if FileManager.default.fileExists(atPath: repodata + "/repomd.xml") {
+            #expect(try run(["gpgv", "--keyring", keyring, repodata + "/repomd.xml.asc", repodata + "/repomd.xml"]).status == 0,
+                    "kill \(index): repomd.xml")
+            let repomd = try String(contentsOfFile: repodata + "/repomd.xml", encoding: .utf8)
+            for data in repomd.components(separatedBy: "<data ").dropFirst() {
+                guard let sum = data.range(of: "<checksum type=\"sha256\">"), let end = data.range(of: "</checksum>"),
+                      let href = data.range(of: "<location href=\""), let close = data[href.upperBound...].firstIndex(of: "\"") else {
+                    Issue.record("kill \(index): a repomd.xml entry without checksum or location")
+                    continue
+                }
+                let digest = try runChecked(["sha256sum", repository + "/rpm/" + data[href.upperBound..<close]]).output.prefix(64)
+                #expect(digest == data[sum.upperBound..<end.lowerBound], "kill \(index): \(data[href.upperBound..<close])")
+            }
+        }
     }
 
     /// --out, --cache-dir and --repo on a file system that fills up: exit 73, one line saying it is full, no partial
