@@ -10,7 +10,12 @@ echo "== Repositories: 1,000 packages from scratch, then one release added"
 releases="$run/releases"
 mkdir -p "$releases"
 # Falco's convention without images, a tiny falco, the real driver sources.
-sed '/^# The container images/,/^# Signed as it is written/{/^# Signed as it is written/!d}' Specs/falco.yaml >"$run/repo-spec.yaml"
+# The spec's inputs default to folders beside Specs/ (../Payloads, ../.cache), so it sits in a tree that links them.
+mkdir -p "$run/repo-tree/Specs"
+ln -sfn "$root/Payloads" "$run/repo-tree/Payloads"
+ln -sfn "$root/.cache" "$run/repo-tree/.cache"
+spec="$run/repo-tree/Specs/falco.yaml"
+sed '/^# The container images/,/^# Signed as it is written/{/^# Signed as it is written/!d}' Specs/falco.yaml >"$spec"
 gnupg="$run/repo-gnupg"
 rm -rf "$gnupg" && mkdir -m 700 "$gnupg"
 gpg --homedir "$gnupg" --batch --pinentry-mode loopback --passphrase '' \
@@ -21,7 +26,7 @@ gpg --homedir "$gnupg" --batch --pinentry-mode loopback --passphrase '' --armor 
 count="${BENCH_RELEASES:-250}"
 for i in $(seq "$((count + 1))"); do
 	[ -f "$releases/$i/SHA256SUMS.asc" ] && continue
-	"$falcopack" all --spec "$run/repo-spec.yaml" --version "1.$((i / 100)).$((i % 100))" --falco-bin .cache/demo/falco \
+	"$falcopack" all --spec "$spec" --version "1.$((i / 100)).$((i % 100))" --falco-bin .cache/demo/falco \
 		--signing-key "$run/repo-key.asc" --out "$releases/$i" >/dev/null
 done
 scratch=()
@@ -54,7 +59,7 @@ for r in $(seq "$repeat"); do
 	rm -rf "$run/repo-fp" "$peer/rpm/repodata" "$peer/deb/dists/stable"/*Release*
 	sync
 	measure "falcopack publish, 1,000 packages from scratch #$r" "$run/repo-fp/index.html" -- \
-		"$falcopack" publish "${scratch[@]}" --repo "$run/repo-fp" --spec "$run/repo-spec.yaml" --signing-key "$run/repo-key.asc"
+		"$falcopack" publish "${scratch[@]}" --repo "$run/repo-fp" --spec "$spec" --signing-key "$run/repo-key.asc"
 	measure "createrepo_c + apt-ftparchive, 1,000 from scratch #$r" "$peer/rpm/repodata/repomd.xml" -- bash "$run/peer-index.sh"
 done
 median "falcopack publish, 1,000 packages from scratch"
@@ -64,7 +69,7 @@ for r in $(seq "$repeat"); do
 	rm -rf "$run/repo-fp-add" && cp -a "$run/repo-fp" "$run/repo-fp-add"
 	sync
 	measure "falcopack publish, one release added #$r" "$run/repo-fp-add/index.html" -- \
-		"$falcopack" publish "$last" --repo "$run/repo-fp-add" --spec "$run/repo-spec.yaml" --signing-key "$run/repo-key.asc"
+		"$falcopack" publish "$last" --repo "$run/repo-fp-add" --spec "$spec" --signing-key "$run/repo-key.asc"
 	cp "$last"/*-module-amd64.deb "$last"/*-bpf-amd64.deb "$peer/deb/pool/"
 	cp "$last"/*-module-x86_64.rpm "$last"/*-bpf-x86_64.rpm "$peer/rpm/"
 	sync

