@@ -72,7 +72,7 @@ public enum Publisher {
             releases.append((directory, version, check.expected))
         }
 
-        try prepare(root)
+        try prepare(root, folders: request.formats.compactMap { $0.repository?.folder })
         let lock: FolderLock
         do {
             lock = try FolderLock(folder: root, wait: false)
@@ -193,12 +193,12 @@ public enum Publisher {
     }
 
     /// The folder exists and is a repository falcopack made, or empty.
-    static func prepare(_ root: String) throws {
+    static func prepare(_ root: String, folders: [String]) throws {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: root, isDirectory: &isFolder) {
             guard isFolder.boolValue else { throw RepositoryError(path: root, reason: "is a file, not a repository folder") }
             let entries = try FileManager.default.contentsOfDirectory(atPath: root).filter { !$0.hasPrefix(".") }
-            let known: Set<String> = [filesFolder, "deb", "rpm", "index.html"]
+            let known = Set(folders + [filesFolder, "index.html"])
             if !entries.isEmpty && Set(entries).isDisjoint(with: known) {
                 throw RepositoryError(path: root, reason: "is not a repository falcopack made (it holds \(entries.prefix(3).joined(separator: ", "))); publish into an empty or new folder")
             }
