@@ -369,7 +369,7 @@ public enum Executor {
     }
 }
 
-/// An exclusive lock on a folder (flock on a file in it), held until released or the process ends; waits for the
+/// An exclusive lock on a folder (flock on the folder itself), held until released or the process ends; waits for the
 /// holder unless asked not to.
 public final class FolderLock {
     let descriptor: Int32
