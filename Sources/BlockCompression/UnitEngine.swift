@@ -197,20 +197,9 @@ struct UnitStore: Sendable {
         }
         bytes.append(contentsOf: SHA256.hash(data: unit.bytes))
         bytes.append(contentsOf: unit.bytes)
-        // Written beside its name and renamed, so builds sharing the folder never see half a unit; a full disk is
-        // an IOError naming the cache folder.
-        var template = Array((folder + "/." + (final as NSString).lastPathComponent + ".XXXXXX").utf8CString)
-        let descriptor = try retryingSyscall("create", path: final, writing: true) { mkstemp(&template) }
-        let temporary = String(cString: template)
-        fchmod(descriptor, 0o644)
-        do {
-            let writer = FileWriter(descriptor: descriptor, path: final)
-            try bytes.withUnsafeBytes { try writer.write($0) }
-            try writer.close()
-            try retryingSyscall("rename", path: final, writing: true) { rename(temporary, final) }
-        } catch {
-            unlink(temporary)
-            throw error
-        }
+        // Written beside its name and renamed, so builds sharing the folder never see half a unit.
+        let file = try OutputFile(path: final)
+        try bytes.withUnsafeBytes { try file.write($0) }
+        try file.commit()
     }
 }
