@@ -19,28 +19,71 @@ struct AptRepository: PackageRepository {
     struct Stanza {
         var fields: [(name: String, value: String)]
 
-        subscript(_ name: String) -> String? { fields.first { $0.name.lowercased() == name.lowercased() }?.value }
+        subscript(_ name: String) -> String? {
+            if let field = fields.first(where: { $0.name == name }) { return field.value }
+            return fields.first { Self.sameName($0.name, name) }?.value
+        }
 
-        var text: String { fields.map { "\($0.name): \($0.value)" }.joined(separator: "\n") + "\n" }
+        /// Field names compare without regard to ASCII case, as apt reads them.
+        static func sameName(_ a: String, _ b: String) -> Bool {
+            a.utf8.count == b.utf8.count && zip(a.utf8, b.utf8).allSatisfy { ($0 | 0x20) == ($1 | 0x20) }
+        }
+
+        var text: String { String(decoding: bytes, as: UTF8.self) }
+
+        var bytes: [UInt8] {
+            var out: [UInt8] = []
+            append(to: &out)
+            return out
+        }
+
+        func append(to out: inout [UInt8]) {
+            for field in fields {
+                out.append(contentsOf: field.name.utf8)
+                out.append(contentsOf: ": ".utf8)
+                out.append(contentsOf: field.value.utf8)
+                out.append(0x0A)
+            }
+        }
 
         /// Package, Version, Architecture: what identifies a package in an index.
         var identity: String { "\(self["Package"] ?? "") \(self["Version"] ?? "") \(self["Architecture"] ?? "")" }
 
         static func parse(_ text: String, file: String) throws -> [Stanza] {
+            try parse(Array(text.utf8), file: file)
+        }
+
+        /// Reads stanzas byte by byte: a Packages file of thousands of packages is read on every publish.
+        static func parse(_ bytes: [UInt8], file: String) throws -> [Stanza] {
             var stanzas: [Stanza] = []
             var current: [(name: String, value: String)] = []
-            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-                if line.trimmingCharacters(in: .whitespaces).isEmpty {
-                    if !current.isEmpty { stanzas.append(Stanza(fields: current)) }
-                    current = []
-                } else if line.first == " " || line.first == "\t" {
-                    guard !current.isEmpty else { throw RepositoryError(path: file, reason: "a continuation line opens a stanza") }
-                    current[current.count - 1].value += "\n" + line
-                } else {
-                    guard let colon = line.firstIndex(of: ":") else {
-                        throw RepositoryError(path: file, reason: "'\(line.prefix(60))' is not a field")
+            try bytes.withUnsafeBufferPointer { buffer in
+                func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+                var start = 0
+                while start <= buffer.count {
+                    var end = start
+                    while end < buffer.count && buffer[end] != 0x0A { end += 1 }
+                    defer { start = end + 1 }
+                    if start == buffer.count { break }
+                    var first = start, last = end
+                    while first < last && isBlank(buffer[first]) { first += 1 }
+                    if first == last {
+                        if !current.isEmpty { stanzas.append(Stanza(fields: current)) }
+                        current = []
+                    } else if isBlank(buffer[start]) {
+                        guard !current.isEmpty else { throw RepositoryError(path: file, reason: "a continuation line opens a stanza") }
+                        current[current.count - 1].value += "\n" + String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<end]), as: UTF8.self)
+                    } else {
+                        guard let colon = buffer[start..<end].firstIndex(of: UInt8(ascii: ":")) else {
+                            let line = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<end]), as: UTF8.self)
+                            throw RepositoryError(path: file, reason: "'\(line.prefix(60))' is not a field")
+                        }
+                        var valueStart = colon + 1
+                        while valueStart < last && isBlank(buffer[valueStart]) { valueStart += 1 }
+                        while last > valueStart && isBlank(buffer[last - 1]) { last -= 1 }
+                        current.append((String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<colon]), as: UTF8.self),
+                                        String(decoding: UnsafeBufferPointer(rebasing: buffer[valueStart..<last]), as: UTF8.self)))
                     }
-                    current.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
                 }
             }
             if !current.isEmpty { stanzas.append(Stanza(fields: current)) }
@@ -108,7 +151,7 @@ struct AptRepository: PackageRepository {
                     }
                     continue
                 }
-                for stanza in try Stanza.parse(String(decoding: data, as: UTF8.self), file: index) {
+                for stanza in try Stanza.parse(Array(data), file: index) {
                     guard stanza["Package"] != nil, stanza["Version"] != nil, stanza["Filename"] != nil else {
                         throw RepositoryError(path: index, reason: "a stanza lacks Package, Version or Filename")
                     }
@@ -166,11 +209,17 @@ struct AptRepository: PackageRepository {
         var sums: [(path: String, sha256: String, size: Int)] = []
         for architecture in architectures {
             let folder = indexFolders[architecture]!
-            let chosen = stanzas.values.filter { $0["Architecture"] == architecture || $0["Architecture"] == "all" }.sorted { a, b in
-                if a["Package"]! != b["Package"]! { return a["Package"]! < b["Package"]! }
-                return DebVersionOrder.compare(a["Version"]!, b["Version"]!) < 0
+            let chosen = stanzas.values.filter { $0["Architecture"] == architecture || $0["Architecture"] == "all" }
+                .map { (package: $0["Package"]!, version: $0["Version"]!, stanza: $0) }
+                .sorted { a, b in
+                    if a.package != b.package { return a.package < b.package }
+                    return DebVersionOrder.compare(a.version, b.version) < 0
+                }
+            var plain: [UInt8] = []
+            for entry in chosen {
+                entry.stanza.append(to: &plain)
+                plain.append(0x0A)
             }
-            let plain = Array(chosen.map(\.text).joined(separator: "\n").utf8) + (chosen.isEmpty ? [] : [0x0A])
             for (name, bytes) in [("Packages", plain), ("Packages.gz", try Self.compress(plain, .defaultGzip)),
                                   ("Packages.xz", try Self.compress(plain, .defaultXZ))] {
                 let hash = Array(SHA256.hash(data: bytes)).hexString

@@ -4,10 +4,10 @@ import Foundation
 /// The repository's `index.html`: a plain static page, no script, listing every release newest first with each
 /// artifact's size, SHA-256 and signature, the image references and digests, and how to add the repository.
 enum IndexPage {
-    static func render(_ releases: [ReleaseManifest], settings: RepositorySettings, url: String, fingerprint: String) -> String {
+    static func render(_ releases: [ReleaseManifest], settings: RepositorySettings, url: String, fingerprint: String) -> [UInt8] {
         let base = url.hasSuffix("/") ? url : url + "/"
         let keyring = "/usr/share/keyrings/\(settings.name)-archive-keyring.asc"
-        var html = """
+        let html = """
             <!DOCTYPE html>
             <html lang="en">
             <head>
@@ -39,28 +39,48 @@ enum IndexPage {
             sudo dnf install -y falco    # or yum</pre>
 
             """
+        // The releases' rows, built as bytes: with hundreds of releases this is most of the page.
+        var rows: [UInt8] = []
+        rows.reserveCapacity(releases.count * 4096)
         for release in releases {
             let anchor = "v" + release.version.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
-            html += "<h2 id=\"\(anchor)\">\(escape(release.version))</h2>\n<table>\n"
-            html += "<tr><th>artifact</th><th>size</th><th>SHA-256</th><th>signature</th></tr>\n"
+            rows.append(contentsOf: "<h2 id=\"\(anchor)\">".utf8)
+            append(escaped: release.version, to: &rows)
+            rows.append(contentsOf: "</h2>\n<table>\n<tr><th>artifact</th><th>size</th><th>SHA-256</th><th>signature</th></tr>\n".utf8)
             for artifact in release.artifacts {
-                let signature = artifact.signature.map { "<a href=\"\(escape($0))\">\(escape(($0 as NSString).lastPathComponent))</a>" }
-                    ?? "inside the package"
-                html += "<tr><td><a href=\"\(escape(artifact.href))\">\(escape(artifact.name))</a></td>"
-                    + "<td class=\"size\">\(size(artifact.size))</td><td class=\"digest\">\(artifact.sha256)</td>"
-                    + "<td>\(signature)</td></tr>\n"
-            }
-            html += "</table>\n"
-            if !release.images.isEmpty {
-                html += "<table>\n<tr><th>image</th><th>manifest digest</th></tr>\n"
-                for image in release.images {
-                    html += "<tr><td><code>\(escape(image.reference))</code></td><td class=\"digest\">\(escape(image.digest))</td></tr>\n"
+                rows.append(contentsOf: "<tr><td><a href=\"".utf8)
+                append(escaped: artifact.href, to: &rows)
+                rows.append(contentsOf: "\">".utf8)
+                append(escaped: artifact.name, to: &rows)
+                rows.append(contentsOf: "</a></td><td class=\"size\">\(size(artifact.size))</td><td class=\"digest\">".utf8)
+                append(escaped: artifact.sha256, to: &rows)
+                rows.append(contentsOf: "</td><td>".utf8)
+                if let signature = artifact.signature {
+                    rows.append(contentsOf: "<a href=\"".utf8)
+                    append(escaped: signature, to: &rows)
+                    rows.append(contentsOf: "\">".utf8)
+                    append(escaped: (signature as NSString).lastPathComponent, to: &rows)
+                    rows.append(contentsOf: "</a>".utf8)
+                } else {
+                    rows.append(contentsOf: "inside the package".utf8)
                 }
-                html += "</table>\n"
+                rows.append(contentsOf: "</td></tr>\n".utf8)
+            }
+            rows.append(contentsOf: "</table>\n".utf8)
+            if !release.images.isEmpty {
+                rows.append(contentsOf: "<table>\n<tr><th>image</th><th>manifest digest</th></tr>\n".utf8)
+                for image in release.images {
+                    rows.append(contentsOf: "<tr><td><code>".utf8)
+                    append(escaped: image.reference, to: &rows)
+                    rows.append(contentsOf: "</code></td><td class=\"digest\">".utf8)
+                    append(escaped: image.digest, to: &rows)
+                    rows.append(contentsOf: "</td></tr>\n".utf8)
+                }
+                rows.append(contentsOf: "</table>\n".utf8)
             }
         }
-        if releases.isEmpty { html += "<p>No release is published yet.</p>\n" }
-        return html + "</body>\n</html>\n"
+        if releases.isEmpty { rows.append(contentsOf: "<p>No release is published yet.</p>\n".utf8) }
+        return Array(html.utf8) + rows + Array("</body>\n</html>\n".utf8)
     }
 
     static func size(_ bytes: UInt64) -> String {
@@ -70,7 +90,21 @@ enum IndexPage {
     }
 
     static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        var out: [UInt8] = []
+        append(escaped: text, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `text` with `&`, `<`, `>` and `"` as entities, appended byte by byte.
+    static func append(escaped text: String, to out: inout [UInt8]) {
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "&"): out.append(contentsOf: "&amp;".utf8)
+            case UInt8(ascii: "<"): out.append(contentsOf: "&lt;".utf8)
+            case UInt8(ascii: ">"): out.append(contentsOf: "&gt;".utf8)
+            case UInt8(ascii: "\""): out.append(contentsOf: "&quot;".utf8)
+            default: out.append(byte)
+            }
+        }
     }
 }

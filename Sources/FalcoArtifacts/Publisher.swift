@@ -162,7 +162,7 @@ public enum Publisher {
                 fresh[version] ?? FileManager.default.contents(atPath: files + "/" + version + "/" + manifestName)
                     .flatMap { try? ReleaseManifest.read(Array($0)) }
             }
-            try top.stage(Array(IndexPage.render(manifests, settings: settings, url: url, fingerprint: request.signer.certificate.fingerprintHex).utf8),
+            try top.stage(IndexPage.render(manifests, settings: settings, url: url, fingerprint: request.signer.certificate.fingerprintHex),
                           as: root + "/index.html")
             renames += top.renames
 
