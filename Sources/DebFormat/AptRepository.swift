@@ -114,9 +114,8 @@ struct AptRepository: PackageRepository {
     // MARK: Publishing
 
     func stage(_ packages: [PublishedPackage], at path: String, settings: RepositorySettings,
-               signer: Signer) throws -> StagedRepository {
+               signer: Signer, staging: StagingArea) throws -> StagedRepository {
         let dists = "\(path)/dists/\(settings.suite)"
-        let staging = StagingArea()
         var architectures = settings.architectures.map(format.architectureName)
         let releasePath = dists + "/Release"
         // A repository keeps the architectures it was made with.
@@ -132,6 +131,8 @@ struct AptRepository: PackageRepository {
         var stanzas: [String: Stanza] = [:]
         var date = settings.date
         var previousHashes: Set<String> = []
+        // The compressed indexes being replaced: their unchanged runs are copied, not compressed again.
+        var compressors: [String: (gzip: RunCompressor, xz: RunCompressor)] = [:]
         if FileManager.default.fileExists(atPath: path), !StagingArea.isFirstPublishCutShort(path, folders: ["pool", "dists"], index: releasePath) {
             guard let release = FileManager.default.contents(atPath: releasePath).map({ String(decoding: $0, as: UTF8.self) }) else {
                 throw RepositoryError(path: path, reason: "is not an apt repository falcopack can add to: no dists/\(settings.suite)/Release")
@@ -151,6 +152,10 @@ struct AptRepository: PackageRepository {
                     }
                     continue
                 }
+                var gzip = RunCompressor(codec: Self.gzip), xz = RunCompressor(codec: Self.xz)
+                if let old = FileManager.default.contents(atPath: index + ".gz") { _ = try? gzip.learn(Array(old)) }
+                if let old = FileManager.default.contents(atPath: index + ".xz") { _ = try? xz.learn(Array(old)) }
+                compressors[architecture] = (gzip, xz)
                 for stanza in try Stanza.parse(Array(data), file: index) {
                     guard stanza["Package"] != nil, stanza["Version"] != nil, stanza["Filename"] != nil else {
                         throw RepositoryError(path: index, reason: "a stanza lacks Package, Version or Filename")
@@ -209,19 +214,30 @@ struct AptRepository: PackageRepository {
         var sums: [(path: String, sha256: String, size: Int)] = []
         for architecture in architectures {
             let folder = indexFolders[architecture]!
-            let chosen = stanzas.values.filter { $0["Architecture"] == architecture || $0["Architecture"] == "all" }
+            let listed = stanzas.values.filter { $0["Architecture"] == architecture || $0["Architecture"] == "all" }
                 .map { (package: $0["Package"]!, version: $0["Version"]!, stanza: $0) }
-                .sorted { a, b in
-                    if a.package != b.package { return a.package < b.package }
-                    return DebVersionOrder.compare(a.version, b.version) < 0
-                }
+            let ranks = DebVersionOrder.ranks(listed.map(\.version))
+            // Oldest version first, each version's packages by name: a new release is appended, so the next
+            // publish compresses only the last runs again.
+            let chosen = listed.sorted { a, b in
+                if ranks[a.version]! != ranks[b.version]! { return ranks[a.version]! < ranks[b.version]! }
+                if a.package != b.package { return a.package < b.package }
+                return a.version != b.version ? a.version < b.version : a.stanza.identity < b.stanza.identity
+            }
             var plain: [UInt8] = []
+            var ends: [Int] = []
             for entry in chosen {
                 entry.stanza.append(to: &plain)
                 plain.append(0x0A)
+                ends.append(plain.count)
             }
-            for (name, bytes) in [("Packages", plain), ("Packages.gz", try Self.compress(plain, .defaultGzip)),
-                                  ("Packages.xz", try Self.compress(plain, .defaultXZ))] {
+            // Compressed in runs of stanzas, keyed by each package's digest, so the next publish reuses most.
+            let sizes = ends.indices.map { ends[$0] - ($0 == 0 ? 0 : ends[$0 - 1]) }
+            let runs = RunCompressor.runs(sizes: sizes, keys: chosen.map { $0.stanza["SHA256"] ?? $0.stanza.identity })
+                .map { Array(plain[($0.lowerBound == 0 ? 0 : ends[$0.lowerBound - 1])..<ends[$0.upperBound - 1]]) }
+            let compressor = compressors[architecture] ?? (RunCompressor(codec: Self.gzip), RunCompressor(codec: Self.xz))
+            for (name, bytes) in [("Packages", plain), ("Packages.gz", try compressor.gzip.compress(runs)),
+                                  ("Packages.xz", try compressor.xz.compress(runs))] {
                 let hash = Array(SHA256.hash(data: bytes)).hexString
                 try staging.place(bytes, at: "\(dists)/\(folder)/by-hash/SHA256/\(hash)")
                 try staging.stage(bytes, as: "\(dists)/\(folder)/\(name)")
@@ -246,8 +262,9 @@ struct AptRepository: PackageRepository {
         }
 
         let versions = Set(stanzas.values.compactMap { $0["Version"] })
+        let ranks = DebVersionOrder.ranks(versions)
         return StagedRepository(renames: staging.renames, removals: removals,
-                                releases: versions.sorted { DebVersionOrder.compare($0, $1) > 0 }, locations: locations)
+                                releases: versions.sorted { ranks[$0]! > ranks[$1]! || (ranks[$0]! == ranks[$1]! && $0 > $1) }, locations: locations)
     }
 
     func clientFiles(url: String, settings: RepositorySettings) -> [(name: String, contents: String)] {
@@ -341,13 +358,8 @@ struct AptRepository: PackageRepository {
                 Array(sha256.finalize()).hexString, Array(sha512.finalize()).hexString)
     }
 
-    static func compress(_ bytes: [UInt8], _ codec: Codec) throws -> [UInt8] {
-        let sink = BufferSink()
-        let compressor = try StreamCompressor(codec: codec, sink: sink)
-        try compressor.literal(bytes)
-        try compressor.finish()
-        return sink.bytes
-    }
+    static let gzip = Codec.defaultGzip
+    static let xz = Codec.defaultXZ
 }
 
 extension DebFormat: RepositoryFormat {

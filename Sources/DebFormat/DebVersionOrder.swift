@@ -1,6 +1,29 @@
 /// dpkg's version order (deb-version(7)): epochs as numbers, then the upstream version and the revision compared
 /// by dpkg's `verrevcmp`, in which `~` sorts before everything, even the end.
 enum DebVersionOrder {
+    /// Each version's place among `versions`, oldest 0: a sort of many records compares these, not the versions.
+    static func ranks(_ versions: some Sequence<String>) -> [String: Int] {
+        // Each version split once; the sort compares the parts.
+        let parsed = Set(versions).map { version -> (version: String, epoch: Int, upstream: [UInt8], revision: [UInt8]) in
+            let (epoch, upstream, revision) = split(version)
+            return (version, epoch, Array(upstream.utf8), Array(revision.utf8))
+        }
+        func compare(_ a: (version: String, epoch: Int, upstream: [UInt8], revision: [UInt8]),
+                     _ b: (version: String, epoch: Int, upstream: [UInt8], revision: [UInt8])) -> Int {
+            if a.epoch != b.epoch { return a.epoch < b.epoch ? -1 : 1 }
+            let upstream = verrevcmp(a.upstream, b.upstream)
+            return upstream != 0 ? upstream : verrevcmp(a.revision, b.revision)
+        }
+        let sorted = parsed.sorted { compare($0, $1) < 0 }
+        var ranks: [String: Int] = [:]
+        var rank = 0
+        for (index, entry) in sorted.enumerated() {
+            if index > 0 && compare(sorted[index - 1], entry) != 0 { rank += 1 }
+            ranks[entry.version] = rank
+        }
+        return ranks
+    }
+
     static func compare(_ a: String, _ b: String) -> Int {
         let (epochA, upstreamA, revisionA) = split(a)
         let (epochB, upstreamB, revisionB) = split(b)
@@ -31,7 +54,10 @@ enum DebVersionOrder {
     }
 
     static func verrevcmp(_ a: String, _ b: String) -> Int {
-        let a = Array(a.utf8), b = Array(b.utf8)
+        verrevcmp(Array(a.utf8), Array(b.utf8))
+    }
+
+    static func verrevcmp(_ a: [UInt8], _ b: [UInt8]) -> Int {
         var i = 0, j = 0
         func isDigit(_ bytes: [UInt8], _ index: Int) -> Bool {
             index < bytes.count && bytes[index] >= 0x30 && bytes[index] <= 0x39

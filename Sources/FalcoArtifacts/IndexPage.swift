@@ -1,10 +1,73 @@
+import ByteIO
 import FormatSeam
 import Foundation
+import Signing
 
 /// The repository's `index.html`: a plain static page, no script, listing every release newest first with each
 /// artifact's size, SHA-256 and signature, the image references and digests, and how to add the repository.
 enum IndexPage {
-    static func render(_ releases: [ReleaseManifest], settings: RepositorySettings, url: String, fingerprint: String) -> [UInt8] {
+    /// One release's part of the page, and the key of the manifest it was drawn from.
+    struct Section {
+        var key: String
+        var html: ArraySlice<UInt8>
+    }
+
+    /// Names how a release's section is drawn: part of every section's key, so a page drawn differently is never
+    /// reused. Change it whenever `section(_:)` changes.
+    static let sectionStyle = "1"
+
+    /// The key of a section drawn from a manifest with these bytes.
+    static func key(manifest: [UInt8]) -> String {
+        var digester = Digester(.sha256)
+        digester.update(Array("falcopack release section \(sectionStyle)\n".utf8))
+        digester.update(manifest)
+        return digester.finalize().bytes.hexString
+    }
+
+    static let marker = Array("<!-- release ".utf8)
+    static let tail = Array("</body>\n</html>\n".utf8)
+
+    /// The sections of a page this renders, by key: a publish reuses those whose manifest has not changed
+    /// rather than reading every release's manifest again.
+    static func sections(in page: [UInt8]) -> [String: ArraySlice<UInt8>] {
+        var starts: [Int] = []
+        var at = 0
+        while let found = find(marker, in: page, from: at) {
+            starts.append(found)
+            at = found + marker.count
+        }
+        guard let end = find(tail, in: page, from: starts.last ?? 0) else { return [:] }
+        var out: [String: ArraySlice<UInt8>] = [:]
+        for (index, start) in starts.enumerated() {
+            let keyStart = start + marker.count
+            guard keyStart + 64 <= page.count else { continue }
+            let key = String(decoding: page[keyStart..<(keyStart + 64)], as: UTF8.self)
+            out[key] = page[start..<(index + 1 < starts.count ? starts[index + 1] : end)]
+        }
+        return out
+    }
+
+    static func find(_ needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
+        guard start <= bytes.count - needle.count else { return nil }
+        return bytes.withUnsafeBufferPointer { buffer in
+            var index = start
+            while index <= buffer.count - needle.count {
+                if buffer[index] == needle[0] && buffer[index..<(index + needle.count)].elementsEqual(needle) { return index }
+                index += 1
+            }
+            return nil
+        }
+    }
+
+    /// A release's section, its key first, so a later publish can find it.
+    static func section(_ release: ReleaseManifest, key: String) -> Section {
+        var rows = Array("<!-- release \(key) -->\n".utf8)
+        rows.reserveCapacity(4096)
+        draw(release, into: &rows)
+        return Section(key: key, html: rows[...])
+    }
+
+    static func render(_ sections: [Section], settings: RepositorySettings, url: String, fingerprint: String) -> [UInt8] {
         let base = url.hasSuffix("/") ? url : url + "/"
         let keyring = "/usr/share/keyrings/\(settings.name)-archive-keyring.asc"
         let html = """
@@ -39,54 +102,65 @@ enum IndexPage {
             sudo dnf install -y falco    # or yum</pre>
 
             """
-        // The releases' rows, built as bytes: with hundreds of releases this is most of the page.
-        var rows: [UInt8] = []
-        rows.reserveCapacity(releases.count * 4096)
-        for release in releases {
-            let anchor = "v" + release.version.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
-            rows.append(contentsOf: "<h2 id=\"\(anchor)\">".utf8)
-            append(escaped: release.version, to: &rows)
-            rows.append(contentsOf: "</h2>\n<table>\n<tr><th>artifact</th><th>size</th><th>SHA-256</th><th>signature</th></tr>\n".utf8)
-            for artifact in release.artifacts {
-                rows.append(contentsOf: "<tr><td><a href=\"".utf8)
-                append(escaped: artifact.href, to: &rows)
+        var page = Array(html.utf8)
+        for section in sections { page += section.html }
+        if sections.isEmpty { page += Array("<p>No release is published yet.</p>\n".utf8) }
+        return page + tail
+    }
+
+    /// One release's heading and tables, built as bytes: with hundreds of releases these are most of the page.
+    static func draw(_ release: ReleaseManifest, into rows: inout [UInt8]) {
+        let anchor = "v" + release.version.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
+        rows.append(contentsOf: "<h2 id=\"\(anchor)\">".utf8)
+        append(escaped: release.version, to: &rows)
+        rows.append(contentsOf: "</h2>\n<table>\n<tr><th>artifact</th><th>size</th><th>SHA-256</th><th>signature</th></tr>\n".utf8)
+        for artifact in release.artifacts {
+            rows.append(contentsOf: "<tr><td><a href=\"".utf8)
+            append(escaped: artifact.href, to: &rows)
+            rows.append(contentsOf: "\">".utf8)
+            append(escaped: artifact.name, to: &rows)
+            rows.append(contentsOf: "</a></td><td class=\"size\">\(size(artifact.size))</td><td class=\"digest\">".utf8)
+            append(escaped: artifact.sha256, to: &rows)
+            rows.append(contentsOf: "</td><td>".utf8)
+            if let signature = artifact.signature {
+                rows.append(contentsOf: "<a href=\"".utf8)
+                append(escaped: signature, to: &rows)
                 rows.append(contentsOf: "\">".utf8)
-                append(escaped: artifact.name, to: &rows)
-                rows.append(contentsOf: "</a></td><td class=\"size\">\(size(artifact.size))</td><td class=\"digest\">".utf8)
-                append(escaped: artifact.sha256, to: &rows)
-                rows.append(contentsOf: "</td><td>".utf8)
-                if let signature = artifact.signature {
-                    rows.append(contentsOf: "<a href=\"".utf8)
-                    append(escaped: signature, to: &rows)
-                    rows.append(contentsOf: "\">".utf8)
-                    append(escaped: (signature as NSString).lastPathComponent, to: &rows)
-                    rows.append(contentsOf: "</a>".utf8)
-                } else {
-                    rows.append(contentsOf: "inside the package".utf8)
-                }
+                append(escaped: (signature as NSString).lastPathComponent, to: &rows)
+                rows.append(contentsOf: "</a>".utf8)
+            } else {
+                rows.append(contentsOf: "inside the package".utf8)
+            }
+            rows.append(contentsOf: "</td></tr>\n".utf8)
+        }
+        rows.append(contentsOf: "</table>\n".utf8)
+        if !release.images.isEmpty {
+            rows.append(contentsOf: "<table>\n<tr><th>image</th><th>manifest digest</th></tr>\n".utf8)
+            for image in release.images {
+                rows.append(contentsOf: "<tr><td><code>".utf8)
+                append(escaped: image.reference, to: &rows)
+                rows.append(contentsOf: "</code></td><td class=\"digest\">".utf8)
+                append(escaped: image.digest, to: &rows)
                 rows.append(contentsOf: "</td></tr>\n".utf8)
             }
             rows.append(contentsOf: "</table>\n".utf8)
-            if !release.images.isEmpty {
-                rows.append(contentsOf: "<table>\n<tr><th>image</th><th>manifest digest</th></tr>\n".utf8)
-                for image in release.images {
-                    rows.append(contentsOf: "<tr><td><code>".utf8)
-                    append(escaped: image.reference, to: &rows)
-                    rows.append(contentsOf: "</code></td><td class=\"digest\">".utf8)
-                    append(escaped: image.digest, to: &rows)
-                    rows.append(contentsOf: "</td></tr>\n".utf8)
-                }
-                rows.append(contentsOf: "</table>\n".utf8)
-            }
         }
-        if releases.isEmpty { rows.append(contentsOf: "<p>No release is published yet.</p>\n".utf8) }
-        return Array(html.utf8) + rows + Array("</body>\n</html>\n".utf8)
     }
 
     static func size(_ bytes: UInt64) -> String {
-        if bytes >= 1 << 20 { return String(format: "%.1f MiB", Double(bytes) / 1048576) }
-        if bytes >= 1 << 10 { return String(format: "%.1f KiB", Double(bytes) / 1024) }
+        if bytes >= 1 << 20 { return tenths(bytes, unit: 1 << 20) + " MiB" }
+        if bytes >= 1 << 10 { return tenths(bytes, unit: 1 << 10) + " KiB" }
         return "\(bytes) B"
+    }
+
+    /// `bytes / unit` to one decimal, rounded half to even as `%.1f` rounds these exact quotients.
+    static func tenths(_ bytes: UInt64, unit: UInt64) -> String {
+        let scaled = bytes.multipliedReportingOverflow(by: 10)
+        guard !scaled.overflow else { return String(format: "%.1f", Double(bytes) / Double(unit)) }
+        var quotient = scaled.partialValue / unit
+        let remainder = scaled.partialValue % unit
+        if 2 * remainder > unit || (2 * remainder == unit && quotient % 2 == 1) { quotient += 1 }
+        return "\(quotient / 10).\(quotient % 10)"
     }
 
     static func escape(_ text: String) -> String {

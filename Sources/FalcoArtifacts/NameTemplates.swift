@@ -5,9 +5,18 @@ import SpecFile
 
 /// The file names a spec gives its artifacts, as functions of the version: which version a set of names carries,
 /// and what the convention expects of each name for a version.
-struct NameTemplates {
+struct NameTemplates: @unchecked Sendable {
     let spec: Spec
     let formats: [any ArtifactFormat]
+    /// Each template as a pattern with the version as the unknown, built once: a publish of many releases matches
+    /// every one against the same patterns. (NSRegularExpression is immutable, so shared across threads.)
+    private var patterns: [NSRegularExpression] = []
+
+    init(spec: Spec, formats: [any ArtifactFormat]) {
+        self.spec = spec
+        self.formats = formats
+        patterns = versionPatterns()
+    }
 
     /// Every artifact's name template and the scope to expand it in, given a scope holding `version`.
     private func templates(_ base: Scope) -> [(Template, () throws -> Scope, Verifier.Expectation?)] {
@@ -33,14 +42,19 @@ struct NameTemplates {
 
     /// The version that explains the most names: each template is matched against every name with the version as
     /// the unknown. A template that cannot be expanded matches nothing here; `expectations` reports it.
-    func version(explaining names: [String]) -> String? {
+    private func versionPatterns() -> [NSRegularExpression] {
         let marker = "\u{1}version\u{1}"
         let base = Scope()
         base.set("version", marker)
+        return templates(base).compactMap { template, scope, _ in
+            guard let pattern = try? template.expand(in: try scope()), pattern.contains(marker) else { return nil }
+            return Self.regex(pattern, marker: marker)
+        }
+    }
+
+    func version(explaining names: [String]) -> String? {
         var votes: [String: Set<String>] = [:]
-        for (template, scope, _) in templates(base) {
-            guard let pattern = try? template.expand(in: try scope()), pattern.contains(marker),
-                  let regex = Self.regex(pattern, marker: marker) else { continue }
+        for regex in patterns {
             for name in names {
                 let range = NSRange(name.startIndex..., in: name)
                 guard let match = regex.firstMatch(in: name, range: range),

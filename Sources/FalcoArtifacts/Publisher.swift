@@ -61,15 +61,20 @@ public enum Publisher {
         let settings = try repositorySettings(request)
 
         // Every release first: it must verify, signatures included, against the key that publishes it.
-        var releases: [(directory: String, version: String, expected: [String: Verifier.Expectation])] = []
+        var releases: [(directory: String, version: String, expected: [String: Verifier.Expectation],
+                        digests: [String: Verifier.FileDigest])] = []
         let keyring = Keyring([request.signer.certificate])
-        for directory in request.releases {
-            let check = Verifier.checkForPublishing(directory: directory, spec: request.spec, formats: request.formats,
-                                                    keyring: keyring)
+        // Releases are independent: checked on as many cores as there are.
+        let templates = NameTemplates(spec: request.spec, formats: request.formats)
+        let checks = try request.releases.concurrentMap { directory in
+            Verifier.checkForPublishing(directory: directory, spec: request.spec, formats: request.formats, keyring: keyring,
+                                        templates: templates)
+        }
+        for (directory, check) in zip(request.releases, checks) {
             guard check.problems.isEmpty, let version = check.version else {
                 throw RepositoryError(path: directory, reason: "does not verify, so it is not published: \(check.problems.first ?? "no release") (falcopack verify \(directory) --public-key KEY shows every problem)")
             }
-            releases.append((directory, version, check.expected))
+            releases.append((directory, version, check.expected, check.digests))
         }
 
         try prepare(root, folders: request.formats.compactMap { $0.repository?.folder })
@@ -81,13 +86,20 @@ public enum Publisher {
         }
         defer { lock.release() }
         StagingArea.sweep(root)
-        // Whatever fails before the renames leaves only temporary names behind, removed here; the repository
-        // clients read is untouched.
+        // Whatever fails before the renames leaves temporary names and newly placed files behind, removed here;
+        // the repository clients read is untouched.
+        var areas: [StagingArea] = []
         do {
+            // Every release already published, as its manifest says, and the page that lists them, read while the
+            // indexes are staged.
+            let files = root + "/" + filesFolder
+            let published = Promise<Published>.start { Published.read(files: files, page: root + "/index.html") }
+
             var renames: [(from: String, to: String)] = []
             var removals: [String] = []
             var formatReleases: [String: [String]] = [:]
             var locations: [String: String] = [:]
+            var jobs: [(format: String, repository: any PackageRepository, packages: [PublishedPackage])] = []
             for format in request.formats {
                 guard let repository = format.repository else { continue }
                 var packages: [PublishedPackage] = []
@@ -98,27 +110,34 @@ public enum Publisher {
                     }
                 }
                 guard !packages.isEmpty || FileManager.default.fileExists(atPath: root + "/" + repository.folder) else { continue }
-                let staged = try repository.stage(packages, at: root + "/" + repository.folder, settings: settings,
-                                                  signer: request.signer)
+                jobs.append((format.name, repository, packages))
+            }
+            // Each format's repository is its own folder and indexes: staged at once, on as many cores.
+            areas = jobs.map { _ in StagingArea() }
+            let stagedRepositories = try zip(jobs, areas).map { $0 }.concurrentMap { job, area in
+                try job.repository.stage(job.packages, at: root + "/" + job.repository.folder, settings: settings,
+                                         signer: request.signer, staging: area)
+            }
+            for (job, staged) in zip(jobs, stagedRepositories) {
                 renames += staged.renames
                 removals += staged.removals
-                formatReleases[format.name] = staged.releases
-                for (path, location) in staged.locations { locations[path] = repository.folder + "/" + location }
+                formatReleases[job.format] = staged.releases
+                for (path, location) in staged.locations { locations[path] = job.repository.folder + "/" + location }
             }
+            let existing = try published.wait()
 
             // The other files of each release, with a manifest of the release for the page.
-            let files = root + "/" + filesFolder
             var added: [String] = []
-            var fresh: [String: ReleaseManifest] = [:]
+            var fresh: [String: (manifest: ReleaseManifest, json: [UInt8])] = [:]
             for release in releases {
                 let target = files + "/" + release.version
                 let manifest = try ReleaseManifest.make(release.directory, version: release.version, expected: release.expected,
-                                                        locations: locations)
-                fresh[release.version] = manifest
+                                                        locations: locations, digests: release.digests)
+                let json = try manifest.json()
+                fresh[release.version] = (manifest, json)
                 if FileManager.default.fileExists(atPath: target) {
-                    let existing = FileManager.default.contents(atPath: target + "/" + manifestName)
-                        .flatMap { try? ReleaseManifest.read(Array($0)) }
-                    if existing?.sameArtifacts(as: manifest) == true { continue }
+                    let old = existing.manifests[release.version].flatMap { try? ReleaseManifest.read($0) }
+                    if old?.sameArtifacts(as: manifest) == true { continue }
                     guard request.replace else {
                         throw RepositoryError(path: release.directory, reason: "version \(release.version) is already published with other bytes; pass --replace to publish it again")
                     }
@@ -129,7 +148,7 @@ public enum Publisher {
                 for file in manifest.filesBeside {
                     try area.placeFile(release.directory + "/" + file, at: staging + "/" + file)
                 }
-                try area.place(try manifest.json(), at: staging + "/" + manifestName)
+                try area.place(json, at: staging + "/" + manifestName)
                 if FileManager.default.fileExists(atPath: target) {
                     let old = files + "/" + StagingArea.temporaryPrefix + "old." + release.version + "." + UUID().uuidString.prefix(8)
                     renames.append((target, old))
@@ -142,7 +161,7 @@ public enum Publisher {
             // Every release the repository will hold, newest first; the oldest beyond --keep leave files/ too.
             var versions = Set((try? FileManager.default.contentsOfDirectory(atPath: files))?.filter { !$0.hasPrefix(".") } ?? [])
             versions.formUnion(releases.map(\.version))
-            var ordered = versions.sorted { VersionOrder.compare($0, $1) > 0 }
+            var ordered = VersionOrder.newestFirst(versions)
             if let keep = request.keep, ordered.count > keep {
                 for version in ordered.dropFirst(keep) { removals.append(files + "/" + version) }
                 ordered = Array(ordered.prefix(keep))
@@ -158,20 +177,45 @@ public enum Publisher {
                     try top.stage(Array(contents.utf8), as: root + "/" + name)
                 }
             }
-            let manifests = ordered.compactMap { version in
-                fresh[version] ?? FileManager.default.contents(atPath: files + "/" + version + "/" + manifestName)
-                    .flatMap { try? ReleaseManifest.read(Array($0)) }
+            // A release's section of the page is drawn again only when its manifest is new or changed.
+            let sections = ordered.compactMap { version -> IndexPage.Section? in
+                if let (manifest, json) = fresh[version] { return IndexPage.section(manifest, key: IndexPage.key(manifest: json)) }
+                guard let json = existing.manifests[version] else { return nil }
+                let key = IndexPage.key(manifest: json)
+                if let html = existing.sections[key] { return IndexPage.Section(key: key, html: html) }
+                return (try? ReleaseManifest.read(json)).map { IndexPage.section($0, key: key) }
             }
-            try top.stage(IndexPage.render(manifests, settings: settings, url: url, fingerprint: request.signer.certificate.fingerprintHex),
+            try top.stage(IndexPage.render(sections, settings: settings, url: url, fingerprint: request.signer.certificate.fingerprintHex),
                           as: root + "/index.html")
             renames += top.renames
 
+            // Committing: from here what was placed is what the new indexes name, never discarded.
+            areas = []
             for (from, to) in renames { try StagingArea.rename(from, to) }
             for path in removals { try? FileManager.default.removeItem(atPath: path) }
             return Report(added: added, releases: ordered)
         } catch {
+            for area in areas { area.discardPlaced() }
             StagingArea.sweep(root)
             throw error
+        }
+    }
+
+    /// What the repository already publishes: each release's manifest as bytes, by version, and the sections of
+    /// the page that lists them, by key.
+    struct Published: Sendable {
+        var manifests: [String: [UInt8]] = [:]
+        var sections: [String: ArraySlice<UInt8>] = [:]
+
+        static func read(files: String, page: String) -> Published {
+            var published = Published()
+            for version in (try? FileManager.default.contentsOfDirectory(atPath: files)) ?? [] where !version.hasPrefix(".") {
+                if let data = FileManager.default.contents(atPath: files + "/" + version + "/" + manifestName) {
+                    published.manifests[version] = Array(data)
+                }
+            }
+            if let data = FileManager.default.contents(atPath: page) { published.sections = IndexPage.sections(in: Array(data)) }
+            return published
         }
     }
 
@@ -216,13 +260,21 @@ public enum Publisher {
 /// `files/` and the page, whatever format the packages are in.
 enum VersionOrder {
     static func compare(_ a: String, _ b: String) -> Int {
-        let x = runs(a), y = runs(b)
+        compare(runs: runs(a), runs(b))
+    }
+
+    static func compare(runs x: [String], _ y: [String]) -> Int {
         for (p, q) in zip(x, y) where p != q {
             if let m = Int(p), let n = Int(q) { return m < n ? -1 : 1 }
             if p.hasPrefix("~") != q.hasPrefix("~") { return p.hasPrefix("~") ? -1 : 1 }
             return p < q ? -1 : 1
         }
         return x.count == y.count ? 0 : (x.count < y.count ? -1 : 1)
+    }
+
+    /// `versions` newest first, each split into runs once rather than at every comparison.
+    static func newestFirst(_ versions: some Sequence<String>) -> [String] {
+        versions.map { (version: $0, runs: runs($0)) }.sorted { compare(runs: $0.runs, $1.runs) > 0 }.map(\.version)
     }
 
     static func runs(_ text: String) -> [String] {

@@ -5,8 +5,8 @@ import Pipeline
 
 /// What one published release holds, kept beside its files (`files/VERSION/release.json`), so the page lists every
 /// release without reading its artifacts again.
-struct ReleaseManifest: Codable, Equatable {
-    struct Artifact: Codable, Equatable {
+struct ReleaseManifest: Codable, Equatable, Sendable {
+    struct Artifact: Codable, Equatable, Sendable {
         var name: String
         var size: UInt64
         var sha256: String
@@ -16,7 +16,7 @@ struct ReleaseManifest: Codable, Equatable {
         var signature: String?
     }
 
-    struct Image: Codable, Equatable {
+    struct Image: Codable, Equatable, Sendable {
         var reference: String
         var digest: String
     }
@@ -36,16 +36,20 @@ struct ReleaseManifest: Codable, Equatable {
         Set(artifacts.map { "\($0.name) \($0.sha256)" }) == Set(other.artifacts.map { "\($0.name) \($0.sha256)" })
     }
 
+    /// - Parameter digests: sizes and SHA-256 of the release's files, as verifying it read them; any other file
+    ///   is read here.
     static func make(_ directory: String, version: String, expected: [String: Verifier.Expectation],
-                     locations: [String: String]) throws -> ReleaseManifest {
+                     locations: [String: String], digests: [String: Verifier.FileDigest] = [:]) throws -> ReleaseManifest {
         var artifacts: [Artifact] = []
         var images: [Image] = []
         func artifact(_ name: String, href: String, signed: Bool) throws -> Artifact {
             let path = directory + "/" + name
-            let digests = try FileDigests.compute(path: path)
+            var info = stat()
+            guard stat(path, &info) == 0 else { throw IOError("stat", path: path, errno: errno) }
+            let digest = try digests[name] ?? Verifier.FileDigest(size: UInt64(info.st_size), sha256: Verifier.sha256(path))
             let signature = signed && FileManager.default.fileExists(atPath: path + ".asc")
                 ? (href as NSString).deletingLastPathComponent + "/" + name + ".asc" : nil
-            return Artifact(name: name, size: digests.size, sha256: digests.sha256Hex, href: href, signature: signature)
+            return Artifact(name: name, size: digest.size, sha256: digest.sha256, href: href, signature: signature)
         }
         let beside = Publisher.filesFolder + "/" + version + "/"
         for (name, expectation) in expected.sorted(by: { $0.key < $1.key }) {

@@ -77,7 +77,9 @@ extension Verifier {
         return problems
     }
 
-    static func checkDetached(_ path: String, name: String, keyring: Keyring) -> [String] {
+    /// - Parameter hashed: the file already hashed with SHA-256, when it was: a SHA-256 signature continues it
+    ///   instead of reading the file again.
+    static func checkDetached(_ path: String, name: String, keyring: Keyring, hashed: Digester? = nil) -> [String] {
         guard let data = FileManager.default.contents(atPath: path + ".asc") else {
             return ["\(name): not signed (no \(name).asc)"]
         }
@@ -91,7 +93,11 @@ extension Verifier {
         for signature in signatures {
             do {
                 let verdict = try keyring.check(signature) { digester in
-                    try FileReader(path: path).forEachChunk { digester.update($0) }
+                    if let hashed, hashed.algorithm == digester.algorithm {
+                        digester = hashed
+                    } else {
+                        try FileReader(path: path).forEachChunk { digester.update($0) }
+                    }
                 }
                 if let problem = describe(verdict, name: name, subject: nil) { problems.append(problem) }
             } catch {
@@ -123,12 +129,13 @@ extension Verifier {
     /// package is signed inside, as package managers check, and every other file beside it. The deeper checks of `verify` (what is inside each
     /// artifact) were made when it was built.
     static func checkForPublishing(directory: String, spec: Spec, formats: [any ArtifactFormat],
-                                   keyring: Keyring) -> (version: String?, expected: [String: Expectation], problems: [String]) {
+                                   keyring: Keyring, templates: NameTemplates? = nil) -> PublishingCheck {
         let present = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { !$0.hasPrefix(".") }
         let artifacts = present.filter { formats.reading(directory + "/" + $0) != nil }
-        let templates = NameTemplates(spec: spec, formats: formats)
+        let templates = templates ?? NameTemplates(spec: spec, formats: formats)
         guard !artifacts.isEmpty, let version = templates.version(explaining: artifacts) else {
-            return (nil, [:], ["\(directory): no artifact is named as the convention names them"])
+            return PublishingCheck(version: nil, expected: [:], digests: [:],
+                                   problems: ["\(directory): no artifact is named as the convention names them"])
         }
         var problems: [String] = []
         let expected = templates.expectations(version: version, problems: &problems)
@@ -136,17 +143,49 @@ extension Verifier {
             problems.append("\(file): missing (expected for version \(version))")
         }
         let files = artifacts.filter { !isFolder(directory + "/" + $0) }
-        problems += checkSums(directory: directory, artifacts: files, digests: [:])
-        problems += checkDetached(directory + "/" + Plan.checksumsName, name: Plan.checksumsName, keyring: keyring)
+        // Every file read once: its SHA-256 checks SHA256SUMS, is what the page lists, and is where the
+        // signature beside it starts.
+        var hashed: [String: (size: UInt64, digester: Digester)] = [:]
+        for file in Set(files + listedFiles(directory: directory) + [Plan.checksumsName]) {
+            var digester = Digester(.sha256)
+            var size: UInt64 = 0
+            do {
+                try FileReader(path: directory + "/" + file).forEachChunk {
+                    digester.update($0)
+                    size += UInt64($0.count)
+                }
+            } catch {
+                continue
+            }
+            hashed[file] = (size, digester)
+        }
+        let digests = hashed.mapValues { FileDigest(size: $0.size, sha256: $0.digester.finalize().bytes.hexString) }
+        problems += checkSums(directory: directory, artifacts: files, digests: digests.mapValues(\.sha256))
+        problems += checkDetached(directory + "/" + Plan.checksumsName, name: Plan.checksumsName, keyring: keyring,
+                                  hashed: hashed[Plan.checksumsName]?.digester)
         for file in files.sorted() {
             guard let expectation = expected[file] else { continue }
             if case .alias = expectation.role { continue }
             if expectation.format.signsInside {
                 problems += checkEmbedded(directory + "/" + file, name: file, format: expectation.format, keyring: keyring, mustCover: [])
             } else {
-                problems += checkDetached(directory + "/" + file, name: file, keyring: keyring)
+                problems += checkDetached(directory + "/" + file, name: file, keyring: keyring, hashed: hashed[file]?.digester)
             }
         }
-        return (version, expected, problems)
+        return PublishingCheck(version: version, expected: expected, digests: digests, problems: problems)
+    }
+
+    /// What `checkForPublishing` found: the release's version, what the convention expects of each file, each
+    /// file's size and SHA-256 as read, and every problem.
+    struct PublishingCheck: Sendable {
+        var version: String?
+        var expected: [String: Expectation]
+        var digests: [String: FileDigest]
+        var problems: [String]
+    }
+
+    struct FileDigest: Sendable {
+        var size: UInt64
+        var sha256: String
     }
 }

@@ -20,7 +20,7 @@ public enum Verifier {
     }
 
     /// What the convention expects of one file.
-    struct Expectation {
+    struct Expectation: Sendable {
         var role: ArtifactRole
         var format: any ArtifactFormat
         /// For packages: the identity the format spells.
@@ -66,7 +66,7 @@ public enum Verifier {
         var digests: [String: String] = [:]
         for file in artifacts where !isFolder(directory + "/" + file) {
             do {
-                digests[file] = try FileDigests.compute(path: directory + "/" + file).sha256Hex
+                digests[file] = try sha256(directory + "/" + file)
             } catch {
                 problems.append("\(file): cannot be read: \(error)")
             }
@@ -102,6 +102,13 @@ public enum Verifier {
             problems += checkSignatures(directory: directory, artifacts: artifacts, expected: expected, keyring: keyring)
         }
         return Report(version: version, checked: artifacts, problems: problems)
+    }
+
+    /// A file's SHA-256, in hexadecimal: all SHA256SUMS needs.
+    static func sha256(_ path: String) throws -> String {
+        var digester = Digester(.sha256)
+        try FileReader(path: path).forEachChunk { digester.update($0) }
+        return digester.finalize().bytes.hexString
     }
 
     static func isFolder(_ path: String) -> Bool {
@@ -186,7 +193,7 @@ public enum Verifier {
                 digest = known
             } else {
                 do {
-                    digest = try FileDigests.compute(path: directory + "/" + file).sha256Hex
+                    digest = try sha256(directory + "/" + file)
                 } catch {
                     problems.append("\(Plan.checksumsName): lists '\(file)', which cannot be read: \(error)")
                     continue

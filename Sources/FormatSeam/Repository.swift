@@ -10,10 +10,11 @@ public protocol PackageRepository: Sendable {
     /// The format's folder under the repository root: `deb`, `rpm`.
     var folder: String { get }
 
-    /// Stages `packages` (this format's files of one or more releases) into the repository at `path`, reading its
-    /// current indexes, never its earlier packages. Nothing a client reads changes until the returned renames run.
+    /// Stages `packages` (this format's files of one or more releases) into the repository at `path` through
+    /// `staging`, reading its current indexes, never its earlier packages. Nothing a client reads changes until
+    /// the returned renames run; a publish that fails discards what `staging` placed.
     func stage(_ packages: [PublishedPackage], at path: String, settings: RepositorySettings,
-               signer: Signer) throws -> StagedRepository
+               signer: Signer, staging: StagingArea) throws -> StagedRepository
 
     /// How clients add the repository: files to offer beside it (`falco.list`, `falco.repo`), by name.
     func clientFiles(url: String, settings: RepositorySettings) -> [(name: String, contents: String)]

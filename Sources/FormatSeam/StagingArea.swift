@@ -5,8 +5,11 @@ import Glibc
 /// Where a repository publish puts files before they go live. A file no client can reach yet (a new pool file, an
 /// index named by its digest) is placed under its final name at once, through a temporary name; a file clients
 /// read by name is written beside its final name and renamed into place only when the publish commits.
-public final class StagingArea {
+public final class StagingArea: @unchecked Sendable {
     public private(set) var renames: [(from: String, to: String)] = []
+    /// Files placed under their final names that were not there before: what a publish that fails removes, so
+    /// the repository is left as it was found.
+    public private(set) var placed: [String] = []
 
     public init() {}
 
@@ -21,15 +24,25 @@ public final class StagingArea {
 
     /// `bytes` under `path` now; a file already there with the same bytes is left as it is.
     public func place(_ bytes: [UInt8], at path: String) throws {
-        if let existing = FileManager.default.contents(atPath: path), Array(existing) == bytes { return }
+        let existing = FileManager.default.contents(atPath: path)
+        if let existing, Array(existing) == bytes { return }
         let temporary = try Self.write(bytes, beside: path)
         try Self.rename(temporary, path)
+        if existing == nil { placed.append(path) }
     }
 
     /// A copy of `source` under `path` now. A copy, not a link: the repository must not change when the release
     /// folder it came from does.
     public func placeFile(_ source: String, at path: String) throws {
+        let existed = FileManager.default.fileExists(atPath: path)
         try Self.rename(try Self.copy(source, beside: path), path)
+        if !existed { placed.append(path) }
+    }
+
+    /// Removes every file placed that was not there before: for a publish that fails before it commits.
+    public func discardPlaced() {
+        for path in placed.reversed() { unlink(path) }
+        placed = []
     }
 
     /// A copy of `source` as `path` once the publish commits (a package replacing one of the same name).

@@ -1,4 +1,5 @@
 import ByteIO
+import Codecs
 import Crypto
 import FormatSeam
 import Foundation
@@ -157,8 +158,9 @@ extension YumRepository {
                       location: location, primary: primary, filelists: filelists, other: other)
     }
 
-    /// One metadata document over `records`.
-    static func document(_ kind: String, _ records: [Record]) -> String {
+    /// One metadata document over `records`, whole and as the runs it is compressed in: its head, runs of
+    /// packages keyed by pkgid, its tail.
+    static func document(_ kind: String, _ records: [Record]) -> (plain: [UInt8], runs: [[UInt8]]) {
         let head: String
         let tail: String
         let bodies: [String]
@@ -176,7 +178,22 @@ extension YumRepository {
             tail = "</otherdata>"
             bodies = records.map(\.other)
         }
-        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + head + "\n" + bodies.map { $0 + "\n" }.joined() + tail
+        let sizes = bodies.map { $0.utf8.count + 1 }
+        var runs: [[UInt8]] = [Array("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\(head)\n".utf8)]
+        for range in RunCompressor.runs(sizes: sizes, keys: records.map(\.pkgid)) {
+            var run: [UInt8] = []
+            run.reserveCapacity(sizes[range].reduce(0, +))
+            for body in bodies[range] {
+                run.append(contentsOf: body.utf8)
+                run.append(0x0A)
+            }
+            runs.append(run)
+        }
+        runs.append(Array(tail.utf8))
+        var plain: [UInt8] = []
+        plain.reserveCapacity(runs.reduce(0) { $0 + $1.count })
+        for run in runs { plain.append(contentsOf: run) }
+        return (plain, runs)
     }
 }
 
@@ -256,19 +273,21 @@ enum XML {
 
     /// An attribute of the element's start tag.
     static func attribute(_ name: String, of element: String) -> String? {
-        guard let tagEnd = element.firstIndex(of: ">") else { return nil }
-        let tag = element[..<tagEnd]
-        guard let range = tag.range(of: " \(name)=\"") else { return nil }
-        let rest = tag[range.upperBound...]
-        guard let quote = rest.firstIndex(of: "\"") else { return nil }
-        return String(rest[..<quote])
+        let tag = Array(element.utf8.prefix { $0 != UInt8(ascii: ">") })
+        guard tag.count < element.utf8.count, let at = find(Array(" \(name)=\"".utf8), in: tag, from: 0) else { return nil }
+        let start = at + name.utf8.count + 3
+        guard let quote = tag[start...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+        return String(decoding: tag[start..<quote], as: UTF8.self)
     }
 
     /// The text between the element's start and end tags.
     static func text(of element: String) -> String? {
-        guard let start = element.firstIndex(of: ">"), let end = element.range(of: "</", options: .backwards),
-              start < end.lowerBound else { return nil }
-        return String(element[element.index(after: start)..<end.lowerBound])
+        let bytes = Array(element.utf8)
+        guard let start = bytes.firstIndex(of: UInt8(ascii: ">")) else { return nil }
+        var end = bytes.count - 2
+        while end > start && !(bytes[end] == UInt8(ascii: "<") && bytes[end + 1] == UInt8(ascii: "/")) { end -= 1 }
+        guard end > start else { return nil }
+        return String(decoding: bytes[(start + 1)..<end], as: UTF8.self)
     }
 
     static func firstText(of name: String, in text: String) -> String? {

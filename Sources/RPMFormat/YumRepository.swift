@@ -33,14 +33,15 @@ struct YumRepository: PackageRepository {
     static let kinds = ["primary", "filelists", "other"]
 
     func stage(_ packages: [PublishedPackage], at path: String, settings: RepositorySettings,
-               signer: Signer) throws -> StagedRepository {
+               signer: Signer, staging: StagingArea) throws -> StagedRepository {
         let repodata = path + "/repodata"
-        let staging = StagingArea()
         let architectures = Set(settings.architectures.map(format.architectureName))
 
         var records: [String: Record] = [:]
         var revision = settings.date
         var previous: Set<String> = []
+        // The metadata being replaced: its unchanged runs of packages are copied, not compressed again.
+        var compressors: [String: RunCompressor] = [:]
         if FileManager.default.fileExists(atPath: path),
            !StagingArea.isFirstPublishCutShort(path, folders: ["packages", "repodata"], index: repodata + "/repomd.xml") {
             let repomdPath = repodata + "/repomd.xml"
@@ -56,7 +57,14 @@ struct YumRepository: PackageRepository {
                 guard let data = FileManager.default.contents(atPath: file) else {
                     throw RepositoryError(path: file, reason: "is missing, though repomd.xml names it")
                 }
-                let text = try Self.gunzip(Array(data), file: file)
+                var compressor = RunCompressor(codec: Self.codec)
+                let text: [UInt8]
+                do {
+                    text = try compressor.learn(Array(data))
+                } catch {
+                    throw RepositoryError(path: file, reason: "does not decompress: \(error)")
+                }
+                compressors[kind] = compressor
                 parts[kind] = try Self.packageElements(text, kind: kind, file: file)
             }
             for (pkgid, primary) in parts["primary"]! {
@@ -101,14 +109,20 @@ struct YumRepository: PackageRepository {
             }
         }
 
-        // By location, as createrepo_c lists a folder's packages.
-        let sorted = records.values.sorted { $0.location < $1.location }
+        // Oldest release first, each release's packages by location: a new release is appended, so the
+        // next publish compresses only the last runs again.
+        let evrs = Set(records.values.map { "\($0.epoch):\($0.version)-\($0.release)" })
+        var rank: [String: Int] = [:]
+        for (index, evr) in evrs.map({ (key: $0, evr: Self.parseEVR($0)) }).sorted(by: { RPMVersionOrder.compare($0.evr, $1.evr) < 0 }).enumerated() {
+            rank[evr.key] = index
+        }
+        let sorted = records.values.map { (rank: rank["\($0.epoch):\($0.version)-\($0.release)"]!, record: $0) }
+            .sorted { $0.rank != $1.rank ? $0.rank < $1.rank : $0.record.location < $1.record.location }.map(\.record)
         var data: [String] = []
         var written: Set<String> = []
         for kind in Self.kinds {
-            let document = Self.document(kind, sorted)
-            let plain = Array(document.utf8)
-            let compressed = try Self.gzip(plain)
+            let (plain, runs) = Self.document(kind, sorted)
+            let compressed = try (compressors[kind] ?? RunCompressor(codec: Self.codec)).compress(runs)
             let checksum = Array(SHA256.hash(data: compressed)).hexString
             let name = "\(checksum)-\(kind).xml.gz"
             try staging.place(compressed, at: repodata + "/" + name)
@@ -181,10 +195,15 @@ struct YumRepository: PackageRepository {
 
     /// The `<package>` elements of one metadata document, by pkgid.
     static func packageElements(_ text: String, kind: String, file: String) throws -> [String: String] {
+        try packageElements(Array(text.utf8), kind: kind, file: file)
+    }
+
+    static func packageElements(_ bytes: [UInt8], kind: String, file: String) throws -> [String: String] {
         let root = ["primary": "<metadata", "filelists": "<filelists", "other": "<otherdata"][kind]!
-        guard text.contains(root) else { throw RepositoryError(path: file, reason: "is not \(kind) metadata") }
+        guard XML.find(Array(root.utf8), in: bytes, from: 0) != nil else { throw RepositoryError(path: file, reason: "is not \(kind) metadata") }
         var out: [String: String] = [:]
-        for element in XML.elements("package", in: text) {
+        for range in XML.ranges("package", in: bytes) {
+            let element = String(decoding: bytes[range], as: UTF8.self)
             let pkgid: String?
             if kind == "primary" {
                 pkgid = XML.elements("checksum", in: element).first.flatMap { XML.text(of: $0) }
@@ -210,24 +229,11 @@ struct YumRepository: PackageRepository {
                       location: XML.unescape(location), primary: primary, filelists: filelists, other: other)
     }
 
-    static func gunzip(_ bytes: [UInt8], file: String) throws -> String {
-        let sink = BufferSink()
-        do {
-            let decoder = try Decoders.make(.gzip(level: 9), sink: sink)
-            try bytes.withUnsafeBytes { try decoder.write($0) }
-            try decoder.finish()
-        } catch {
-            throw RepositoryError(path: file, reason: "does not decompress: \(error)")
-        }
-        return String(decoding: sink.bytes, as: UTF8.self)
-    }
+    static let codec = Codec.defaultGzip
 
-    static func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
-        let sink = BufferSink()
-        let compressor = try StreamCompressor(codec: .defaultGzip, sink: sink)
-        try compressor.literal(bytes)
-        try compressor.finish()
-        return sink.bytes
+    static func parseEVR(_ text: String) -> (epoch: Int, version: String, release: String) {
+        let colon = text.firstIndex(of: ":")!, dash = text.lastIndex(of: "-")!
+        return (Int(text[..<colon]) ?? 0, String(text[text.index(after: colon)..<dash]), String(text[text.index(after: dash)...]))
     }
 }
 

@@ -44,7 +44,10 @@ public struct PublicKey: Hashable, Sendable {
     /// SHA-1 of 0x99, the body's length and the body (section 12.2): what names the key.
     public var fingerprint: [UInt8] { Array(Insecure.SHA1.hash(data: hashedForm)) }
 
-    public var fingerprintHex: String { fingerprint.map { String(format: "%02X", $0) }.joined() }
+    public var fingerprintHex: String {
+        let digits = Array("0123456789ABCDEF".utf8)
+        return String(decoding: fingerprint.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xF)]] }, as: UTF8.self)
+    }
 
     /// The low 64 bits of the fingerprint.
     public var keyID: [UInt8] { Array(fingerprint.suffix(8)) }

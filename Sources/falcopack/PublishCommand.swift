@@ -72,7 +72,11 @@ struct PublishCommand: ParsableCommand {
                 try JSONOutput.print(["repository": repo, "added": report.added, "releases": report.releases] as [String: Any])
             } else {
                 let added = report.added.isEmpty ? "nothing new" : "added \(report.added.joined(separator: ", "))"
-                print("\(repo): \(added); holds \(report.releases.joined(separator: ", "))")
+                // A long-lived repository holds hundreds of releases: the newest few, then how many more.
+                let held = report.releases.count <= 5 ? report.releases.joined(separator: ", ")
+                    : report.releases.prefix(3).joined(separator: ", ")
+                        + " and \(report.releases.count - 3) older, down to \(report.releases.last!) (\(report.releases.count) in all)"
+                print("\(repo): \(added); holds \(held.isEmpty ? "no release" : held)")
             }
         } catch {
             throw Failure.exit(for: error)

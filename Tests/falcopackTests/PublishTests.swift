@@ -199,6 +199,31 @@ import TestSupport
         #expect(!primary.isEmpty)
     }
 
+    /// Indexes are compressed in runs of records, and a publish copies the runs it did not change from the files it
+    /// replaces: releases published one by one must still give the same bytes as the same releases published at once.
+    @Test func publishingOneByOneGivesTheBytesOfPublishingAtOnce() throws {
+        let work = try TemporaryDirectory()
+        let stepwise = work.file("stepwise"), together = work.file("together")
+        try publish([first.dist], into: stepwise, ["--url", "https://falco.example/packages"])
+        try publish([second.dist], into: stepwise, ["--url", "https://falco.example/packages"])
+        try publish([first.dist, second.dist], into: together, ["--url", "https://falco.example/packages"])
+        let binary = "deb/dists/stable/main/binary-amd64/"
+        var compared = ["index.html", "deb/dists/stable/InRelease", "rpm/repodata/repomd.xml"]
+        compared += ["Packages", "Packages.gz", "Packages.xz"].map { binary + $0 }
+        let repomd = try String(contentsOfFile: together + "/rpm/repodata/repomd.xml", encoding: .utf8)
+        compared += repomd.split(separator: "\"").filter { $0.hasPrefix("repodata/") }.map { "rpm/" + $0 }
+        for file in compared {
+            let a = try Data(contentsOf: URL(fileURLWithPath: stepwise + "/" + file))
+            let b = try Data(contentsOf: URL(fileURLWithPath: together + "/" + file))
+            #expect(a == b, "\(file) differs")
+        }
+        // What apt reads: xz as one stream of blocks, gzip as members; both decode to Packages.
+        let plain = try Data(contentsOf: URL(fileURLWithPath: stepwise + "/" + binary + "Packages"))
+        for name in ["Packages.gz", "Packages.xz"] {
+            #expect(try runChecked(["/usr/lib/apt/apt-helper", "cat-file", stepwise + "/" + binary + name]).stdout == plain)
+        }
+    }
+
     /// A publish killed at any moment leaves a repository whose signed top files and indexes agree.
     @Test func aKilledPublishLeavesTheRepositoryValid() throws {
         let work = try TemporaryDirectory()
