@@ -176,7 +176,7 @@ struct AptRepository: PackageRepository {
             guard architecture == "all" || architectures.contains(architecture) else {
                 throw RepositoryError(path: package.path, reason: "is for \(architecture); the repository holds \(architectures.joined(separator: ", ")) (the spec's repository.architectures)")
             }
-            let digests = try Self.digests(of: package.path)
+            let digests = try Self.digests(of: package.path, sha256: package.sha256)
             let prefix = name.hasPrefix("lib") && name.count > 3 ? String(name.prefix(4)) : String(name.prefix(1))
             let filename = "pool/\(settings.component)/\(prefix)/\(name)/\(package.fileName)"
             var fields = control.fields.filter { !["filename", "size", "md5sum", "sha1", "sha256", "sha512"].contains($0.name.lowercased()) }
@@ -342,7 +342,8 @@ struct AptRepository: PackageRepository {
     }
 
     /// Size, MD5, SHA-1, SHA-256 and SHA-512 of a file, in one read: what a Packages stanza lists.
-    static func digests(of path: String) throws -> (size: UInt64, md5: String, sha1: String, sha256: String, sha512: String) {
+    /// - Parameter known: the SHA-256, when verifying the release already computed it.
+    static func digests(of path: String, sha256 known: String? = nil) throws -> (size: UInt64, md5: String, sha1: String, sha256: String, sha512: String) {
         var md5 = Insecure.MD5(), sha1 = Insecure.SHA1(), sha256 = SHA256(), sha512 = SHA512()
         var size: UInt64 = 0
         var info = stat()
@@ -350,12 +351,12 @@ struct AptRepository: PackageRepository {
         try FileReader(path: path).forEachChunk(offset: 0, length: UInt64(info.st_size)) { chunk in
             md5.update(bufferPointer: chunk)
             sha1.update(bufferPointer: chunk)
-            sha256.update(bufferPointer: chunk)
+            if known == nil { sha256.update(bufferPointer: chunk) }
             sha512.update(bufferPointer: chunk)
             size += UInt64(chunk.count)
         }
         return (size, Array(md5.finalize()).hexString, Array(sha1.finalize()).hexString,
-                Array(sha256.finalize()).hexString, Array(sha512.finalize()).hexString)
+                known ?? Array(sha256.finalize()).hexString, Array(sha512.finalize()).hexString)
     }
 
     static let gzip = Codec.defaultGzip

@@ -106,7 +106,8 @@ public enum Publisher {
                 for release in releases {
                     for (name, expectation) in release.expected.sorted(by: { $0.key < $1.key }) {
                         guard case .package = expectation.role, expectation.format.name == format.name else { continue }
-                        packages.append(PublishedPackage(path: release.directory + "/" + name, release: release.version))
+                        packages.append(PublishedPackage(path: release.directory + "/" + name, release: release.version,
+                                                         sha256: release.digests[name]?.sha256))
                     }
                 }
                 guard !packages.isEmpty || FileManager.default.fileExists(atPath: root + "/" + repository.folder) else { continue }
@@ -142,7 +143,7 @@ public enum Publisher {
                         throw RepositoryError(path: release.directory, reason: "version \(release.version) is already published with other bytes; pass --replace to publish it again")
                     }
                 }
-                let staging = files + "/" + StagingArea.temporaryPrefix + release.version + "." + UUID().uuidString.prefix(8)
+                let staging = files + "/" + StagingArea.temporaryPrefix + release.version + "." + StagingArea.uniqueSuffix()
                 try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
                 let area = StagingArea()
                 for file in manifest.filesBeside {
@@ -150,7 +151,7 @@ public enum Publisher {
                 }
                 try area.place(json, at: staging + "/" + manifestName)
                 if FileManager.default.fileExists(atPath: target) {
-                    let old = files + "/" + StagingArea.temporaryPrefix + "old." + release.version + "." + UUID().uuidString.prefix(8)
+                    let old = files + "/" + StagingArea.temporaryPrefix + "old." + release.version + "." + StagingArea.uniqueSuffix()
                     renames.append((target, old))
                     removals.append(old)
                 }

@@ -24,10 +24,13 @@ public protocol PackageRepository: Sendable {
 public struct PublishedPackage: Sendable {
     public var path: String
     public var release: String
+    /// The file's SHA-256 in hexadecimal, when verifying the release already read it.
+    public var sha256: String?
 
-    public init(path: String, release: String) {
+    public init(path: String, release: String, sha256: String? = nil) {
         self.path = path
         self.release = release
+        self.sha256 = sha256
     }
 
     public var fileName: String { (path as NSString).lastPathComponent }

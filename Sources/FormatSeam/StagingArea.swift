@@ -31,8 +31,9 @@ public final class StagingArea: @unchecked Sendable {
         if existing == nil { placed.append(path) }
     }
 
-    /// A copy of `source` under `path` now. A copy, not a link: the repository must not change when the release
-    /// folder it came from does.
+    /// `source` under `path` now: a hard link where the two share a file system, as aptly publishes, else a copy.
+    /// falcopack never writes a file in place (always a new file, then a rename), so building into the release
+    /// folder again or removing it leaves the repository's files as they were.
     public func placeFile(_ source: String, at path: String) throws {
         let existed = FileManager.default.fileExists(atPath: path)
         try Self.rename(try Self.copy(source, beside: path), path)
@@ -45,7 +46,7 @@ public final class StagingArea: @unchecked Sendable {
         placed = []
     }
 
-    /// A copy of `source` as `path` once the publish commits (a package replacing one of the same name).
+    /// `source` as `path` once the publish commits (a package replacing one of the same name).
     public func stageFile(_ source: String, as path: String) throws {
         renames.append((try Self.copy(source, beside: path), path))
     }
@@ -53,6 +54,7 @@ public final class StagingArea: @unchecked Sendable {
     static func copy(_ source: String, beside path: String) throws -> String {
         try makeFolder(of: path)
         let temporary = temporaryName(beside: path)
+        if link(source, temporary) == 0 { return temporary }
         let writer = try FileWriter(creating: temporary)
         do {
             var info = stat()
@@ -100,14 +102,31 @@ public final class StagingArea: @unchecked Sendable {
     }
 
     static func temporaryName(beside path: String) -> String {
-        let folder = (path as NSString).deletingLastPathComponent
-        let name = (path as NSString).lastPathComponent
-        return folder + "/" + temporaryPrefix + name + "." + UUID().uuidString.prefix(8)
+        let slash = path.lastIndex(of: "/").map { path.index(after: $0) } ?? path.startIndex
+        return path[..<slash] + temporaryPrefix + path[slash...] + "." + uniqueSuffix()
+    }
+
+    private static let counter = Counter()
+
+    /// Unique among temporary names: the process and a count. Two publishes never share a folder (the lock), and
+    /// a killed one's names are swept before the next begins.
+    public static func uniqueSuffix() -> String {
+        "\(getpid())-\(counter.next())"
+    }
+
+    private final class Counter: @unchecked Sendable {
+        private var value = 0
+        private let lock = NSLock()
+
+        func next() -> Int { lock.withLock { value += 1; return value } }
     }
 
     static func makeFolder(of path: String) throws {
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                withIntermediateDirectories: true)
+        let folder = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+        // Most files of a publish go into folders that are already there: one stat, not one per component.
+        var info = stat()
+        if stat(folder, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR { return }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     }
 
     static func write(_ bytes: [UInt8], beside path: String) throws -> String {

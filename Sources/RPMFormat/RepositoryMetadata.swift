@@ -47,13 +47,19 @@ extension YumRepository {
         path.hasPrefix("/etc/") || path == "/usr/lib/sendmail" || path.contains("bin/")
     }
 
-    static func record(of path: String, location: String, time: Int64) throws -> Record {
+    /// - Parameter sha256: the file's SHA-256, when already known; read here otherwise.
+    static func record(of path: String, location: String, time: Int64, sha256: String? = nil) throws -> Record {
         let header = try RPMHeaderReader(path: path)
-        var hasher = SHA256()
         var info = stat()
         guard stat(path, &info) == 0 else { throw IOError("stat", path: path, errno: errno) }
-        try FileReader(path: path).forEachChunk(offset: 0, length: UInt64(info.st_size)) { hasher.update(bufferPointer: $0) }
-        let pkgid = Array(hasher.finalize()).hexString
+        let pkgid: String
+        if let sha256 {
+            pkgid = sha256
+        } else {
+            var hasher = SHA256()
+            try FileReader(path: path).forEachChunk(offset: 0, length: UInt64(info.st_size)) { hasher.update(bufferPointer: $0) }
+            pkgid = Array(hasher.finalize()).hexString
+        }
         guard let name = header.string(.name), let arch = header.string(.arch), let version = header.string(.version) else {
             throw RepositoryError(path: path, reason: "its header lacks NAME, ARCH or VERSION")
         }
@@ -201,18 +207,19 @@ extension YumRepository {
 /// themselves), attributes of a start tag, text, and the five escapes.
 enum XML {
     static func escape(_ text: String) -> String {
-        guard text.contains(where: { "&<>\"".contains($0) }) else { return text }
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(character)
+        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 }) else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 16)
+        for byte in text.utf8 {
+            switch byte {
+            case 0x26: out += Array("&amp;".utf8)
+            case 0x3C: out += Array("&lt;".utf8)
+            case 0x3E: out += Array("&gt;".utf8)
+            case 0x22: out += Array("&quot;".utf8)
+            default: out.append(byte)
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func unescape(_ text: String) -> String {

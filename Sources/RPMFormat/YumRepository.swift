@@ -79,7 +79,8 @@ struct YumRepository: PackageRepository {
         var locations: [String: String] = [:]
         for package in packages {
             locations[package.path] = "packages/\(package.fileName)"
-            var record = try Self.record(of: package.path, location: "packages/\(package.fileName)", time: settings.date)
+            var record = try Self.record(of: package.path, location: "packages/\(package.fileName)", time: settings.date,
+                                         sha256: package.sha256)
             guard record.arch == "noarch" || architectures.contains(record.arch) else {
                 throw RepositoryError(path: package.path, reason: "is for \(record.arch); the repository holds \(architectures.sorted().joined(separator: ", ")) (the spec's repository.architectures)")
             }

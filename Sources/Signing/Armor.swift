@@ -32,8 +32,13 @@ public enum Armor {
 
     /// The bytes of the first armored block of `text`; its checksum, when it has one, must match.
     public static func decode(_ text: String) throws -> (kind: String, bytes: [UInt8]) {
-        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
-            .map { $0.trimmingCharacters(in: .whitespaces) }
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { line -> String in
+            // Spaces and tabs around a line are not part of it (RFC 4880 section 6.2).
+            var trimmed = line
+            while let first = trimmed.first, first == " " || first == "\t" { trimmed.removeFirst() }
+            while let last = trimmed.last, last == " " || last == "\t" { trimmed.removeLast() }
+            return String(trimmed)
+        }
         guard let begin = lines.firstIndex(where: { $0.hasPrefix("-----BEGIN PGP ") && $0.hasSuffix("-----") }) else {
             throw OpenPGPError.malformed("no armor header")
         }

@@ -28,20 +28,38 @@ public struct Template: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Splits the text; `{{` without `}}` or a malformed name is an error.
+    /// Splits the text; `{{` without `}}` or a malformed name is an error. Works on the UTF-8 view: every name a
+    /// release is checked against is expanded from a template.
     func pieces() throws -> [Piece] {
         var result: [Piece] = []
-        var rest = text[...]
+        let utf8 = text.utf8
+        var rest = utf8.startIndex
         var line = location.line ?? 1
-        while let open = rest.range(of: "{{") {
-            result.append(.literal(rest[..<open.lowerBound]))
-            line += rest[..<open.lowerBound].filter { $0 == "\n" }.count
-            guard let close = rest[open.upperBound...].range(of: "}}") else {
+        func find(_ pair: UInt8, from start: String.Index) -> String.Index? {
+            var index = start
+            while index < utf8.endIndex {
+                let next = utf8.index(after: index)
+                if utf8[index] == pair, next < utf8.endIndex, utf8[next] == pair { return index }
+                index = next
+            }
+            return nil
+        }
+        func trimmed(_ part: Substring) -> String {
+            var part = part
+            while let first = part.first, first == " " || first == "\t" { part.removeFirst() }
+            while let last = part.last, last == " " || last == "\t" { part.removeLast() }
+            return String(part)
+        }
+        while let open = find(UInt8(ascii: "{"), from: rest) {
+            result.append(.literal(text[rest..<open]))
+            line += utf8[rest..<open].lazy.filter { $0 == 0x0A }.count
+            let inStart = utf8.index(open, offsetBy: 2)
+            guard let close = find(UInt8(ascii: "}"), from: inStart) else {
                 throw SpecError(at: at(line: line), "'{{' without a closing '}}'")
             }
-            let inside = rest[open.upperBound..<close.lowerBound]
-            let parts = inside.split(separator: "|", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            let name = parts[0]
+            let inside = text[inStart..<close]
+            let parts = inside.split(separator: "|", maxSplits: 1).map(trimmed)
+            let name = parts.first ?? ""
             guard Template.isValidName(name) else {
                 throw SpecError(at: at(line: line), "'{{\(inside)}}' is not a variable name")
             }
@@ -53,9 +71,9 @@ public struct Template: Hashable, Sendable, CustomStringConvertible {
                 filter = known
             }
             result.append(.variable(name, line: line, filter: filter))
-            rest = rest[close.upperBound...]
+            rest = utf8.index(close, offsetBy: 2)
         }
-        result.append(.literal(rest))
+        result.append(.literal(text[rest...]))
         return result
     }
 
@@ -103,7 +121,12 @@ public struct Template: Hashable, Sendable, CustomStringConvertible {
     }
 
     static func isValidName(_ name: String) -> Bool {
-        name.range(of: #"^[A-Za-z][A-Za-z0-9_.-]*$"#, options: .regularExpression) != nil
+        // ^[A-Za-z][A-Za-z0-9_.-]*$
+        func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
+        guard let first = name.utf8.first, isLetter(first) else { return false }
+        return name.utf8.dropFirst().allSatisfy {
+            isLetter($0) || ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-")
+        }
     }
 }
 
