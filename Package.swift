@@ -119,8 +119,8 @@ let package = Package(
         // Every reader of outside bytes as a function of the bytes: what the fuzzers drive and the tests replay.
         .target(
             name: "FuzzHarness",
-            dependencies: ["DebFormat", "RPMFormat", "TarballFormat", "ImageFormat", "FormatSeam", "PackageModel", "Signing",
-                           "SpecFile"]
+            dependencies: ["Codecs", "DebFormat", "RPMFormat", "TarballFormat", "ImageFormat", "FormatSeam", "PackageModel",
+                           "Signing", "SpecFile"]
         ),
         .executableTarget(
             name: "falcopack",

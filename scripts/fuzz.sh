@@ -10,7 +10,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 seconds="${FUZZ_SECONDS:-60}"
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(deb rpm tar oci-archive openpgp apt-index yum-index spec)
+[ ${#targets[@]} -gt 0 ] || targets=(deb rpm tar oci-archive openpgp apt-index yum-index compressed-index spec)
 work="$root/.build/fuzz-work"
 corpus="$root/.cache/fuzz-corpus"
 regressions="$root/Tests/FuzzRegressions"
@@ -25,7 +25,7 @@ if [ ! -f "$corpus/.made" ]; then
 	falcopack="$(swift build --show-bin-path)/falcopack"
 	seeds="$work/seeds"
 	rm -rf "$seeds" "$corpus"
-	mkdir -p "$seeds" "$corpus"/{deb,rpm,tar,oci-archive,openpgp,apt-index,yum-index,spec}
+	mkdir -p "$seeds" "$corpus"/{deb,rpm,tar,oci-archive,openpgp,apt-index,yum-index,compressed-index,spec}
 	"$falcopack" key generate --user-id "Fuzz <fuzz@falco.example>" --algorithm ed25519 --out "$seeds/key.asc" \
 		--public-out "$seeds/public.asc" >/dev/null
 	"$falcopack" deb --driver bpf --compression gzip:1 --signing-key "$seeds/key.asc" --out "$seeds/dist" >/dev/null
@@ -46,6 +46,17 @@ if [ ! -f "$corpus/.made" ]; then
 	umoci insert --image "$seeds/layout:seed" "$seeds/tree" /seed >/dev/null
 	skopeo copy --quiet "oci:$seeds/layout:seed" "docker-archive:$corpus/oci-archive/seed.tar:seed:latest"
 	touch "$corpus/.made"
+fi
+
+# Compressed indexes as publish writes them (gzip members, xz blocks) and as the CLIs do; made once.
+if [ ! -f "$corpus/compressed-index/.made" ]; then
+	mkdir -p "$corpus/compressed-index"
+	packages="$(ls "$corpus"/apt-index/* | head -1)"
+	gzip -9nc "$packages" >"$corpus/compressed-index/Packages.gz"
+	xz -6c "$packages" >"$corpus/compressed-index/Packages.xz"
+	{ head -c 2000 "$packages" | gzip -9nc; tail -c +2001 "$packages" | gzip -9nc; } >"$corpus/compressed-index/members.gz"
+	xz -T2 --block-size=2000 -c "$packages" >"$corpus/compressed-index/blocks.xz"
+	touch "$corpus/compressed-index/.made"
 fi
 
 total=0

@@ -36,11 +36,12 @@ public struct RunCompressor {
     }
 
     /// Learns the pieces of `file`, a file of this codec, and returns the document it holds. Any valid file
-    /// decodes; only pieces this compressor could have written are reused.
-    public mutating func learn(_ file: [UInt8]) throws -> [UInt8] {
+    /// decodes; only pieces this compressor could have written are reused. A document larger than `limit` bytes
+    /// is refused rather than held in memory.
+    public mutating func learn(_ file: [UInt8], limit: Int = 1 << 30) throws -> [UInt8] {
         switch codec {
-        case .gzip: return try learnGzip(file)
-        case .xz: return try learnXZ(file)
+        case .gzip: return try learnGzip(file, limit: limit)
+        case .xz: return try learnXZ(file, limit: limit)
         case .zstd: throw CompressionError(library: .libzstd, operation: "runs", code: 0, message: "runs are gzip or xz")
         }
     }
@@ -74,7 +75,7 @@ public struct RunCompressor {
 
     // MARK: gzip
 
-    private mutating func learnGzip(_ file: [UInt8]) throws -> [UInt8] {
+    private mutating func learnGzip(_ file: [UInt8], limit: Int) throws -> [UInt8] {
         var plain: [UInt8] = []
         var pieces: [(compressed: Range<Int>, plain: Range<Int>)] = []
         let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
@@ -95,6 +96,7 @@ public struct RunCompressor {
                     plain.append(contentsOf: out[0..<(chunk - Int(stream.pointee.avail_out))])
                     return rc
                 }
+                if plain.count > limit { throw Self.tooLarge(limit) }
                 let consumed = input.count - Int(stream.pointee.avail_in)
                 if rc == Z_STREAM_END {
                     pieces.append((memberStart..<consumed, plainStart..<plain.count))
@@ -131,14 +133,34 @@ public struct RunCompressor {
         return out
     }
 
+    static func tooLarge(_ limit: Int) -> CompressionError {
+        CompressionError(library: .zlib, operation: "decode", code: 0, message: "the document is larger than \(limit) bytes")
+    }
+
+    /// Collects decoded bytes up to a limit.
+    private final class LimitedSink: ByteSink {
+        private(set) var bytes: [UInt8] = []
+        let limit: Int
+
+        init(limit: Int) { self.limit = limit }
+
+        func write(_ chunk: UnsafeRawBufferPointer) throws {
+            guard bytes.count + chunk.count <= limit else {
+                throw CompressionError(library: .liblzma, operation: "decode", code: 0,
+                                       message: "the document is larger than \(limit) bytes")
+            }
+            bytes.append(contentsOf: chunk)
+        }
+    }
+
     // MARK: xz
 
     /// The stream header and footer flags: CRC64 checks, as the xz CLI writes.
     private static let streamFlags: [UInt8] = [0x00, 0x04]
     private static let headerMagic: [UInt8] = [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]
 
-    private mutating func learnXZ(_ file: [UInt8]) throws -> [UInt8] {
-        let sink = BufferSink()
+    private mutating func learnXZ(_ file: [UInt8], limit: Int) throws -> [UInt8] {
+        let sink = LimitedSink(limit: limit)
         let decoder = try XZDecoder(sink: sink)
         try file.withUnsafeBytes { try decoder.write($0) }
         try decoder.finish()

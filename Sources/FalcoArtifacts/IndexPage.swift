@@ -39,12 +39,23 @@ enum IndexPage {
         guard let end = find(tail, in: page, from: starts.last ?? 0) else { return [:] }
         var out: [String: ArraySlice<UInt8>] = [:]
         for (index, start) in starts.enumerated() {
-            let keyStart = start + marker.count
-            guard keyStart + 64 <= page.count else { continue }
+            // "<!-- release KEY DIGEST -->\n", then the section the digest covers.
+            let keyStart = start + marker.count, digestStart = keyStart + 65, bodyStart = digestStart + 64 + 5
+            let sectionEnd = index + 1 < starts.count ? starts[index + 1] : end
+            guard bodyStart <= sectionEnd else { continue }
             let key = String(decoding: page[keyStart..<(keyStart + 64)], as: UTF8.self)
-            out[key] = page[start..<(index + 1 < starts.count ? starts[index + 1] : end)]
+            let digest = String(decoding: page[digestStart..<(digestStart + 64)], as: UTF8.self)
+            // A section edited since it was drawn is drawn again.
+            guard digest == Self.digest(page[bodyStart..<sectionEnd]) else { continue }
+            out[key] = page[start..<sectionEnd]
         }
         return out
+    }
+
+    static func digest(_ bytes: ArraySlice<UInt8>) -> String {
+        var digester = Digester(.sha256)
+        bytes.withUnsafeBytes { digester.update($0) }
+        return digester.finalize().bytes.hexString
     }
 
     static func find(_ needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
@@ -59,12 +70,13 @@ enum IndexPage {
         }
     }
 
-    /// A release's section, its key first, so a later publish can find it.
+    /// A release's section, after a marker naming its key and the digest of what follows, so a later publish can
+    /// find it and tell whether it was changed since.
     static func section(_ release: ReleaseManifest, key: String) -> Section {
-        var rows = Array("<!-- release \(key) -->\n".utf8)
+        var rows: [UInt8] = []
         rows.reserveCapacity(4096)
         draw(release, into: &rows)
-        return Section(key: key, html: rows[...])
+        return Section(key: key, html: (Array("<!-- release \(key) \(digest(rows[...])) -->\n".utf8) + rows)[...])
     }
 
     static func render(_ sections: [Section], settings: RepositorySettings, url: String, fingerprint: String) -> [UInt8] {

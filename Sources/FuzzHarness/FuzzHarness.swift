@@ -1,3 +1,4 @@
+import Codecs
 import DebFormat
 import FormatSeam
 import Foundation
@@ -40,6 +41,13 @@ public enum FuzzHarness {
         "yum-index": { bytes in
             let text = String(decoding: bytes, as: UTF8.self)
             for kind in ["primary", "filelists", "other", "repomd"] { _ = try? RPMFormat.readRepodata(text, kind: kind, file: kind) }
+        },
+        "compressed-index": { bytes in
+            // What a publish reads of the compressed indexes it replaces, bounded as a fuzzer's memory is.
+            for codec in [Codec.gzip(level: 9), .xz(preset: 6, extreme: false)] {
+                var compressor = RunCompressor(codec: codec)
+                _ = try? compressor.learn(Array(bytes), limit: 16 << 20)
+            }
         },
         "spec": { bytes in
             _ = try? Spec.parse(String(decoding: bytes, as: UTF8.self), file: "fuzz.yaml", formats: ["deb", "rpm", "oci", "tar"])

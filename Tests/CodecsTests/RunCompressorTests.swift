@@ -112,6 +112,14 @@ import TestSupport
     }
 
     @Test(arguments: codecs)
+    func aDocumentPastTheLimitIsRefused(codec: Codec, tool: String) throws {
+        let file = try RunCompressor(codec: codec).compress([[UInt8](repeating: 0x41, count: 1 << 20)])
+        var compressor = RunCompressor(codec: codec)
+        #expect(throws: CompressionError.self) { _ = try compressor.learn(file, limit: 1 << 19) }
+        #expect(try compressor.learn(file, limit: 1 << 20).count == 1 << 20)
+    }
+
+    @Test(arguments: codecs)
     func anEmptyDocumentIsAValidFile(codec: Codec, tool: String) throws {
         let dir = try TemporaryDirectory()
         let file = try dir.write("empty.\(codec.fileExtension)", try RunCompressor(codec: codec).compress([]))

@@ -18,7 +18,7 @@ import TestSupport
 
     @Test func everyTargetIsKnown() {
         for (target, file) in Self.inputs { #expect(FuzzHarness.targets[target] != nil, "\(file)") }
-        #expect(FuzzHarness.targets.keys.sorted() == ["apt-index", "deb", "oci-archive", "openpgp", "rpm", "spec", "tar", "yum-index"])
+        #expect(FuzzHarness.targets.keys.sorted() == ["apt-index", "compressed-index", "deb", "oci-archive", "openpgp", "rpm", "spec", "tar", "yum-index"])
     }
 
     @Test func everyKeptInputIsReadOrRefused() throws {

@@ -205,6 +205,11 @@ import TestSupport
         let work = try TemporaryDirectory()
         let stepwise = work.file("stepwise"), together = work.file("together")
         try publish([first.dist], into: stepwise, ["--url", "https://falco.example/packages"])
+        // A section of the page edited since it was drawn is drawn again, not reused.
+        let page = try String(contentsOfFile: stepwise + "/index.html", encoding: .utf8)
+        #expect(page.contains("inside the package"))
+        try page.replacingOccurrences(of: "inside the package", with: "edited by hand")
+            .write(toFile: stepwise + "/index.html", atomically: true, encoding: .utf8)
         try publish([second.dist], into: stepwise, ["--url", "https://falco.example/packages"])
         try publish([first.dist, second.dist], into: together, ["--url", "https://falco.example/packages"])
         let binary = "deb/dists/stable/main/binary-amd64/"
@@ -221,6 +226,29 @@ import TestSupport
         let plain = try Data(contentsOf: URL(fileURLWithPath: stepwise + "/" + binary + "Packages"))
         for name in ["Packages.gz", "Packages.xz"] {
             #expect(try runChecked(["/usr/lib/apt/apt-helper", "cat-file", stepwise + "/" + binary + name]).stdout == plain)
+        }
+    }
+
+    /// Files are linked from the release folder where it shares the repository's file system: removing the folder
+    /// or building into it again (falcopack writes new files, then renames) leaves the repository whole.
+    @Test func publishedFilesOutliveTheirReleaseFolder() throws {
+        let work = try TemporaryDirectory()
+        let dist = work.file("dist"), repository = work.file("repo")
+        try runChecked(["cp", "-a", first.dist, dist])
+        try publish([dist], into: repository)
+        let deb = try #require(try FileManager.default.contentsOfDirectory(atPath: dist).first { $0.hasSuffix("-module-amd64.deb") })
+        let pool = try runChecked(["find", repository + "/deb/pool", "-name", deb]).output.trimmingCharacters(in: .newlines)
+        let inode = { (path: String) in try FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? Int }
+        #expect(try inode(pool) == inode(dist + "/" + deb), "linked, not copied")
+        try FileManager.default.removeItem(atPath: dist)
+        try expectConsistent(repository)
+        let packages = try String(contentsOfFile: repository + "/deb/dists/stable/main/binary-amd64/Packages", encoding: .utf8)
+        let rpms = try String(contentsOfFile: repository + "/rpm/repodata/repomd.xml", encoding: .utf8)
+        #expect(!rpms.isEmpty)
+        for stanza in packages.components(separatedBy: "\n\n") where stanza.contains("Filename: ") {
+            let field = { (name: String) in stanza.split(separator: "\n").first { $0.hasPrefix(name + ": ") }!.dropFirst(name.count + 2) }
+            let digest = try runChecked(["sha256sum", repository + "/deb/" + field("Filename")]).output.prefix(64)
+            #expect(digest == field("SHA256"))
         }
     }
 
