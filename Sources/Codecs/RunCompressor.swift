@@ -8,14 +8,14 @@ import CZlibShim
 /// so adding a few records to an index of thousands compresses only the runs they fall in. Where runs break
 /// depends on the records alone (`runs(sizes:keys:)`), so the same records make the same bytes however the
 /// document was built up.
-public struct RunCompressor {
+public struct RunCompressor: Sendable {
     public let codec: Codec
     /// Compressed pieces of the previous file, by the plain bytes they hold.
     private var previous: [Plain: Piece] = [:]
 
     /// A run's plain bytes as a dictionary key: hashed by CRC-32, which zlib computes far faster than hashing
     /// byte by byte, and compared whole.
-    private struct Plain: Hashable {
+    private struct Plain: Hashable, Sendable {
         var bytes: [UInt8]
 
         func hash(into hasher: inout Hasher) {
@@ -24,7 +24,7 @@ public struct RunCompressor {
         }
     }
 
-    private struct Piece {
+    private struct Piece: Sendable {
         var bytes: ArraySlice<UInt8>
         /// For an xz block: its size without padding, as the stream's index records it.
         var unpadded = 0
@@ -116,20 +116,19 @@ public struct RunCompressor {
     }
 
     private func compressGzip(_ runs: [[UInt8]], level: Int) throws -> [UInt8] {
-        var out: [UInt8] = []
-        var encoder: GzipEncoder?
-        // Nothing at all is still one member: an empty index is a valid gzip file.
-        for run in runs.isEmpty ? [[]] : runs {
-            if let reused = previous[Plain(bytes: run)] {
-                out.append(contentsOf: reused.bytes)
-                continue
-            }
+        // Nothing at all is still one member: an empty index is a valid gzip file. Runs are independent, so they
+        // are compressed on every core.
+        let pieces = try (runs.isEmpty ? [[]] : runs).concurrentMap { run -> [UInt8] in
+            if let reused = previous[Plain(bytes: run)] { return Array(reused.bytes) }
             let sink = BufferSink()
-            if let encoder { try encoder.restart(into: sink) } else { encoder = try GzipEncoder(level: level, sink: sink) }
-            try run.withUnsafeBytes { try encoder!.write($0) }
-            try encoder!.finish()
-            out.append(contentsOf: sink.bytes)
+            let encoder = try GzipEncoder(level: level, sink: sink)
+            try run.withUnsafeBytes { try encoder.write($0) }
+            try encoder.finish()
+            return sink.bytes
         }
+        var out: [UInt8] = []
+        out.reserveCapacity(pieces.reduce(0) { $0 + $1.count })
+        for piece in pieces { out += piece }
         return out
     }
 
@@ -215,21 +214,20 @@ public struct RunCompressor {
             throw CompressionError(library: .liblzma, operation: "lzma_lzma_preset", code: 0, message: "preset \(preset) is not supported")
         }
         var out = Self.headerMagic + Self.streamFlags + Self.crc32(Self.streamFlags)
-        var records: [(unpadded: Int, plainSize: Int)] = []
-        for run in runs where !run.isEmpty {
-            if let reused = previous[Plain(bytes: run)] {
-                out.append(contentsOf: reused.bytes)
-                records.append((reused.unpadded, run.count))
-                continue
-            }
+        // Plain values only (no preset dictionary): each thread takes its own copy.
+        nonisolated(unsafe) let base = options
+        let blocks = try runs.filter { !$0.isEmpty }.concurrentMap { run -> (bytes: [UInt8], unpadded: Int, plainSize: Int) in
+            if let reused = previous[Plain(bytes: run)] { return (Array(reused.bytes), reused.unpadded, run.count) }
             // A dictionary no larger than the run: the same output, without allocating the preset's 8 MiB.
-            var sized = options
-            sized.dict_size = min(options.dict_size, max(4096, UInt32(1) << UInt32(Int.bitWidth - (run.count - 1).leadingZeroBitCount)))
-            let (block, unpadded) = try withUnsafeMutablePointer(to: &sized) { options in
-                try Self.encodeBlock(run, options: options)
-            }
-            out.append(contentsOf: block)
-            records.append((unpadded, run.count))
+            var sized = base
+            sized.dict_size = min(base.dict_size, max(4096, UInt32(1) << UInt32(Int.bitWidth - (run.count - 1).leadingZeroBitCount)))
+            let (block, unpadded) = try withUnsafeMutablePointer(to: &sized) { try Self.encodeBlock(run, options: $0) }
+            return (block, unpadded, run.count)
+        }
+        var records: [(unpadded: Int, plainSize: Int)] = []
+        for block in blocks {
+            out += block.bytes
+            records.append((block.unpadded, block.plainSize))
         }
         // The index, then the footer naming its size.
         var index: [UInt8] = [0x00] + Self.vli(records.count)

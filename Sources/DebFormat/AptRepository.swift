@@ -16,7 +16,7 @@ struct AptRepository: PackageRepository {
     var folder: String { "deb" }
 
     /// One stanza of a Packages file: its fields in order, each value as written (continuation lines included).
-    struct Stanza {
+    struct Stanza: Sendable {
         var fields: [(name: String, value: String)]
 
         subscript(_ name: String) -> String? {
@@ -168,15 +168,17 @@ struct AptRepository: PackageRepository {
         // The new packages, read from their own bytes.
         var removals: [String] = []
         var locations: [String: String] = [:]
-        for package in packages {
-            let control = try Self.control(of: package.path)
+        // Each package's control file and digests, read on every core.
+        let read = try packages.concurrentMap { package in
+            (control: try Self.control(of: package.path), digests: try Self.digests(of: package.path, sha256: package.sha256))
+        }
+        for (package, (control, digests)) in zip(packages, read) {
             guard let name = control["Package"], let version = control["Version"], let architecture = control["Architecture"] else {
                 throw RepositoryError(path: package.path, reason: "its control file lacks Package, Version or Architecture")
             }
             guard architecture == "all" || architectures.contains(architecture) else {
                 throw RepositoryError(path: package.path, reason: "is for \(architecture); the repository holds \(architectures.joined(separator: ", ")) (the spec's repository.architectures)")
             }
-            let digests = try Self.digests(of: package.path, sha256: package.sha256)
             let prefix = name.hasPrefix("lib") && name.count > 3 ? String(name.prefix(4)) : String(name.prefix(1))
             let filename = "pool/\(settings.component)/\(prefix)/\(name)/\(package.fileName)"
             var fields = control.fields.filter { !["filename", "size", "md5sum", "sha1", "sha256", "sha512"].contains($0.name.lowercased()) }

@@ -113,12 +113,18 @@ public enum Publisher {
                 guard !packages.isEmpty || FileManager.default.fileExists(atPath: root + "/" + repository.folder) else { continue }
                 jobs.append((format.name, repository, packages))
             }
-            // Each format's repository is its own folder and indexes: staged at once, on as many cores.
+            // Each format's repository is its own folder and indexes: staged at once, each on a thread of its own
+            // (not nested in one concurrentMap, which would run the stages' own per-package work on one core).
             areas = jobs.map { _ in StagingArea() }
-            let stagedRepositories = try zip(jobs, areas).map { $0 }.concurrentMap { job, area in
-                try job.repository.stage(job.packages, at: root + "/" + job.repository.folder, settings: settings,
-                                         signer: request.signer, staging: area)
+            let staging = zip(jobs, areas).map { job, area in
+                Promise<StagedRepository>.start {
+                    try job.repository.stage(job.packages, at: root + "/" + job.repository.folder, settings: settings,
+                                             signer: request.signer, staging: area)
+                }
             }
+            // Every stage finishes before any error is thrown, so none is left writing while the publish cleans up.
+            let outcomes = staging.map { promise in Result { try promise.wait() } }
+            let stagedRepositories = try outcomes.map { try $0.get() }
             for (job, staged) in zip(jobs, stagedRepositories) {
                 renames += staged.renames
                 removals += staged.removals
@@ -127,18 +133,17 @@ public enum Publisher {
             }
             let existing = try published.wait()
 
-            // The other files of each release, with a manifest of the release for the page.
-            var added: [String] = []
-            var fresh: [String: (manifest: ReleaseManifest, json: [UInt8])] = [:]
-            for release in releases {
+            // The other files of each release, with a manifest of the release for the page; releases on every core.
+            try FileManager.default.createDirectory(atPath: files, withIntermediateDirectories: true)
+            let placedAt = locations
+            let placed = try releases.concurrentMap { release -> PlacedRelease in
                 let target = files + "/" + release.version
                 let manifest = try ReleaseManifest.make(release.directory, version: release.version, expected: release.expected,
-                                                        locations: locations, digests: release.digests)
-                let json = try manifest.json()
-                fresh[release.version] = (manifest, json)
+                                                        locations: placedAt, digests: release.digests)
+                var result = PlacedRelease(version: release.version, manifest: manifest, json: try manifest.json())
                 if FileManager.default.fileExists(atPath: target) {
                     let old = existing.manifests[release.version].flatMap { try? ReleaseManifest.read($0) }
-                    if old?.sameArtifacts(as: manifest) == true { continue }
+                    if old?.sameArtifacts(as: manifest) == true { return result }
                     guard request.replace else {
                         throw RepositoryError(path: release.directory, reason: "version \(release.version) is already published with other bytes; pass --replace to publish it again")
                     }
@@ -149,14 +154,23 @@ public enum Publisher {
                 for file in manifest.filesBeside {
                     try area.placeFile(release.directory + "/" + file, at: staging + "/" + file)
                 }
-                try area.place(json, at: staging + "/" + manifestName)
+                try area.place(result.json, at: staging + "/" + manifestName)
                 if FileManager.default.fileExists(atPath: target) {
                     let old = files + "/" + StagingArea.temporaryPrefix + "old." + release.version + "." + StagingArea.uniqueSuffix()
-                    renames.append((target, old))
-                    removals.append(old)
+                    result.renames.append((target, old))
+                    result.removals.append(old)
                 }
-                renames.append((staging, target))
-                added.append(release.version)
+                result.renames.append((staging, target))
+                result.added = true
+                return result
+            }
+            var added: [String] = []
+            var fresh: [String: (manifest: ReleaseManifest, json: [UInt8])] = [:]
+            for release in placed {
+                fresh[release.version] = (release.manifest, release.json)
+                renames += release.renames
+                removals += release.removals
+                if release.added { added.append(release.version) }
             }
 
             // Every release the repository will hold, newest first; the oldest beyond --keep leave files/ too.
@@ -200,6 +214,16 @@ public enum Publisher {
             StagingArea.sweep(root)
             throw error
         }
+    }
+
+    /// One release's files staged under `files/`: the renames that make them live.
+    struct PlacedRelease: Sendable {
+        var version: String
+        var manifest: ReleaseManifest
+        var json: [UInt8]
+        var renames: [(from: String, to: String)] = []
+        var removals: [String] = []
+        var added = false
     }
 
     /// What the repository already publishes: each release's manifest as bytes, by version, and the sections of

@@ -14,7 +14,7 @@ struct YumRepository: PackageRepository {
     var folder: String { "rpm" }
 
     /// One package's three records, as XML elements, and what identifies it.
-    struct Record {
+    struct Record: Sendable {
         var pkgid: String
         var name: String
         var arch: String
@@ -77,15 +77,19 @@ struct YumRepository: PackageRepository {
 
         var removals: [String] = []
         var locations: [String: String] = [:]
-        for package in packages {
+        // Each package's records, read on every core.
+        let read = try packages.concurrentMap { package in
+            try Self.record(of: package.path, location: "packages/\(package.fileName)", time: settings.date, sha256: package.sha256)
+        }
+        var byIdentity = Dictionary(records.values.map { ($0.identity, $0.pkgid) }, uniquingKeysWith: { first, _ in first })
+        for (package, read) in zip(packages, read) {
             locations[package.path] = "packages/\(package.fileName)"
-            var record = try Self.record(of: package.path, location: "packages/\(package.fileName)", time: settings.date,
-                                         sha256: package.sha256)
+            var record = read
             guard record.arch == "noarch" || architectures.contains(record.arch) else {
                 throw RepositoryError(path: package.path, reason: "is for \(record.arch); the repository holds \(architectures.sorted().joined(separator: ", ")) (the spec's repository.architectures)")
             }
             if records[record.pkgid] != nil { continue }
-            if let same = records.values.first(where: { $0.identity == record.identity }) {
+            if let same = byIdentity[record.identity].flatMap({ records[$0] }) {
                 guard settings.replace else {
                     throw RepositoryError(path: package.path, reason: "\(record.name) \(record.epoch):\(record.version)-\(record.release) \(record.arch) is already published with other bytes; pass --replace to publish it again")
                 }
@@ -97,6 +101,7 @@ struct YumRepository: PackageRepository {
             }
             record.location = "packages/\(package.fileName)"
             records[record.pkgid] = record
+            byIdentity[record.identity] = record.pkgid
         }
 
         if let keep = settings.keep {
