@@ -26,7 +26,8 @@ struct AptRepository: PackageRepository {
 
         /// Field names compare without regard to ASCII case, as apt reads them.
         static func sameName(_ a: String, _ b: String) -> Bool {
-            a.utf8.count == b.utf8.count && zip(a.utf8, b.utf8).allSatisfy { ($0 | 0x20) == ($1 | 0x20) }
+            func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+            return a.utf8.count == b.utf8.count && zip(a.utf8, b.utf8).allSatisfy { lower($0) == lower($1) }
         }
 
         var text: String { String(decoding: bytes, as: UTF8.self) }

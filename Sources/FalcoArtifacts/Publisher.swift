@@ -299,7 +299,10 @@ enum VersionOrder {
 
     /// `versions` newest first, each split into runs once rather than at every comparison.
     static func newestFirst(_ versions: some Sequence<String>) -> [String] {
-        versions.map { (version: $0, runs: runs($0)) }.sorted { compare(runs: $0.runs, $1.runs) > 0 }.map(\.version)
+        versions.map { (version: $0, runs: runs($0)) }.sorted { a, b in
+            let order = compare(runs: a.runs, b.runs)
+            return order != 0 ? order > 0 : a.version > b.version
+        }.map(\.version)
     }
 
     static func runs(_ text: String) -> [String] {
