@@ -139,7 +139,8 @@ struct RPMHeaderReader {
                 (0..<min(items, store.count)).compactMap { item in
                     let at = offset + item * width
                     guard at + width <= store.count else { return nil }
-                    return Int64(store[at..<at + width].reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
+                    // An INT64 past Int64.max is kept by its bits, not trapped on: the value is the input's to get wrong.
+                    return Int64(bitPattern: store[at..<at + width].reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
                 }
             }
             switch HeaderType(rawValue: type) {
