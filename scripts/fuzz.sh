@@ -51,7 +51,7 @@ fi
 # Compressed indexes as publish writes them (gzip members, xz blocks) and as the CLIs do; made once.
 if [ ! -f "$corpus/compressed-index/.made" ]; then
 	mkdir -p "$corpus/compressed-index"
-	packages="$(ls "$corpus"/apt-index/* | head -1)"
+	packages="$corpus/apt-index/Packages"
 	gzip -9nc "$packages" >"$corpus/compressed-index/Packages.gz"
 	xz -6c "$packages" >"$corpus/compressed-index/Packages.xz"
 	{ head -c 2000 "$packages" | gzip -9nc; tail -c +2001 "$packages" | gzip -9nc; } >"$corpus/compressed-index/members.gz"
