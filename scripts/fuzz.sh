@@ -83,8 +83,8 @@ for target in "${targets[@]}"; do
 		echo "fuzz $target: FAILED after $runs executions (exit $status); input kept in Tests/FuzzRegressions/$target/" >&2
 		grep -m5 -E "ERROR|SUMMARY|==[0-9]+==" "$log" >&2 || true
 	else
-		printf 'fuzz %-12s %10d executions in %ss\n' "$target" "$runs" "$seconds"
+		printf 'fuzz %-16s %10d executions in %ss\n' "$target" "$runs" "$seconds"
 	fi
 done
-printf 'fuzz total        %10d executions\n' "$total"
+printf 'fuzz total            %10d executions\n' "$total"
 exit "$failed"
