@@ -92,10 +92,13 @@ public final class GzipEncoder: StreamCodec {
 /// Inflates gzip data, member after member, as `gzip -d` does for concatenated members.
 public final class GzipDecoder: StreamCodec {
     private var stream: UnsafeMutablePointer<z_stream>?
-    private let output = OutputBuffer()
+    private let buffer = OutputBuffer()
     private let sink: ByteSink
     /// True between members: the stream may end here.
     private var atMemberBoundary = true
+    /// Where each member ended so far: bytes read and bytes written, counted from the start.
+    public private(set) var memberEnds: [(input: Int, output: Int)] = []
+    private var input = 0, output = 0
 
     public init(sink: ByteSink) throws {
         self.sink = sink
@@ -123,12 +126,17 @@ public final class GzipDecoder: StreamCodec {
             defer { stream.pointee.next_in = nil }
             while stream.pointee.avail_in > 0 {
                 atMemberBoundary = false
-                stream.pointee.next_out = output.base
+                stream.pointee.next_out = buffer.base
                 stream.pointee.avail_out = UInt32(OutputBuffer.size)
+                let before = Int(stream.pointee.avail_in)
                 let rc = try zlibCheck(
                     inflate(stream, Z_NO_FLUSH), stream, "inflate", accept: [Z_OK, Z_STREAM_END, Z_BUF_ERROR])
-                try output.drain(OutputBuffer.size - Int(stream.pointee.avail_out), to: sink)
+                let produced = OutputBuffer.size - Int(stream.pointee.avail_out)
+                input += before - Int(stream.pointee.avail_in)
+                output += produced
+                try buffer.drain(produced, to: sink)
                 if rc == Z_STREAM_END {
+                    memberEnds.append((input, output))
                     atMemberBoundary = true
                     try zlibCheck(inflateReset(stream), stream, "inflateReset")
                 } else if rc == Z_BUF_ERROR && stream.pointee.avail_out != 0 {

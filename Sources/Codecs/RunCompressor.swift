@@ -42,16 +42,18 @@ public struct RunCompressor: Sendable {
         switch codec {
         case .gzip: return try learnGzip(file, limit: limit)
         case .xz: return try learnXZ(file, limit: limit)
-        case .zstd: throw CompressionError(library: .libzstd, operation: "runs", code: 0, message: "runs are gzip or xz")
+        case .zstd: throw Self.notInRuns
         }
     }
+
+    static let notInRuns = CompressionError(library: .libzstd, operation: "runs", code: 0, message: "runs are gzip or xz")
 
     /// The compressed file of `runs`, one piece each, in order.
     public func compress(_ runs: [[UInt8]]) throws -> [UInt8] {
         switch codec {
         case .gzip(let level): return try compressGzip(runs, level: level)
         case .xz(let preset, let extreme): return try compressXZ(runs, preset: UInt32(preset) | (extreme ? fp_LZMA_PRESET_EXTREME : 0))
-        case .zstd: throw CompressionError(library: .libzstd, operation: "runs", code: 0, message: "runs are gzip or xz")
+        case .zstd: throw Self.notInRuns
         }
     }
 
@@ -76,42 +78,16 @@ public struct RunCompressor: Sendable {
     // MARK: gzip
 
     private mutating func learnGzip(_ file: [UInt8], limit: Int) throws -> [UInt8] {
-        var plain: [UInt8] = []
-        var pieces: [(compressed: Range<Int>, plain: Range<Int>)] = []
-        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        defer { inflateEnd(stream); stream.deallocate() }
-        try zlibCheck(fp_inflateInit2(stream, 15 + 16), stream, "inflateInit2")
-        let chunk = 1 << 18
-        var output = [UInt8](repeating: 0, count: chunk)
-        try file.withUnsafeBufferPointer { input in
-            var memberStart = 0, plainStart = 0
-            stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
-            stream.pointee.avail_in = UInt32(input.count)
-            while stream.pointee.avail_in > 0 {
-                let rc = try output.withUnsafeMutableBufferPointer { out -> Int32 in
-                    stream.pointee.next_out = out.baseAddress
-                    stream.pointee.avail_out = UInt32(chunk)
-                    let rc = try zlibCheck(inflate(stream, Z_NO_FLUSH), stream, "inflate", accept: [Z_OK, Z_STREAM_END, Z_BUF_ERROR])
-                    plain.append(contentsOf: out[0..<(chunk - Int(stream.pointee.avail_out))])
-                    return rc
-                }
-                if plain.count > limit { throw Self.tooLarge(limit) }
-                let consumed = input.count - Int(stream.pointee.avail_in)
-                if rc == Z_STREAM_END {
-                    pieces.append((memberStart..<consumed, plainStart..<plain.count))
-                    memberStart = consumed
-                    plainStart = plain.count
-                    try zlibCheck(inflateReset(stream), stream, "inflateReset")
-                } else if rc == Z_BUF_ERROR && stream.pointee.avail_out != 0 {
-                    break
-                }
-            }
-            if memberStart != input.count {
-                throw CompressionError(library: .zlib, operation: "inflate", code: Int(Z_BUF_ERROR), message: "the gzip stream is truncated")
-            }
+        let sink = LimitedSink(limit: limit, library: .zlib)
+        let decoder = try GzipDecoder(sink: sink)
+        try file.withUnsafeBytes { try decoder.write($0) }
+        try decoder.finish()
+        let plain = sink.bytes
+        var start = (input: 0, output: 0)
+        for end in decoder.memberEnds {
+            previous[Plain(bytes: Array(plain[start.output..<end.output]))] = Piece(bytes: file[start.input..<end.input])
+            start = end
         }
-        for piece in pieces { previous[Plain(bytes: Array(plain[piece.plain]))] = Piece(bytes: file[piece.compressed]) }
         return plain
     }
 
@@ -132,20 +108,20 @@ public struct RunCompressor: Sendable {
         return out
     }
 
-    static func tooLarge(_ limit: Int) -> CompressionError {
-        CompressionError(library: .zlib, operation: "decode", code: 0, message: "the document is larger than \(limit) bytes")
-    }
-
     /// Collects decoded bytes up to a limit.
     private final class LimitedSink: ByteSink {
         private(set) var bytes: [UInt8] = []
         let limit: Int
+        let library: CompressionError.Library
 
-        init(limit: Int) { self.limit = limit }
+        init(limit: Int, library: CompressionError.Library) {
+            self.limit = limit
+            self.library = library
+        }
 
         func write(_ chunk: UnsafeRawBufferPointer) throws {
             guard bytes.count + chunk.count <= limit else {
-                throw CompressionError(library: .liblzma, operation: "decode", code: 0,
+                throw CompressionError(library: library, operation: "decode", code: 0,
                                        message: "the document is larger than \(limit) bytes")
             }
             bytes.append(contentsOf: chunk)
@@ -154,20 +130,17 @@ public struct RunCompressor: Sendable {
 
     // MARK: xz
 
-    /// The stream header and footer flags: CRC64 checks, as the xz CLI writes.
-    private static let streamFlags: [UInt8] = [0x00, 0x04]
-    private static let headerMagic: [UInt8] = [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]
-
     private mutating func learnXZ(_ file: [UInt8], limit: Int) throws -> [UInt8] {
-        let sink = LimitedSink(limit: limit)
+        let sink = LimitedSink(limit: limit, library: .liblzma)
         let decoder = try XZDecoder(sink: sink)
         try file.withUnsafeBytes { try decoder.write($0) }
         try decoder.finish()
         let plain = sink.bytes
         // The decoder checked every block against the index; the index says where each block lies.
-        guard Array(file[6..<8]) == Self.streamFlags, let blocks = Self.blocks(of: file),
+        // Blocks are reused only from a stream framed as this one frames them (CRC-64 checks).
+        guard file.starts(with: XZFraming.streamHeader()), let blocks = Self.blocks(of: file),
               blocks.reduce(0, { $0 + $1.plainSize }) == plain.count else { return plain }
-        var offset = 12, plainOffset = 0
+        var offset = Int(LZMA_STREAM_HEADER_SIZE), plainOffset = 0
         for block in blocks {
             let total = (block.unpadded + 3) & ~3
             guard offset + total <= file.count else { return plain }
@@ -181,7 +154,7 @@ public struct RunCompressor: Sendable {
 
     /// The blocks a single-stream xz file lists in its index, or nil for any other layout.
     private static func blocks(of file: [UInt8]) -> [(unpadded: Int, plainSize: Int)]? {
-        guard file.count >= 32, Array(file[0..<6]) == headerMagic, Array(file[(file.count - 2)...]) == [0x59, 0x5A] else { return nil }
+        guard file.count >= 32, Array(file[(file.count - 2)...]) == [0x59, 0x5A] else { return nil }
         let footer = file.count - 12
         let stored = Int(file[footer + 4]) | (Int(file[footer + 5]) << 8) | (Int(file[footer + 6]) << 16) | (Int(file[footer + 7]) << 24)
         let backward = (stored + 1) * 4
@@ -213,7 +186,6 @@ public struct RunCompressor: Sendable {
         guard lzma_lzma_preset(&options, preset) == 0 else {
             throw CompressionError(library: .liblzma, operation: "lzma_lzma_preset", code: 0, message: "preset \(preset) is not supported")
         }
-        var out = Self.headerMagic + Self.streamFlags + Self.crc32(Self.streamFlags)
         // Plain values only (no preset dictionary): each thread takes its own copy.
         nonisolated(unsafe) let base = options
         let blocks = try runs.filter { !$0.isEmpty }.concurrentMap { run -> (bytes: [UInt8], unpadded: Int, plainSize: Int) in
@@ -224,22 +196,9 @@ public struct RunCompressor: Sendable {
             let (block, unpadded) = try withUnsafeMutablePointer(to: &sized) { try Self.encodeBlock(run, options: $0) }
             return (block, unpadded, run.count)
         }
-        var records: [(unpadded: Int, plainSize: Int)] = []
-        for block in blocks {
-            out += block.bytes
-            records.append((block.unpadded, block.plainSize))
-        }
-        // The index, then the footer naming its size.
-        var index: [UInt8] = [0x00] + Self.vli(records.count)
-        for record in records { index += Self.vli(record.unpadded) + Self.vli(record.plainSize) }
-        while index.count % 4 != 0 { index.append(0) }
-        index += Self.crc32(index)
-        out += index
-        let backward = UInt32(index.count / 4 - 1)
-        let sizeAndFlags = [UInt8(backward & 0xFF), UInt8(backward >> 8 & 0xFF), UInt8(backward >> 16 & 0xFF),
-                            UInt8(backward >> 24)] + Self.streamFlags
-        out += Self.crc32(sizeAndFlags) + sizeAndFlags + [0x59, 0x5A]
-        return out
+        var out = XZFraming.streamHeader()
+        for block in blocks { out += block.bytes }
+        return out + (try XZFraming.indexAndFooter(blocks.map { (UInt64($0.unpadded), UInt64($0.plainSize)) }))
     }
 
     /// One block: header, LZMA2 data, padding and CRC64; and its unpadded size, as the index records it.
@@ -263,20 +222,5 @@ public struct RunCompressor: Sendable {
         let unpadded = Int(lzma_block_unpadded_size(&block))
         output.removeSubrange(written...)
         return (output, unpadded)
-    }
-
-    private static func vli(_ value: Int) -> [UInt8] {
-        var value = value, out: [UInt8] = []
-        while value >= 0x80 {
-            out.append(UInt8(value & 0x7F) | 0x80)
-            value >>= 7
-        }
-        out.append(UInt8(value))
-        return out
-    }
-
-    private static func crc32(_ bytes: [UInt8]) -> [UInt8] {
-        let value = bytes.withUnsafeBufferPointer { UInt32(CZlibShim.crc32(0, $0.baseAddress, UInt32($0.count))) }
-        return [UInt8(value & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value >> 16 & 0xFF), UInt8(value >> 24)]
     }
 }

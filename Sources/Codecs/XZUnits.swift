@@ -39,20 +39,7 @@ final class XZUnits: UnitFormat {
 
     var emptyStreamNeedsUnit: Bool { false }
 
-    private var streamFlags: lzma_stream_flags {
-        var flags = lzma_stream_flags()
-        flags.version = 0
-        flags.check = LZMA_CHECK_CRC64
-        return flags
-    }
-
-    func streamHeader() -> [UInt8] {
-        var header = [UInt8](repeating: 0, count: Int(LZMA_STREAM_HEADER_SIZE))
-        var flags = streamFlags
-        // Cannot fail with version 0 and a supported check.
-        _ = lzma_stream_header_encode(&flags, &header)
-        return header
-    }
+    func streamHeader() -> [UInt8] { XZFraming.streamHeader() }
 
     func compress(_ input: UnitInput) throws -> CompressedUnit {
         let preload = try input.preloadBytes()
@@ -112,30 +99,55 @@ final class XZUnits: UnitFormat {
 
     func streamTrailer() throws -> [UInt8] {
         var out: [UInt8] = []
-        guard let index = lzma_index_init(nil) else {
-            throw CompressionError(library: .liblzma, operation: "lzma_index_init", code: 0,
-                                   message: "cannot allocate memory")
-        }
-        defer { lzma_index_end(index, nil) }
+        var blocks: [(unpadded: UInt64, uncompressed: UInt64)] = []
         if blockHeaderSize > 0 {
             out.append(0)                                   // the LZMA2 end marker
             let data = compressedSize + 1
             out.append(contentsOf: repeatElement(0, count: Int((4 - data % 4) % 4)))
             withUnsafeBytes(of: check.littleEndian) { out.append(contentsOf: $0) }
-            let unpadded = UInt64(blockHeaderSize) + data + 8
-            try lzmaCheck(lzma_index_append(index, nil, unpadded, uncompressedSize), "lzma_index_append")
+            blocks.append((UInt64(blockHeaderSize) + data + 8, uncompressedSize))
+        }
+        return out + (try XZFraming.indexAndFooter(blocks))
+    }
+}
+
+/// What frames the blocks of one .xz stream with CRC-64 checks, as `xz` writes: the stream header, and the index
+/// of the blocks with the stream footer after it.
+enum XZFraming {
+    static var streamFlags: lzma_stream_flags {
+        var flags = lzma_stream_flags()
+        flags.version = 0
+        flags.check = LZMA_CHECK_CRC64
+        return flags
+    }
+
+    static func streamHeader() -> [UInt8] {
+        var header = [UInt8](repeating: 0, count: Int(LZMA_STREAM_HEADER_SIZE))
+        var flags = streamFlags
+        // Cannot fail with version 0 and a supported check.
+        _ = lzma_stream_header_encode(&flags, &header)
+        return header
+    }
+
+    /// The index listing `blocks` (each block's size without padding, and its uncompressed size), then the footer.
+    static func indexAndFooter(_ blocks: [(unpadded: UInt64, uncompressed: UInt64)]) throws -> [UInt8] {
+        guard let index = lzma_index_init(nil) else {
+            throw CompressionError(library: .liblzma, operation: "lzma_index_init", code: 0,
+                                   message: "cannot allocate memory")
+        }
+        defer { lzma_index_end(index, nil) }
+        for block in blocks {
+            try lzmaCheck(lzma_index_append(index, nil, block.unpadded, block.uncompressed), "lzma_index_append")
         }
         let indexSize = Int(lzma_index_size(index))
-        let start = out.count
-        out.append(contentsOf: repeatElement(0, count: indexSize + Int(LZMA_STREAM_HEADER_SIZE)))
+        var out = [UInt8](repeating: 0, count: indexSize + Int(LZMA_STREAM_HEADER_SIZE))
         var position = 0
         try out.withUnsafeMutableBufferPointer { buffer in
-            try lzmaCheck(lzma_index_buffer_encode(index, buffer.baseAddress! + start, &position, indexSize),
+            try lzmaCheck(lzma_index_buffer_encode(index, buffer.baseAddress!, &position, indexSize),
                           "lzma_index_buffer_encode")
             var flags = streamFlags
             flags.backward_size = UInt64(indexSize)
-            try lzmaCheck(lzma_stream_footer_encode(&flags, buffer.baseAddress! + start + indexSize),
-                          "lzma_stream_footer_encode")
+            try lzmaCheck(lzma_stream_footer_encode(&flags, buffer.baseAddress! + indexSize), "lzma_stream_footer_encode")
         }
         return out
     }

@@ -1,35 +1,40 @@
 /// dpkg's version order (deb-version(7)): epochs as numbers, then the upstream version and the revision compared
 /// by dpkg's `verrevcmp`, in which `~` sorts before everything, even the end.
 enum DebVersionOrder {
+    /// A version split once into what the order compares.
+    struct Parts {
+        var epoch: Int
+        var upstream: [UInt8]
+        var revision: [UInt8]
+
+        init(_ version: String) {
+            let (epoch, upstream, revision) = DebVersionOrder.split(version)
+            self.epoch = epoch
+            self.upstream = Array(upstream.utf8)
+            self.revision = Array(revision.utf8)
+        }
+    }
+
     /// Each version's place among `versions`, oldest 0: a sort of many records compares these, not the versions.
     static func ranks(_ versions: some Sequence<String>) -> [String: Int] {
-        // Each version split once; the sort compares the parts.
-        let parsed = Set(versions).map { version -> (version: String, epoch: Int, upstream: [UInt8], revision: [UInt8]) in
-            let (epoch, upstream, revision) = split(version)
-            return (version, epoch, Array(upstream.utf8), Array(revision.utf8))
-        }
-        func compare(_ a: (version: String, epoch: Int, upstream: [UInt8], revision: [UInt8]),
-                     _ b: (version: String, epoch: Int, upstream: [UInt8], revision: [UInt8])) -> Int {
-            if a.epoch != b.epoch { return a.epoch < b.epoch ? -1 : 1 }
-            let upstream = verrevcmp(a.upstream, b.upstream)
-            return upstream != 0 ? upstream : verrevcmp(a.revision, b.revision)
-        }
-        let sorted = parsed.sorted { compare($0, $1) < 0 }
+        let sorted = Set(versions).map { (version: $0, parts: Parts($0)) }.sorted { compare($0.parts, $1.parts) < 0 }
         var ranks: [String: Int] = [:]
         var rank = 0
         for (index, entry) in sorted.enumerated() {
-            if index > 0 && compare(sorted[index - 1], entry) != 0 { rank += 1 }
+            if index > 0 && compare(sorted[index - 1].parts, entry.parts) != 0 { rank += 1 }
             ranks[entry.version] = rank
         }
         return ranks
     }
 
     static func compare(_ a: String, _ b: String) -> Int {
-        let (epochA, upstreamA, revisionA) = split(a)
-        let (epochB, upstreamB, revisionB) = split(b)
-        if epochA != epochB { return epochA < epochB ? -1 : 1 }
-        let upstream = verrevcmp(upstreamA, upstreamB)
-        return upstream != 0 ? upstream : verrevcmp(revisionA, revisionB)
+        compare(Parts(a), Parts(b))
+    }
+
+    static func compare(_ a: Parts, _ b: Parts) -> Int {
+        if a.epoch != b.epoch { return a.epoch < b.epoch ? -1 : 1 }
+        let upstream = verrevcmp(a.upstream, b.upstream)
+        return upstream != 0 ? upstream : verrevcmp(a.revision, b.revision)
     }
 
     static func split(_ version: String) -> (Int, String, String) {
@@ -51,10 +56,6 @@ enum DebVersionOrder {
         if (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) { return Int(c) }
         if c == UInt8(ascii: "~") { return -1 }
         return Int(c) + 256
-    }
-
-    static func verrevcmp(_ a: String, _ b: String) -> Int {
-        verrevcmp(Array(a.utf8), Array(b.utf8))
     }
 
     static func verrevcmp(_ a: [UInt8], _ b: [UInt8]) -> Int {

@@ -32,11 +32,11 @@ enum IndexPage {
     static func sections(in page: [UInt8]) -> [String: ArraySlice<UInt8>] {
         var starts: [Int] = []
         var at = 0
-        while let found = find(marker, in: page, from: at) {
+        while let found = page.firstIndex(of: marker, from: at) {
             starts.append(found)
             at = found + marker.count
         }
-        guard let end = find(tail, in: page, from: starts.last ?? 0) else { return [:] }
+        guard let end = page.firstIndex(of: tail, from: starts.last ?? 0) else { return [:] }
         var out: [String: ArraySlice<UInt8>] = [:]
         for (index, start) in starts.enumerated() {
             // "<!-- release KEY DIGEST -->\n", then the section the digest covers.
@@ -56,18 +56,6 @@ enum IndexPage {
         var digester = Digester(.sha256)
         bytes.withUnsafeBytes { digester.update($0) }
         return digester.finalize().bytes.hexString
-    }
-
-    static func find(_ needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
-        guard start <= bytes.count - needle.count else { return nil }
-        return bytes.withUnsafeBufferPointer { buffer in
-            var index = start
-            while index <= buffer.count - needle.count {
-                if buffer[index] == needle[0] && buffer[index..<(index + needle.count)].elementsEqual(needle) { return index }
-                index += 1
-            }
-            return nil
-        }
     }
 
     /// A release's section, after a marker naming its key and the digest of what follows, so a later publish can
@@ -124,22 +112,16 @@ enum IndexPage {
     static func draw(_ release: ReleaseManifest, into rows: inout [UInt8]) {
         let anchor = "v" + release.version.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
         rows.append(contentsOf: "<h2 id=\"\(anchor)\">".utf8)
-        append(escaped: release.version, to: &rows)
+        rows.appendEscapingMarkup(release.version)
         rows.append(contentsOf: "</h2>\n<table>\n<tr><th>artifact</th><th>size</th><th>SHA-256</th><th>signature</th></tr>\n".utf8)
         for artifact in release.artifacts {
-            rows.append(contentsOf: "<tr><td><a href=\"".utf8)
-            append(escaped: artifact.href, to: &rows)
-            rows.append(contentsOf: "\">".utf8)
-            append(escaped: artifact.name, to: &rows)
-            rows.append(contentsOf: "</a></td><td class=\"size\">\(size(artifact.size))</td><td class=\"digest\">".utf8)
-            append(escaped: artifact.sha256, to: &rows)
+            rows.append(contentsOf: "<tr><td>".utf8)
+            link(artifact.href, artifact.name, into: &rows)
+            rows.append(contentsOf: "</td><td class=\"size\">\(size(artifact.size))</td><td class=\"digest\">".utf8)
+            rows.appendEscapingMarkup(artifact.sha256)
             rows.append(contentsOf: "</td><td>".utf8)
             if let signature = artifact.signature {
-                rows.append(contentsOf: "<a href=\"".utf8)
-                append(escaped: signature, to: &rows)
-                rows.append(contentsOf: "\">".utf8)
-                append(escaped: (signature as NSString).lastPathComponent, to: &rows)
-                rows.append(contentsOf: "</a>".utf8)
+                link(signature, (signature as NSString).lastPathComponent, into: &rows)
             } else {
                 rows.append(contentsOf: "inside the package".utf8)
             }
@@ -150,9 +132,9 @@ enum IndexPage {
             rows.append(contentsOf: "<table>\n<tr><th>image</th><th>manifest digest</th></tr>\n".utf8)
             for image in release.images {
                 rows.append(contentsOf: "<tr><td><code>".utf8)
-                append(escaped: image.reference, to: &rows)
+                rows.appendEscapingMarkup(image.reference)
                 rows.append(contentsOf: "</code></td><td class=\"digest\">".utf8)
-                append(escaped: image.digest, to: &rows)
+                rows.appendEscapingMarkup(image.digest)
                 rows.append(contentsOf: "</td></tr>\n".utf8)
             }
             rows.append(contentsOf: "</table>\n".utf8)
@@ -177,20 +159,16 @@ enum IndexPage {
 
     static func escape(_ text: String) -> String {
         var out: [UInt8] = []
-        append(escaped: text, to: &out)
+        out.appendEscapingMarkup(text)
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// `text` with `&`, `<`, `>` and `"` as entities, appended byte by byte.
-    static func append(escaped text: String, to out: inout [UInt8]) {
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "&"): out.append(contentsOf: "&amp;".utf8)
-            case UInt8(ascii: "<"): out.append(contentsOf: "&lt;".utf8)
-            case UInt8(ascii: ">"): out.append(contentsOf: "&gt;".utf8)
-            case UInt8(ascii: "\""): out.append(contentsOf: "&quot;".utf8)
-            default: out.append(byte)
-            }
-        }
+    /// `<a href="HREF">TEXT</a>`, both escaped.
+    static func link(_ href: String, _ text: String, into rows: inout [UInt8]) {
+        rows.append(contentsOf: "<a href=\"".utf8)
+        rows.appendEscapingMarkup(href)
+        rows.append(contentsOf: "\">".utf8)
+        rows.appendEscapingMarkup(text)
+        rows.append(contentsOf: "</a>".utf8)
     }
 }

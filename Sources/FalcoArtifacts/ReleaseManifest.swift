@@ -44,9 +44,7 @@ struct ReleaseManifest: Codable, Equatable, Sendable {
         var images: [Image] = []
         func artifact(_ name: String, href: String, signed: Bool) throws -> Artifact {
             let path = directory + "/" + name
-            var info = stat()
-            guard stat(path, &info) == 0 else { throw IOError("stat", path: path, errno: errno) }
-            let digest = try digests[name] ?? Verifier.FileDigest(size: UInt64(info.st_size), sha256: Verifier.sha256(path))
+            let digest = try digests[name] ?? Verifier.digest(path)
             let signature = signed && FileManager.default.fileExists(atPath: path + ".asc")
                 ? (href as NSString).deletingLastPathComponent + "/" + name + ".asc" : nil
             return Artifact(name: name, size: digest.size, sha256: digest.sha256, href: href, signature: signature)

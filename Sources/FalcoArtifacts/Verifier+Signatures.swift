@@ -147,17 +147,7 @@ extension Verifier {
         // signature beside it starts.
         var hashed: [String: (size: UInt64, digester: Digester)] = [:]
         for file in Set(files + listedFiles(directory: directory) + [Plan.checksumsName]) {
-            var digester = Digester(.sha256)
-            var size: UInt64 = 0
-            do {
-                try FileReader(path: directory + "/" + file).forEachChunk {
-                    digester.update($0)
-                    size += UInt64($0.count)
-                }
-            } catch {
-                continue
-            }
-            hashed[file] = (size, digester)
+            hashed[file] = try? hash(directory + "/" + file)
         }
         let digests = hashed.mapValues { FileDigest(size: $0.size, sha256: $0.digester.finalize().bytes.hexString) }
         problems += checkSums(directory: directory, artifacts: files, digests: digests.mapValues(\.sha256))

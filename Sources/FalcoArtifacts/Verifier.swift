@@ -66,7 +66,7 @@ public enum Verifier {
         var digests: [String: String] = [:]
         for file in artifacts where !isFolder(directory + "/" + file) {
             do {
-                digests[file] = try sha256(directory + "/" + file)
+                digests[file] = try digest(directory + "/" + file).sha256
             } catch {
                 problems.append("\(file): cannot be read: \(error)")
             }
@@ -104,11 +104,21 @@ public enum Verifier {
         return Report(version: version, checked: artifacts, problems: problems)
     }
 
-    /// A file's SHA-256, in hexadecimal: all SHA256SUMS needs.
-    static func sha256(_ path: String) throws -> String {
+    /// A file's size and SHA-256, in one read.
+    static func digest(_ path: String) throws -> FileDigest {
+        let hashed = try hash(path)
+        return FileDigest(size: hashed.size, sha256: hashed.digester.finalize().bytes.hexString)
+    }
+
+    /// A file read once into a SHA-256 left open, so a signature over the file can continue it.
+    static func hash(_ path: String) throws -> (size: UInt64, digester: Digester) {
         var digester = Digester(.sha256)
-        try FileReader(path: path).forEachChunk { digester.update($0) }
-        return digester.finalize().bytes.hexString
+        var size: UInt64 = 0
+        try FileReader(path: path).forEachChunk {
+            digester.update($0)
+            size += UInt64($0.count)
+        }
+        return (size, digester)
     }
 
     static func isFolder(_ path: String) -> Bool {
@@ -193,7 +203,7 @@ public enum Verifier {
                 digest = known
             } else {
                 do {
-                    digest = try sha256(directory + "/" + file)
+                    digest = try Self.digest(directory + "/" + file).sha256
                 } catch {
                     problems.append("\(Plan.checksumsName): lists '\(file)', which cannot be read: \(error)")
                     continue

@@ -55,17 +55,24 @@ public final class StagingArea: @unchecked Sendable {
         try makeFolder(of: path)
         let temporary = temporaryName(beside: path)
         if link(source, temporary) == 0 { return temporary }
-        let writer = try FileWriter(creating: temporary)
-        do {
+        try fill(temporary) { writer in
             var info = stat()
             guard stat(source, &info) == 0 else { throw IOError("stat", path: source, errno: errno) }
             try FileReader(path: source).forEachChunk(offset: 0, length: UInt64(info.st_size)) { try writer.write($0) }
+        }
+        return temporary
+    }
+
+    /// Creates `temporary` and writes it whole through `body`, or leaves nothing.
+    static func fill(_ temporary: String, _ body: (FileWriter) throws -> Void) throws {
+        let writer = try FileWriter(creating: temporary)
+        do {
+            try body(writer)
             try writer.close()
         } catch {
             unlink(temporary)
             throw error
         }
-        return temporary
     }
 
     /// Removes what a publish that never committed left behind, under `folder`. Walks with readdir, which a
@@ -102,8 +109,7 @@ public final class StagingArea: @unchecked Sendable {
     }
 
     static func temporaryName(beside path: String) -> String {
-        let slash = path.lastIndex(of: "/").map { path.index(after: $0) } ?? path.startIndex
-        return path[..<slash] + temporaryPrefix + path[slash...] + "." + uniqueSuffix()
+        OutputFile.directory(of: path) + "/" + temporaryPrefix + OutputFile.basename(of: path) + "." + uniqueSuffix()
     }
 
     private static let counter = Counter()
@@ -122,7 +128,7 @@ public final class StagingArea: @unchecked Sendable {
     }
 
     static func makeFolder(of path: String) throws {
-        let folder = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+        let folder = OutputFile.directory(of: path)
         // Most files of a publish go into folders that are already there: one stat, not one per component.
         var info = stat()
         if stat(folder, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR { return }
@@ -132,14 +138,7 @@ public final class StagingArea: @unchecked Sendable {
     static func write(_ bytes: [UInt8], beside path: String) throws -> String {
         try makeFolder(of: path)
         let temporary = temporaryName(beside: path)
-        let writer = try FileWriter(creating: temporary)
-        do {
-            try writer.write(bytes)
-            try writer.close()
-        } catch {
-            unlink(temporary)
-            throw error
-        }
+        try fill(temporary) { try $0.write(bytes) }
         return temporary
     }
 

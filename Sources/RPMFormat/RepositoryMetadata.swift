@@ -210,15 +210,7 @@ enum XML {
         guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 }) else { return text }
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count + 16)
-        for byte in text.utf8 {
-            switch byte {
-            case 0x26: out += Array("&amp;".utf8)
-            case 0x3C: out += Array("&lt;".utf8)
-            case 0x3E: out += Array("&gt;".utf8)
-            case 0x22: out += Array("&quot;".utf8)
-            default: out.append(byte)
-            }
-        }
+        out.appendEscapingMarkup(text)
         return String(decoding: out, as: UTF8.self)
     }
 
@@ -239,49 +231,29 @@ enum XML {
         let open = Array("<\(name)".utf8), close = Array("</\(name)>".utf8)
         var out: [Range<Int>] = []
         var at = 0
-        while let start = find(open, in: bytes, from: at) {
+        while let start = bytes.firstIndex(of: open, from: at) {
             let after = start + open.count
             guard after < bytes.count, [0x20, 0x3E, 0x2F, 0x0A, 0x09].contains(bytes[after]) else {
                 at = after
                 continue
             }
-            guard let tagEnd = find([0x3E], in: bytes, from: after) else { break }
+            guard let tagEnd = bytes.firstIndex(of: [0x3E], from: after) else { break }
             if bytes[tagEnd - 1] == 0x2F {
                 out.append(start..<(tagEnd + 1))
                 at = tagEnd + 1
                 continue
             }
-            guard let end = find(close, in: bytes, from: tagEnd) else { break }
+            guard let end = bytes.firstIndex(of: close, from: tagEnd) else { break }
             out.append(start..<(end + close.count))
             at = end + close.count
         }
         return out
     }
 
-    static func find(_ needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
-        guard let first = needle.first, start < bytes.count else { return nil }
-        return bytes.withUnsafeBufferPointer { buffer -> Int? in
-            var index = start
-            let last = buffer.count - needle.count
-            while index <= last {
-                if buffer[index] == first {
-                    var match = true
-                    for offset in 1..<needle.count where buffer[index + offset] != needle[offset] {
-                        match = false
-                        break
-                    }
-                    if match { return index }
-                }
-                index += 1
-            }
-            return nil
-        }
-    }
-
     /// An attribute of the element's start tag.
     static func attribute(_ name: String, of element: String) -> String? {
         let tag = Array(element.utf8.prefix { $0 != UInt8(ascii: ">") })
-        guard tag.count < element.utf8.count, let at = find(Array(" \(name)=\"".utf8), in: tag, from: 0) else { return nil }
+        guard tag.count < element.utf8.count, let at = tag.firstIndex(of: Array(" \(name)=\"".utf8), from: 0) else { return nil }
         let start = at + name.utf8.count + 3
         guard let quote = tag[start...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
         return String(decoding: tag[start..<quote], as: UTF8.self)

@@ -117,12 +117,16 @@ struct YumRepository: PackageRepository {
 
         // Oldest release first, each release's packages by location: a new release is appended, so the
         // next publish compresses only the last runs again.
-        let evrs = Set(records.values.map { "\($0.epoch):\($0.version)-\($0.release)" })
+        func key(_ record: Record) -> String { "\(record.epoch):\(record.version)-\(record.release)" }
+        var evrs: [String: (epoch: Int, version: String, release: String)] = [:]
+        for record in records.values { evrs[key(record)] = record.evr }
         var rank: [String: Int] = [:]
-        for (index, evr) in evrs.map({ (key: $0, evr: Self.parseEVR($0)) }).sorted(by: { RPMVersionOrder.compare($0.evr, $1.evr) < 0 }).enumerated() {
-            rank[evr.key] = index
+        let oldestFirst = evrs.sorted { a, b in
+            let order = RPMVersionOrder.compare(a.value, b.value)
+            return order != 0 ? order < 0 : a.key < b.key
         }
-        let sorted = records.values.map { (rank: rank["\($0.epoch):\($0.version)-\($0.release)"]!, record: $0) }
+        for (index, evr) in oldestFirst.enumerated() { rank[evr.key] = index }
+        let sorted = records.values.map { (rank: rank[key($0)]!, record: $0) }
             .sorted { $0.rank != $1.rank ? $0.rank < $1.rank : $0.record.location < $1.record.location }.map(\.record)
         var data: [String] = []
         var written: Set<String> = []
@@ -206,7 +210,7 @@ struct YumRepository: PackageRepository {
 
     static func packageElements(_ bytes: [UInt8], kind: String, file: String) throws -> [String: String] {
         let root = ["primary": "<metadata", "filelists": "<filelists", "other": "<otherdata"][kind]!
-        guard XML.find(Array(root.utf8), in: bytes, from: 0) != nil else { throw RepositoryError(path: file, reason: "is not \(kind) metadata") }
+        guard bytes.firstIndex(of: Array(root.utf8)) != nil else { throw RepositoryError(path: file, reason: "is not \(kind) metadata") }
         var out: [String: String] = [:]
         for range in XML.ranges("package", in: bytes) {
             let element = String(decoding: bytes[range], as: UTF8.self)
@@ -237,10 +241,6 @@ struct YumRepository: PackageRepository {
 
     static let codec = Codec.defaultGzip
 
-    static func parseEVR(_ text: String) -> (epoch: Int, version: String, release: String) {
-        let colon = text.firstIndex(of: ":")!, dash = text.lastIndex(of: "-")!
-        return (Int(text[..<colon]) ?? 0, String(text[text.index(after: colon)..<dash]), String(text[text.index(after: dash)...]))
-    }
 }
 
 extension RPMFormat: RepositoryFormat {
