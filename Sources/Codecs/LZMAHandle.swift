@@ -6,10 +6,12 @@ final class LZMAHandle {
     private(set) var stream: UnsafeMutablePointer<lzma_stream>?
     let output = OutputBuffer()
 
-    init() {
+    /// - Parameter hugePages: for encoders, which walk their tables at random. A decoder writes its dictionary in
+    ///   order and often decodes far less than it: a 2 MiB page would be cleared for a few KiB of a deb's control.
+    init(hugePages: Bool) {
         let stream = UnsafeMutablePointer<lzma_stream>.allocate(capacity: 1)
         stream.initialize(to: fp_lzma_stream_init())
-        stream.pointee.allocator = UnsafePointer(HugePages.lzmaAllocator)
+        if hugePages { stream.pointee.allocator = UnsafePointer(HugePages.lzmaAllocator) }
         self.stream = stream
     }
 

@@ -51,3 +51,48 @@ struct ClosedStreamError: Error, CustomStringConvertible {
     let codec: String
     var description: String { "\(codec) stream used after it was finished or closed" }
 }
+
+/// A compressed buffer decoded piece by piece as a reader asks for more, so a reader that finds what it wants
+/// early leaves the rest undecoded: the control file of a deb comes before its scripts and file list.
+public final class PieceDecoder {
+    private let compressed: [UInt8]
+    private var offset = 0
+    private let decoder: StreamCodec
+    private let sink = BufferSink()
+    private var finished = false
+    private var piece = UnsafeMutableRawBufferPointer(start: nil, count: 0)
+
+    /// Compressed input handed to the decoder at a time.
+    static let step = 1024
+
+    public init(_ compressed: [UInt8], codec: Codec) throws {
+        self.compressed = compressed
+        decoder = try Decoders.make(codec, sink: sink)
+    }
+
+    deinit {
+        piece.deallocate()
+        decoder.close()
+    }
+
+    /// The next decoded bytes, valid until the next call; empty at the end.
+    public func next() throws -> UnsafeRawBufferPointer {
+        while sink.bytes.isEmpty && !finished {
+            if offset < compressed.count {
+                let end = min(offset + Self.step, compressed.count)
+                try compressed[offset..<end].withUnsafeBytes { try decoder.write($0) }
+                offset = end
+            } else {
+                try decoder.finish()
+                finished = true
+            }
+        }
+        let bytes = sink.take()
+        if bytes.count > piece.count {
+            piece.deallocate()
+            piece = .allocate(byteCount: bytes.count, alignment: 16)
+        }
+        piece.copyBytes(from: bytes)
+        return UnsafeRawBufferPointer(rebasing: piece[0..<bytes.count])
+    }
+}

@@ -3,7 +3,7 @@ import CLZMAShim
 
 /// The xz CLI's format: one .xz stream, LZMA2 with the preset's options, CRC64 check.
 public final class XZEncoder: StreamCodec {
-    private let handle = LZMAHandle()
+    private let handle = LZMAHandle(hugePages: true)
     private let sink: ByteSink
 
     public init(preset: Int, extreme: Bool, sink: ByteSink) throws {
@@ -28,7 +28,7 @@ public final class XZEncoder: StreamCodec {
 
 /// Decodes .xz data, including several concatenated streams.
 public final class XZDecoder: StreamCodec {
-    private let handle = LZMAHandle()
+    private let handle = LZMAHandle(hugePages: false)
     private let sink: ByteSink
 
     public init(sink: ByteSink) throws {

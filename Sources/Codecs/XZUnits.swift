@@ -8,7 +8,7 @@ import CLZMAShim
 /// sizes (they are not known when it is written); its check is the CRC-64 of every unit's bytes, combined.
 /// The trailer is the LZMA2 end marker, the block's padding and check, the index and the stream footer.
 final class XZUnits: UnitFormat {
-    private let handle = LZMAHandle()
+    private let handle = LZMAHandle(hugePages: true)
     private let options: UnsafeMutablePointer<lzma_options_lzma>
     private let filters: UnsafeMutablePointer<lzma_filter>
     /// The block so far: its header's size (0 until written), its LZMA2 bytes and uncompressed bytes, its check.

@@ -325,14 +325,21 @@ struct AptRepository: PackageRepository {
             throw RepositoryError(path: path, reason: "is not a deb: it has no control member")
         }
         let bytes = try members.bytes(of: member, path: path)
-        // The member in one buffer that outlives the reader, handed over once, then the end.
+        // A plain member in one buffer that outlives the reader, handed over once, then the end.
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
         defer { buffer.deallocate() }
-        buffer.copyBytes(from: bytes)
-        var handed = false
-        let reader = try ArchiveReader(name: path) {
-            defer { handed = true }
-            return handed ? UnsafeRawBufferPointer(start: nil, count: 0) : UnsafeRawBufferPointer(rebasing: buffer[0..<bytes.count])
+        let reader: ArchiveReader
+        if let suffix = member.name.split(separator: ".").last, suffix != "tar", let codec = try? Codec(parsing: String(suffix)) {
+            // Decoded only as far as the control file, which comes before the scripts and the file list.
+            let pieces = try PieceDecoder(bytes, codec: codec)
+            reader = try ArchiveReader(name: path) { try pieces.next() }
+        } else {
+            buffer.copyBytes(from: bytes)
+            var handed = false
+            reader = try ArchiveReader(name: path) {
+                defer { handed = true }
+                return handed ? UnsafeRawBufferPointer(start: nil, count: 0) : UnsafeRawBufferPointer(rebasing: buffer[0..<bytes.count])
+            }
         }
         while let entry = try reader.next() {
             if entry.path == "./control" || entry.path == "control" {

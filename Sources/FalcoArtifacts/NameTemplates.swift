@@ -9,8 +9,8 @@ struct NameTemplates: @unchecked Sendable {
     let spec: Spec
     let formats: [any ArtifactFormat]
     /// Each template as a pattern with the version as the unknown, built once: a publish of many releases matches
-    /// every one against the same patterns. (NSRegularExpression is immutable, so shared across threads.)
-    private var patterns: [NSRegularExpression] = []
+    /// every one against the same patterns.
+    private var patterns: [VersionPattern] = []
 
     init(spec: Spec, formats: [any ArtifactFormat]) {
         self.spec = spec
@@ -42,24 +42,22 @@ struct NameTemplates: @unchecked Sendable {
 
     /// The version that explains the most names: each template is matched against every name with the version as
     /// the unknown. A template that cannot be expanded matches nothing here; `expectations` reports it.
-    private func versionPatterns() -> [NSRegularExpression] {
+    private func versionPatterns() -> [VersionPattern] {
         let marker = "\u{1}version\u{1}"
         let base = Scope()
         base.set("version", marker)
         return templates(base).compactMap { template, scope, _ in
             guard let pattern = try? template.expand(in: try scope()), pattern.contains(marker) else { return nil }
-            return Self.regex(pattern, marker: marker)
+            return VersionPattern(pattern, marker: marker)
         }
     }
 
     func version(explaining names: [String]) -> String? {
         var votes: [String: Set<String>] = [:]
-        for regex in patterns {
+        for pattern in patterns {
             for name in names {
-                let range = NSRange(name.startIndex..., in: name)
-                guard let match = regex.firstMatch(in: name, range: range),
-                      let versionRange = Range(match.range(at: 1), in: name) else { continue }
-                votes[String(name[versionRange]), default: []].insert(name)
+                guard let version = pattern.version(in: name) else { continue }
+                votes[version, default: []].insert(name)
             }
         }
         return votes.max { ($0.value.count, $1.key) < ($1.value.count, $0.key) }?.key
@@ -138,14 +136,31 @@ struct NameTemplates: @unchecked Sendable {
         }
         return expected
     }
+}
 
-    /// The expanded name as a pattern: literal text, with the version marker as the one captured group.
-    private static func regex(_ pattern: String, marker: String) -> NSRegularExpression? {
-        let parts = pattern.components(separatedBy: marker).map(NSRegularExpression.escapedPattern(for:))
-        var text = parts[0]
-        for (index, part) in parts.dropFirst().enumerated() {
-            text += (index == 0 ? "(.+)" : "\\1") + part
+/// A name template with the version as the unknown: literal parts with the same version between each two. A name
+/// matches when it is the parts joined by one non-empty version, on one line; the name's length fixes the version's.
+struct VersionPattern: Sendable {
+    let parts: [[UInt8]]
+
+    init(_ pattern: String, marker: String) {
+        parts = pattern.components(separatedBy: marker).map { Array($0.utf8) }
+    }
+
+    func version(in name: String) -> String? {
+        let name = Array(name.utf8)
+        let literal = parts.reduce(0) { $0 + $1.count }, repeats = parts.count - 1
+        guard repeats > 0, name.count > literal, (name.count - literal) % repeats == 0, name.starts(with: parts[0]) else { return nil }
+        let length = (name.count - literal) / repeats
+        var at = parts[0].count
+        let version = name[at..<(at + length)]
+        guard !version.contains(0x0A), !version.contains(0x0D) else { return nil }
+        for part in parts.dropFirst() {
+            guard name[at...].starts(with: version) else { return nil }
+            at += length
+            guard name[at...].starts(with: part) else { return nil }
+            at += part.count
         }
-        return try? NSRegularExpression(pattern: "^" + text + "$")
+        return at == name.count ? String(decoding: version, as: UTF8.self) : nil
     }
 }

@@ -150,11 +150,10 @@ public enum Publisher {
                 }
                 let staging = files + "/" + StagingArea.temporaryPrefix + release.version + "." + StagingArea.uniqueSuffix()
                 try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
-                let area = StagingArea()
                 for file in manifest.filesBeside {
-                    try area.placeFile(release.directory + "/" + file, at: staging + "/" + file)
+                    try StagingArea.fillNewFolder(staging + "/" + file, from: release.directory + "/" + file)
                 }
-                try area.place(result.json, at: staging + "/" + manifestName)
+                try StagingArea.fillNewFolder(staging + "/" + manifestName, with: result.json)
                 if FileManager.default.fileExists(atPath: target) {
                     let old = files + "/" + StagingArea.temporaryPrefix + "old." + release.version + "." + StagingArea.uniqueSuffix()
                     result.renames.append((target, old))

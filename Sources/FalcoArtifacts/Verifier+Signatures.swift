@@ -146,8 +146,21 @@ extension Verifier {
         // Every file read once: its SHA-256 checks SHA256SUMS, is what the page lists, and is where the
         // signature beside it starts.
         var hashed: [String: (size: UInt64, digester: Digester)] = [:]
+        var aliases: [(file: String, target: String)] = []
         for file in Set(files + listedFiles(directory: directory) + [Plan.checksumsName]) {
-            hashed[file] = try? hash(directory + "/" + file)
+            if case .alias(let target) = expected[file]?.role {
+                aliases.append((file, target))
+            } else {
+                hashed[file] = try? hash(directory + "/" + file)
+            }
+        }
+        // An alias is a hard link to what it copies, as `falcopack all` writes it: the same file is read once.
+        for (file, target) in aliases {
+            if let known = hashed[target], sameFile(directory + "/" + file, directory + "/" + target) {
+                hashed[file] = known
+            } else {
+                hashed[file] = try? hash(directory + "/" + file)
+            }
         }
         let digests = hashed.mapValues { FileDigest(size: $0.size, sha256: $0.digester.finalize().bytes.hexString) }
         problems += checkSums(directory: directory, artifacts: files, digests: digests.mapValues(\.sha256))
@@ -163,6 +176,11 @@ extension Verifier {
             }
         }
         return PublishingCheck(version: version, expected: expected, digests: digests, problems: problems)
+    }
+
+    static func sameFile(_ a: String, _ b: String) -> Bool {
+        var x = stat(), y = stat()
+        return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino
     }
 
     /// What `checkForPublishing` found: the release's version, what the convention expects of each file, each

@@ -54,13 +54,29 @@ public final class StagingArea: @unchecked Sendable {
     static func copy(_ source: String, beside path: String) throws -> String {
         try makeFolder(of: path)
         let temporary = temporaryName(beside: path)
-        if link(source, temporary) == 0 { return temporary }
-        try fill(temporary) { writer in
+        try linkOrCopy(source, to: temporary)
+        return temporary
+    }
+
+    /// `source` as the new file `path`: a hard link, else a copy.
+    static func linkOrCopy(_ source: String, to path: String) throws {
+        if link(source, path) == 0 { return }
+        try fill(path) { writer in
             var info = stat()
             guard stat(source, &info) == 0 else { throw IOError("stat", path: source, errno: errno) }
             try FileReader(path: source).forEachChunk(offset: 0, length: UInt64(info.st_size)) { try writer.write($0) }
         }
-        return temporary
+    }
+
+    /// `source` as `path` in a folder this publish made, which clients cannot see until it is renamed into place
+    /// whole, and which is swept if it never is: straight under its name, no temporary name of its own.
+    public static func fillNewFolder(_ path: String, from source: String) throws {
+        try linkOrCopy(source, to: path)
+    }
+
+    /// `bytes` as `path` in a folder this publish made (as `fillNewFolder(_:from:)`).
+    public static func fillNewFolder(_ path: String, with bytes: [UInt8]) throws {
+        try fill(path) { try $0.write(bytes) }
     }
 
     /// Creates `temporary` and writes it whole through `body`, or leaves nothing.

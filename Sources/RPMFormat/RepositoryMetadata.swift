@@ -44,8 +44,23 @@ extension YumRepository {
 
     /// Files in primary: createrepo's `cr_is_primary`.
     static func isPrimary(_ path: String) -> Bool {
-        path.hasPrefix("/etc/") || path == "/usr/lib/sendmail" || path.contains("bin/")
+        path.hasPrefix("/etc/") || path == "/usr/lib/sendmail" || containsBinSlash(path)
     }
+
+    /// Whether `path` holds `bin/`, byte by byte: asked of every file of every package, where a String search
+    /// costs more than building the record. No proper prefix of `bin/` is also its suffix, so a mismatch only
+    /// restarts the match.
+    static func containsBinSlash(_ path: String) -> Bool {
+        let needle = binSlash
+        var matched = 0
+        for byte in path.utf8 {
+            matched = byte == needle[matched] ? matched + 1 : (byte == needle[0] ? 1 : 0)
+            if matched == needle.count { return true }
+        }
+        return false
+    }
+
+    private static let binSlash = Array("bin/".utf8)
 
     /// - Parameter sha256: the file's SHA-256, when already known; read here otherwise.
     static func record(of path: String, location: String, time: Int64, sha256: String? = nil) throws -> Record {

@@ -26,37 +26,37 @@ public enum Armor {
 
     /// Whether `bytes` start like armor rather than a binary packet.
     public static func isArmored(_ bytes: [UInt8]) -> Bool {
-        let text = String(decoding: bytes.prefix(512), as: UTF8.self)
-        return text.contains("-----BEGIN PGP ")
+        let marker = Array("-----BEGIN PGP ".utf8)
+        let head = bytes.prefix(512)
+        guard head.count >= marker.count else { return false }
+        return (head.startIndex...(head.endIndex - marker.count)).contains { head[$0..<($0 + marker.count)].elementsEqual(marker) }
     }
 
-    /// The bytes of the first armored block of `text`; its checksum, when it has one, must match.
-    public static func decode(_ text: String) throws -> (kind: String, bytes: [UInt8]) {
-        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { line -> String in
-            // Spaces and tabs around a line are not part of it (RFC 4880 section 6.2).
-            var trimmed = line
-            while let first = trimmed.first, first == " " || first == "\t" { trimmed.removeFirst() }
-            while let last = trimmed.last, last == " " || last == "\t" { trimmed.removeLast() }
-            return String(trimmed)
-        }
-        guard let begin = lines.firstIndex(where: { $0.hasPrefix("-----BEGIN PGP ") && $0.hasSuffix("-----") }) else {
+    /// The bytes of the first armored block in `text`; its checksum, when it has one, must match. Read as bytes:
+    /// a publish reads thousands of signatures.
+    public static func decode(bytes text: [UInt8]) throws -> (kind: String, bytes: [UInt8]) {
+        let lines = self.lines(text)
+        let begin = Array("-----BEGIN PGP ".utf8), dashes = Array("-----".utf8)
+        guard let first = lines.firstIndex(where: { $0.starts(with: begin) && $0.count >= begin.count + dashes.count && $0.suffix(5).elementsEqual(dashes) }) else {
             throw OpenPGPError.malformed("no armor header")
         }
-        let kind = String(lines[begin].dropFirst("-----BEGIN PGP ".count).dropLast(5))
-        guard let end = lines[begin...].firstIndex(where: { $0 == "-----END PGP \(kind)-----" }) else {
+        let kindBytes = lines[first].dropFirst(begin.count).dropLast(dashes.count)
+        let kind = String(decoding: kindBytes, as: UTF8.self)
+        let footer = Array("-----END PGP ".utf8) + kindBytes + dashes
+        guard let end = lines[first...].firstIndex(where: { $0.elementsEqual(footer) }) else {
             throw OpenPGPError.malformed("no armor footer for \(kind)")
         }
         // Header lines (Version:, Comment:) end at the first blank line.
-        var body = lines[(begin + 1)..<end]
+        var body = lines[(first + 1)..<end]
         if let blank = body.firstIndex(where: \.isEmpty) { body = body[(blank + 1)...] }
-        var checksum: String?
-        var base64 = ""
+        var checksum: ArraySlice<UInt8>?
+        var base64: [UInt8] = []
         for line in body where !line.isEmpty {
-            if line.hasPrefix("=") && line.count == 5 { checksum = String(line.dropFirst()) } else { base64 += line }
+            if line.first == UInt8(ascii: "=") && line.count == 5 { checksum = line.dropFirst() } else { base64 += line }
         }
-        guard let data = Data(base64Encoded: base64) else { throw OpenPGPError.malformed("the armor is not base64") }
+        guard let data = Data(base64Encoded: Data(base64)) else { throw OpenPGPError.malformed("the armor is not base64") }
         let bytes = Array(data)
-        if let checksum, let expected = Data(base64Encoded: checksum), expected.count == 3 {
+        if let checksum, let expected = Data(base64Encoded: Data(checksum)), expected.count == 3 {
             let crc = crc24(bytes)
             guard Array(expected) == [UInt8(crc >> 16), UInt8(crc >> 8 & 0xFF), UInt8(crc & 0xFF)] else {
                 throw OpenPGPError.malformed("the armor checksum does not match")
@@ -65,15 +65,44 @@ public enum Armor {
         return (kind, bytes)
     }
 
-    /// CRC-24 (section 6.1): initial 0xB704CE, polynomial 0x1864CFB.
+    /// The lines of `text`, split at LF, CR, CR LF, VT and FF, each without the spaces and tabs around it
+    /// (RFC 4880 section 6.2).
+    static func lines(_ text: [UInt8]) -> [ArraySlice<UInt8>] {
+        var lines: [ArraySlice<UInt8>] = []
+        var start = 0, index = 0
+        func trimmed(_ line: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+            var line = line
+            while let byte = line.first, byte == 0x20 || byte == 0x09 { line.removeFirst() }
+            while let byte = line.last, byte == 0x20 || byte == 0x09 { line.removeLast() }
+            return line
+        }
+        while index < text.count {
+            switch text[index] {
+            case 0x0A, 0x0B, 0x0C, 0x0D:
+                lines.append(trimmed(text[start..<index]))
+                if text[index] == 0x0D, index + 1 < text.count, text[index + 1] == 0x0A { index += 1 }
+                start = index + 1
+            default:
+                break
+            }
+            index += 1
+        }
+        lines.append(trimmed(text[start..<text.count]))
+        return lines
+    }
+
+    /// CRC-24 (section 6.1): initial 0xB704CE, polynomial 0x1864CFB; a byte at a time from a table.
     static func crc24(_ bytes: [UInt8]) -> UInt32 {
         var crc: UInt32 = 0xB7_04CE
-        for byte in bytes {
-            crc ^= UInt32(byte) << 16
-            for _ in 0..<8 {
-                crc <<= 1
-                if crc & 0x100_0000 != 0 { crc ^= 0x186_4CFB }
-            }
+        for byte in bytes { crc = (crc << 8) ^ crc24Table[Int(UInt8(truncatingIfNeeded: crc >> 16) ^ byte)] }
+        return crc & 0xFF_FFFF
+    }
+
+    private static let crc24Table: [UInt32] = (0..<256).map { index in
+        var crc = UInt32(index) << 16
+        for _ in 0..<8 {
+            crc <<= 1
+            if crc & 0x100_0000 != 0 { crc ^= 0x186_4CFB }
         }
         return crc & 0xFF_FFFF
     }

@@ -34,7 +34,7 @@ public struct Certificate: Sendable {
     public static func read(_ bytes: [UInt8]) throws -> [Certificate] {
         var binary = bytes
         if Armor.isArmored(bytes) {
-            binary = try Armor.decode(String(decoding: bytes, as: UTF8.self)).bytes
+            binary = try Armor.decode(bytes: bytes).bytes
         }
         return try parse(try Packet.parse(binary))
     }

@@ -3,9 +3,14 @@ import Foundation
 /// Public keys to check signatures against, and the checks themselves.
 public struct Keyring: Sendable {
     public let certificates: [Certificate]
+    /// Every key of every certificate, prepared once: a publish checks thousands of signatures against one key.
+    private let keys: [(certificate: Int, certificateFingerprint: String, key: PublicKey.Prepared)]
 
     public init(_ certificates: [Certificate]) {
         self.certificates = certificates
+        keys = certificates.enumerated().flatMap { index, certificate in
+            ([certificate.primary] + certificate.subkeys).map { (index, certificate.fingerprintHex, PublicKey.Prepared($0.key)) }
+        }
     }
 
     public init(bytes: [UInt8]) throws {
@@ -24,16 +29,18 @@ public struct Keyring: Sendable {
 
     /// The certificate and key that made `signature`.
     public func signer(of signature: Signature) -> (Certificate, PublicKey)? {
+        prepared(signer: signature).map { (certificates[$0.certificate], $0.key.key) }
+    }
+
+    private func prepared(signer signature: Signature) -> (certificate: Int, certificateFingerprint: String, key: PublicKey.Prepared)? {
         let id = signature.issuerFingerprint ?? signature.issuerKeyID ?? []
-        for certificate in certificates {
-            if let component = certificate.component(matching: id) { return (certificate, component.key) }
-        }
-        return nil
+        // In certificate order, each certificate's primary key before its subkeys.
+        return keys.first { id.count == 8 ? $0.key.keyID.elementsEqual(id) : $0.key.fingerprint == id }
     }
 
     /// Checks `signature` over the data `feed` hands the hasher.
     public func check(_ signature: Signature, feeding feed: (inout Digester) throws -> Void) rethrows -> Verdict {
-        guard let (certificate, key) = signer(of: signature) else {
+        guard let signer = prepared(signer: signature) else {
             return .unknownKey((signature.issuerKeyID ?? []).map { String(format: "%02X", $0) }.joined())
         }
         guard let algorithm = signature.hashAlgorithm, algorithm != .sha1 else {
@@ -46,10 +53,10 @@ public struct Keyring: Sendable {
         try feed(&digester)
         digester.update(signature.trailer)
         let digest = digester.finalize()
-        guard Array(digest.bytes.prefix(2)) == signature.left16, key.verify(digest, signature.values) else {
+        guard digest.bytes.prefix(2).elementsEqual(signature.left16), signer.key.verify(digest, signature.values) else {
             return .bad("the signature does not match the data")
         }
-        return .good(fingerprint: certificate.fingerprintHex, signingKey: key.fingerprintHex, created: signature.created ?? 0)
+        return .good(fingerprint: signer.certificateFingerprint, signingKey: signer.key.fingerprintHex, created: signature.created ?? 0)
     }
 
     public func check(_ signature: Signature, over data: [UInt8]) -> Verdict {
@@ -62,7 +69,7 @@ extension Signature {
     public static func readDetached(_ bytes: [UInt8]) throws -> [Signature] {
         var binary = bytes
         if Armor.isArmored(bytes) {
-            binary = try Armor.decode(String(decoding: bytes, as: UTF8.self)).bytes
+            binary = try Armor.decode(bytes: bytes).bytes
         }
         let signatures = try Packet.parse(binary).filter { $0.known == .signature }.map { try Signature.parse($0.body) }
         guard !signatures.isEmpty else { throw OpenPGPError.malformed("no signature packet") }
@@ -78,7 +85,7 @@ public struct SignedMessage: Sendable {
     public init(bytes: [UInt8]) throws {
         var binary = bytes
         if Armor.isArmored(bytes) {
-            binary = try Armor.decode(String(decoding: bytes, as: UTF8.self)).bytes
+            binary = try Armor.decode(bytes: bytes).bytes
         }
         var content: [UInt8]?
         var signatures: [Signature] = []

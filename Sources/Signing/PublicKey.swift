@@ -94,19 +94,47 @@ public struct PublicKey: Hashable, Sendable {
 
     /// Checks a signature made by this key over `digest`.
     public func verify(_ digest: Digested, _ values: [[UInt8]]) -> Bool {
-        switch material {
-        case .rsa(let n, let e):
-            guard values.count == 1, let key = try? _RSA.Signing.PublicKey(n: n, e: e) else { return false }
-            let raw = _RSA.Signing.RSASignature(rawRepresentation: padded(values[0], to: (key.keySizeInBits + 7) / 8))
-            switch digest {
-            case .sha1(let value): return key.isValidSignature(raw, for: value, padding: .insecurePKCS1v1_5)
-            case .sha256(let value): return key.isValidSignature(raw, for: value, padding: .insecurePKCS1v1_5)
-            case .sha384(let value): return key.isValidSignature(raw, for: value, padding: .insecurePKCS1v1_5)
-            case .sha512(let value): return key.isValidSignature(raw, for: value, padding: .insecurePKCS1v1_5)
+        Prepared(self).verify(digest, values)
+    }
+
+    /// The key with what every check needs worked out once: its fingerprint and the library's key, whose
+    /// Montgomery form is computed at its first check rather than at every one.
+    struct Prepared: Sendable {
+        let key: PublicKey
+        let fingerprint: [UInt8]
+        let fingerprintHex: String
+        private let rsa: _RSA.Signing.PublicKey?
+        private let ed25519: [UInt8]?
+
+        init(_ key: PublicKey) {
+            self.key = key
+            fingerprint = key.fingerprint
+            fingerprintHex = key.fingerprintHex
+            switch key.material {
+            case .rsa(let n, let e):
+                rsa = try? _RSA.Signing.PublicKey(n: n, e: e)
+                ed25519 = nil
+            case .ed25519(let point):
+                rsa = nil
+                ed25519 = point
             }
-        case .ed25519(let point):
-            guard values.count == 2, values.allSatisfy({ $0.count <= 32 }),
-                  let key = try? Curve25519.Signing.PublicKey(rawRepresentation: point) else { return false }
+        }
+
+        var keyID: ArraySlice<UInt8> { fingerprint.suffix(8) }
+
+        func verify(_ digest: Digested, _ values: [[UInt8]]) -> Bool {
+            if let rsa {
+                guard values.count == 1 else { return false }
+                let raw = _RSA.Signing.RSASignature(rawRepresentation: padded(values[0], to: (rsa.keySizeInBits + 7) / 8))
+                switch digest {
+                case .sha1(let value): return rsa.isValidSignature(raw, for: value, padding: .insecurePKCS1v1_5)
+                case .sha256(let value): return rsa.isValidSignature(raw, for: value, padding: .insecurePKCS1v1_5)
+                case .sha384(let value): return rsa.isValidSignature(raw, for: value, padding: .insecurePKCS1v1_5)
+                case .sha512(let value): return rsa.isValidSignature(raw, for: value, padding: .insecurePKCS1v1_5)
+                }
+            }
+            guard let ed25519, values.count == 2, values.allSatisfy({ $0.count <= 32 }),
+                  let key = try? Curve25519.Signing.PublicKey(rawRepresentation: ed25519) else { return false }
             return key.isValidSignature(padded(values[0], to: 32) + padded(values[1], to: 32), for: digest.bytes)
         }
     }
