@@ -55,13 +55,20 @@ createrepo_c --no-database --quiet \${UPDATE:-} "$peer/rpm"
 gpg --homedir "$gnupg" --batch --yes -u "$fingerprint" -ab -o "$peer/rpm/repodata/repomd.xml.asc" "$peer/rpm/repodata/repomd.xml"
 INDEX
 
+# Each from-scratch publish goes into a new folder; the earlier ones are removed after the case. Removing a
+# repository of 5,000 files just before publishing another would time the file system instead: ext4 without a
+# journal (as on the machine these figures come from) scans past inodes deleted in the last few seconds whenever
+# it allocates one, and a publish makes 250 release folders where the peers make a few files.
+rm -rf "$run"/repo-fp*
 for r in $(seq "$repeat"); do
-	rm -rf "$run/repo-fp" "$peer/rpm/repodata" "$peer/deb/dists/stable"/*Release*
+	rm -rf "$peer/rpm/repodata" "$peer/deb/dists/stable"/*Release*
 	sync
-	measure "falcopack publish, 1,000 packages from scratch #$r" "$run/repo-fp/index.html" -- \
-		"$falcopack" publish "${scratch[@]}" --repo "$run/repo-fp" --spec "$spec" --signing-key "$run/repo-key.asc"
+	measure "falcopack publish, 1,000 packages from scratch #$r" "$run/repo-fp-$r/index.html" -- \
+		"$falcopack" publish "${scratch[@]}" --repo "$run/repo-fp-$r" --spec "$spec" --signing-key "$run/repo-key.asc"
 	measure "createrepo_c + apt-ftparchive, 1,000 from scratch #$r" "$peer/rpm/repodata/repomd.xml" -- bash "$run/peer-index.sh"
 done
+mv "$run/repo-fp-1" "$run/repo-fp"
+rm -rf "$run"/repo-fp-[0-9]*
 median "falcopack publish, 1,000 packages from scratch"
 median "createrepo_c + apt-ftparchive, 1,000 from scratch"
 

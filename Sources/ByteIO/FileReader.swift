@@ -5,13 +5,24 @@ public final class FileReader {
     public static let chunkSize = 1 << 20
 
     public let path: String
+    /// The file's size when it was opened.
+    public let size: UInt64
     private var fd: Int32
     private let buffer: UnsafeMutableRawBufferPointer
 
     public init(path: String) throws {
         self.path = path
         fd = try retryingSyscall("open", path: path) { open(path, O_RDONLY | O_CLOEXEC) }
-        buffer = .allocate(byteCount: FileReader.chunkSize, alignment: 16)
+        // No larger than the file: a publish reads thousands of small files, and a 1 MiB buffer each is that
+        // much memory to map, fault in and give back.
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let error = IOError("stat", path: path, errno: errno)
+            close(fd)
+            throw error
+        }
+        size = UInt64(info.st_size)
+        buffer = .allocate(byteCount: min(FileReader.chunkSize, max(Int(info.st_size), 4096)), alignment: 16)
     }
 
     deinit {
@@ -44,6 +55,23 @@ public final class FileReader {
     public func chunk(at offset: UInt64) throws -> UnsafeRawBufferPointer {
         let got = try retryingSyscall("read", path: path) { pread(fd, buffer.baseAddress, buffer.count, off_t(offset)) }
         return UnsafeRawBufferPointer(rebasing: buffer[0..<got])
+    }
+
+    /// `count` bytes at `offset`, or fewer where the file ends first; read straight into the array returned.
+    public func bytes(at offset: UInt64, count: Int) throws -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        while filled < count {
+            let got = try out.withUnsafeMutableBytes { raw in
+                try retryingSyscall("read", path: path) {
+                    pread(fd, raw.baseAddress! + filled, count - filled, off_t(offset) + off_t(filled))
+                }
+            }
+            if got == 0 { break }
+            filled += got
+        }
+        out.removeSubrange(filled...)
+        return out
     }
 
     /// The first `count` bytes, or the whole file if it is shorter.

@@ -103,8 +103,10 @@ struct AptRepository: PackageRepository {
         "Description", "Tag", "Task",
     ]
 
+    private static let fieldRank = Dictionary(uniqueKeysWithValues: fieldOrder.enumerated().map { ($0.element.lowercased(), $0.offset) })
+
     static func ordered(_ fields: [(name: String, value: String)]) -> [(name: String, value: String)] {
-        let rank = Dictionary(uniqueKeysWithValues: fieldOrder.enumerated().map { ($0.element.lowercased(), $0.offset) })
+        let rank = fieldRank
         return fields.enumerated().sorted { a, b in
             let ra = rank[a.element.name.lowercased()] ?? fieldOrder.count
             let rb = rank[b.element.name.lowercased()] ?? fieldOrder.count
@@ -320,11 +322,11 @@ struct AptRepository: PackageRepository {
 
     /// The control file of a deb, as its stanza.
     static func control(of path: String) throws -> Stanza {
-        let members = try ArMembers.read(path: path)
-        guard let member = members.first(where: { $0.name.hasPrefix("control.tar") }) else {
+        let archive = try ArMembers(path: path)
+        guard let member = archive.first(named: "control.tar") else {
             throw RepositoryError(path: path, reason: "is not a deb: it has no control member")
         }
-        let bytes = try members.bytes(of: member, path: path)
+        let bytes = try archive.bytes(of: member)
         // A plain member in one buffer that outlives the reader, handed over once, then the end.
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
         defer { buffer.deallocate() }
@@ -356,9 +358,8 @@ struct AptRepository: PackageRepository {
     static func digests(of path: String, sha256 known: String? = nil) throws -> (size: UInt64, md5: String, sha1: String, sha256: String, sha512: String) {
         var md5 = Insecure.MD5(), sha1 = Insecure.SHA1(), sha256 = SHA256(), sha512 = SHA512()
         var size: UInt64 = 0
-        var info = stat()
-        guard stat(path, &info) == 0 else { throw IOError("stat", path: path, errno: errno) }
-        try FileReader(path: path).forEachChunk(offset: 0, length: UInt64(info.st_size)) { chunk in
+        let reader = try FileReader(path: path)
+        try reader.forEachChunk(offset: 0, length: reader.size) { chunk in
             md5.update(bufferPointer: chunk)
             sha1.update(bufferPointer: chunk)
             if known == nil { sha256.update(bufferPointer: chunk) }

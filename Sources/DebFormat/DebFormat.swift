@@ -120,14 +120,13 @@ public struct DebFormat: ArtifactFormat {
 
     /// The `_gpgorigin` member's signatures, over debian-binary, the control member and the data member.
     public func signatures(in path: String) throws -> [EmbeddedSignature] {
-        let members = try ArMembers.read(path: path)
-        guard let origin = members.first(where: { $0.name == Self.originMember }) else { return [] }
-        guard let binary = members.first(where: { $0.name == "debian-binary" }),
-              let control = members.first(where: { $0.name.hasPrefix("control.tar") }),
-              let data = members.first(where: { $0.name.hasPrefix("data.tar") }) else {
+        let archive = try ArMembers(path: path)
+        guard let origin = archive.members.first(where: { $0.name == Self.originMember }) else { return [] }
+        guard let binary = archive.members.first(where: { $0.name == "debian-binary" }),
+              let control = archive.first(named: "control.tar"), let data = archive.first(named: "data.tar") else {
             throw MalformedArtifact(path: path, reason: "a signed deb without debian-binary, control and data members")
         }
-        let signatureBytes = try members.bytes(of: origin, path: path)
+        let signatureBytes = try archive.bytes(of: origin)
         let signatures: [Signature]
         do {
             signatures = try Signature.readDetached(signatureBytes)

@@ -7,7 +7,7 @@ import Signing
 /// artifact's size, SHA-256 and signature, the image references and digests, and how to add the repository.
 enum IndexPage {
     /// One release's part of the page, and the key of the manifest it was drawn from.
-    struct Section {
+    struct Section: Sendable {
         var key: String
         var html: ArraySlice<UInt8>
     }

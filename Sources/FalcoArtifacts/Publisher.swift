@@ -62,7 +62,7 @@ public enum Publisher {
 
         // Every release first: it must verify, signatures included, against the key that publishes it.
         var releases: [(directory: String, version: String, expected: [String: Verifier.Expectation],
-                        digests: [String: Verifier.FileDigest])] = []
+                        digests: [String: Verifier.FileDigest], listed: [String])] = []
         let keyring = Keyring([request.signer.certificate])
         // Releases are independent: checked on as many cores as there are.
         let templates = NameTemplates(spec: request.spec, formats: request.formats)
@@ -74,7 +74,7 @@ public enum Publisher {
             guard check.problems.isEmpty, let version = check.version else {
                 throw RepositoryError(path: directory, reason: "does not verify, so it is not published: \(check.problems.first ?? "no release") (falcopack verify \(directory) --public-key KEY shows every problem)")
             }
-            releases.append((directory, version, check.expected, check.digests))
+            releases.append((directory, version, check.expected, check.digests, check.listed))
         }
 
         try prepare(root, folders: request.formats.compactMap { $0.repository?.folder })
@@ -139,8 +139,11 @@ public enum Publisher {
             let placed = try releases.concurrentMap { release -> PlacedRelease in
                 let target = files + "/" + release.version
                 let manifest = try ReleaseManifest.make(release.directory, version: release.version, expected: release.expected,
-                                                        locations: placedAt, digests: release.digests)
-                var result = PlacedRelease(version: release.version, manifest: manifest, json: try manifest.json())
+                                                        locations: placedAt, digests: release.digests, listed: release.listed)
+                let json = try manifest.json()
+                // Its section of the page, drawn here on every core rather than after, one release at a time.
+                var result = PlacedRelease(version: release.version, json: json,
+                                           section: IndexPage.section(manifest, key: IndexPage.key(manifest: json)))
                 if FileManager.default.fileExists(atPath: target) {
                     let old = existing.manifests[release.version].flatMap { try? ReleaseManifest.read($0) }
                     if old?.sameArtifacts(as: manifest) == true { return result }
@@ -164,9 +167,9 @@ public enum Publisher {
                 return result
             }
             var added: [String] = []
-            var fresh: [String: (manifest: ReleaseManifest, json: [UInt8])] = [:]
+            var fresh: [String: IndexPage.Section] = [:]
             for release in placed {
-                fresh[release.version] = (release.manifest, release.json)
+                fresh[release.version] = release.section
                 renames += release.renames
                 removals += release.removals
                 if release.added { added.append(release.version) }
@@ -193,7 +196,7 @@ public enum Publisher {
             }
             // A release's section of the page is drawn again only when its manifest is new or changed.
             let sections = ordered.compactMap { version -> IndexPage.Section? in
-                if let (manifest, json) = fresh[version] { return IndexPage.section(manifest, key: IndexPage.key(manifest: json)) }
+                if let section = fresh[version] { return section }
                 guard let json = existing.manifests[version] else { return nil }
                 let key = IndexPage.key(manifest: json)
                 if let html = existing.sections[key] { return IndexPage.Section(key: key, html: html) }
@@ -215,11 +218,11 @@ public enum Publisher {
         }
     }
 
-    /// One release's files staged under `files/`: the renames that make them live.
+    /// One release staged under `files/`: its manifest, its section of the page, the renames that make it live.
     struct PlacedRelease: Sendable {
         var version: String
-        var manifest: ReleaseManifest
         var json: [UInt8]
+        var section: IndexPage.Section
         var renames: [(from: String, to: String)] = []
         var removals: [String] = []
         var added = false

@@ -36,10 +36,11 @@ struct ReleaseManifest: Codable, Equatable, Sendable {
         Set(artifacts.map { "\($0.name) \($0.sha256)" }) == Set(other.artifacts.map { "\($0.name) \($0.sha256)" })
     }
 
-    /// - Parameter digests: sizes and SHA-256 of the release's files, as verifying it read them; any other file
-    ///   is read here.
+    /// - Parameters:
+    ///   - digests: sizes and SHA-256 of the release's files, as verifying it read them; any other file is read here.
+    ///   - listed: the files `SHA256SUMS` lists, as verifying it read them.
     static func make(_ directory: String, version: String, expected: [String: Verifier.Expectation],
-                     locations: [String: String], digests: [String: Verifier.FileDigest] = [:]) throws -> ReleaseManifest {
+                     locations: [String: String], digests: [String: Verifier.FileDigest] = [:], listed: [String]) throws -> ReleaseManifest {
         var artifacts: [Artifact] = []
         var images: [Image] = []
         func artifact(_ name: String, href: String, signed: Bool) throws -> Artifact {
@@ -64,17 +65,8 @@ struct ReleaseManifest: Codable, Equatable, Sendable {
             }
         }
         // SHA256SUMS and what it lists besides the artifacts (the bills of materials).
-        let sums = directory + "/" + Plan.checksumsName
-        var others = [Plan.checksumsName]
-        if let data = FileManager.default.contents(atPath: sums) {
-            for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
-                let parts = line.split(separator: " ", maxSplits: 1)
-                guard parts.count == 2 else { continue }
-                let name = String(parts[1].dropFirst())
-                if expected[name] == nil { others.append(name) }
-            }
-        }
-        for name in others where FileManager.default.fileExists(atPath: directory + "/" + name) {
+        let others = [Plan.checksumsName] + listed.filter { expected[$0] == nil }
+        for name in others where digests[name] != nil || FileManager.default.fileExists(atPath: directory + "/" + name) {
             artifacts.append(try artifact(name, href: beside + name, signed: true))
         }
         return ReleaseManifest(version: version, artifacts: artifacts, images: images)

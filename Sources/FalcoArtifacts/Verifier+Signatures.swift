@@ -115,18 +115,14 @@ extension Verifier {
 
     /// The names `SHA256SUMS` lists.
     static func listedFiles(directory: String) -> [String] {
-        guard let data = FileManager.default.contents(atPath: directory + "/" + Plan.checksumsName) else { return [] }
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { line in
-            let parts = line.split(separator: " ", maxSplits: 1)
-            return parts.count == 2 ? String(parts[1].dropFirst()) : nil
-        }
+        (try? ChecksumList.read(directory).get())?.files ?? []
     }
 }
 
 extension Verifier {
     /// What `publish` needs to trust a release, and no more: every name the convention expects is there, SHA256SUMS
     /// lists each file with its digest and is signed by a key of `keyring` (so every file is covered), and every
-    /// package is signed inside, as package managers check, and every other file beside it. The deeper checks of `verify` (what is inside each
+    /// package is signed inside, as package managers check, and every other file it publishes beside it. The deeper checks of `verify` (what is inside each
     /// artifact) were made when it was built.
     static func checkForPublishing(directory: String, spec: Spec, formats: [any ArtifactFormat],
                                    keyring: Keyring, templates: NameTemplates? = nil) -> PublishingCheck {
@@ -134,7 +130,7 @@ extension Verifier {
         let artifacts = present.filter { formats.reading(directory + "/" + $0) != nil }
         let templates = templates ?? NameTemplates(spec: spec, formats: formats)
         guard !artifacts.isEmpty, let version = templates.version(explaining: artifacts) else {
-            return PublishingCheck(version: nil, expected: [:], digests: [:],
+            return PublishingCheck(version: nil, expected: [:], digests: [:], listed: [],
                                    problems: ["\(directory): no artifact is named as the convention names them"])
         }
         var problems: [String] = []
@@ -147,7 +143,9 @@ extension Verifier {
         // signature beside it starts.
         var hashed: [String: (size: UInt64, digester: Digester)] = [:]
         var aliases: [(file: String, target: String)] = []
-        for file in Set(files + listedFiles(directory: directory) + [Plan.checksumsName]) {
+        let sums = ChecksumList.read(directory)
+        let listed = (try? sums.get())?.files ?? []
+        for file in Set(files + listed + [Plan.checksumsName]) {
             if case .alias(let target) = expected[file]?.role {
                 aliases.append((file, target))
             } else {
@@ -163,7 +161,7 @@ extension Verifier {
             }
         }
         let digests = hashed.mapValues { FileDigest(size: $0.size, sha256: $0.digester.finalize().bytes.hexString) }
-        problems += checkSums(directory: directory, artifacts: files, digests: digests.mapValues(\.sha256))
+        problems += checkSums(sums, directory: directory, artifacts: files, digests: digests.mapValues(\.sha256))
         problems += checkDetached(directory + "/" + Plan.checksumsName, name: Plan.checksumsName, keyring: keyring,
                                   hashed: hashed[Plan.checksumsName]?.digester)
         for file in files.sorted() {
@@ -175,7 +173,11 @@ extension Verifier {
                 problems += checkDetached(directory + "/" + file, name: file, keyring: keyring, hashed: hashed[file]?.digester)
             }
         }
-        return PublishingCheck(version: version, expected: expected, digests: digests, problems: problems)
+        // What SHA256SUMS lists besides the artifacts (the bills of materials) is published with its signature too.
+        for file in Set(listed).subtracting(files).subtracting([Plan.checksumsName]).sorted() {
+            problems += checkDetached(directory + "/" + file, name: file, keyring: keyring, hashed: hashed[file]?.digester)
+        }
+        return PublishingCheck(version: version, expected: expected, digests: digests, listed: listed, problems: problems)
     }
 
     static func sameFile(_ a: String, _ b: String) -> Bool {
@@ -184,11 +186,12 @@ extension Verifier {
     }
 
     /// What `checkForPublishing` found: the release's version, what the convention expects of each file, each
-    /// file's size and SHA-256 as read, and every problem.
+    /// file's size and SHA-256 as read, the files `SHA256SUMS` lists, and every problem.
     struct PublishingCheck: Sendable {
         var version: String?
         var expected: [String: Expectation]
         var digests: [String: FileDigest]
+        var listed: [String]
         var problems: [String]
     }
 

@@ -183,21 +183,19 @@ public enum Verifier {
     }
 
     static func checkSums(directory: String, artifacts: [String], digests: [String: String]) -> [String] {
-        let path = directory + "/" + Plan.checksumsName
-        guard FileManager.default.fileExists(atPath: path) else { return ["\(Plan.checksumsName): missing"] }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return ["\(Plan.checksumsName): cannot be read"]
+        checkSums(ChecksumList.read(directory), directory: directory, artifacts: artifacts, digests: digests)
+    }
+
+    static func checkSums(_ read: Result<ChecksumList, ChecksumList.Unreadable>, directory: String, artifacts: [String],
+                          digests: [String: String]) -> [String] {
+        let list: ChecksumList
+        switch read {
+        case .success(let found): list = found
+        case .failure(let problem): return [problem.description]
         }
-        var problems: [String] = []
-        var listed: Set<String> = []
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
-            let parts = line.split(separator: " ", maxSplits: 1)
-            guard parts.count == 2, parts[0].count == 64, parts[1].hasPrefix(" ") || parts[1].hasPrefix("*") else {
-                problems.append("\(Plan.checksumsName): malformed line '\(line)'")
-                continue
-            }
-            let file = String(parts[1].dropFirst())
-            listed.insert(file)
+        var problems = list.malformed.map { "\(Plan.checksumsName): malformed line '\($0)'" }
+        let listed = Set(list.entries.map(\.file))
+        for (expected, file) in list.entries {
             let digest: String
             if let known = digests[file] {
                 digest = known
@@ -209,11 +207,44 @@ public enum Verifier {
                     continue
                 }
             }
-            if digest != parts[0] { problems.append("\(file): SHA-256 is \(digest), \(Plan.checksumsName) says \(parts[0])") }
+            if digest != expected { problems.append("\(file): SHA-256 is \(digest), \(Plan.checksumsName) says \(expected)") }
         }
         for file in artifacts where !listed.contains(file) {
             problems.append("\(file): not listed in \(Plan.checksumsName)")
         }
         return problems
+    }
+
+    /// `SHA256SUMS` as read once: each line's digest and file, and the lines that are neither.
+    struct ChecksumList: Sendable {
+        var entries: [(digest: String, file: String)] = []
+        var malformed: [String] = []
+        var files: [String] { entries.map(\.file) }
+
+        struct Unreadable: Error, CustomStringConvertible {
+            var description: String
+        }
+
+        static func read(_ directory: String) -> Result<ChecksumList, Unreadable> {
+            let path = directory + "/" + Plan.checksumsName
+            guard FileManager.default.fileExists(atPath: path) else { return .failure(Unreadable(description: "\(Plan.checksumsName): missing")) }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                return .failure(Unreadable(description: "\(Plan.checksumsName): cannot be read"))
+            }
+            // As bytes: a publish reads one of these per release. A line is 64 digest characters, a space, then
+            // a space or `*` and the name.
+            var list = ChecksumList()
+            for line in Array(data).split(separator: 0x0A) {
+                let start = line.startIndex
+                guard line.count > 66, line[start + 64] == 0x20, line[start + 65] == 0x20 || line[start + 65] == 0x2A,
+                      !line[start..<(start + 64)].contains(0x20) else {
+                    list.malformed.append(String(decoding: line, as: UTF8.self))
+                    continue
+                }
+                list.entries.append((String(decoding: line[start..<(start + 64)], as: UTF8.self),
+                                     String(decoding: line[(start + 66)...], as: UTF8.self)))
+            }
+            return .success(list)
+        }
     }
 }

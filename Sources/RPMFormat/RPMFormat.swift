@@ -88,7 +88,7 @@ public struct RPMFormat: ArtifactFormat {
     func signatures(_ reader: RPMHeaderReader) throws -> [EmbeddedSignature] {
         let header = reader.headerBytes
         return try [HeaderTag.sigRSA, .sigDSA].compactMap { tag in
-            guard case .binary(let bytes) = reader.signatureTags[tag.number] else { return nil }
+            guard case .binary(let bytes) = reader.signature[tag.number] else { return nil }
             guard let packet = try? Packet.parse(bytes).first, packet.known == .signature else {
                 throw MalformedArtifact(path: reader.path, reason: "signature tag \(tag.number) holds no OpenPGP signature")
             }

@@ -1,3 +1,4 @@
+import ByteIO
 import FormatSeam
 import Foundation
 
@@ -10,48 +11,118 @@ struct RPMHeaderReader {
         case binary([UInt8])
     }
 
-    let tags: [UInt32: Value]
-    let signatureTags: [UInt32: Value]
+    let main: Structure
+    let signature: Structure
     /// The main header's bytes, from its magic to the end of its store: what a header signature covers.
-    let headerBytes: [UInt8]
+    var headerBytes: [UInt8] { main.bytes }
     /// Where the main header starts in the file, after the lead and the padded signature header.
     let headerStart: Int
+    /// The file's size when it was read.
+    let fileSize: UInt64
     let path: String
 
     init(path: String) throws {
         self.path = path
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw MalformedArtifact(path: path, reason: "cannot be opened")
-        }
-        defer { try? handle.close() }
+        let reader = try FileReader(path: path)
+        fileSize = reader.size
         func fail(_ reason: String) -> MalformedArtifact { MalformedArtifact(path: path, reason: reason) }
-        let lead = try Self.read(handle, 96, path: path)
+        var offset = 0
+        func read(_ count: Int) throws -> [UInt8] {
+            guard count > 0 else { return [] }
+            let bytes = try reader.bytes(at: UInt64(offset), count: count)
+            guard bytes.count == count else { throw MalformedArtifact(path: path, reason: "the file ends inside a header") }
+            offset += count
+            return bytes
+        }
+        let lead = try read(96)
         guard lead.starts(with: [0xED, 0xAB, 0xEE, 0xDB]) else { throw fail("not an rpm (no lead magic)") }
-        let signatureHeader = try Self.readHeader(handle, path: path)
-        signatureTags = signatureHeader.tags
-        let padding = (8 - signatureHeader.bytes.count % 8) % 8
-        _ = try Self.read(handle, padding, path: path)
-        headerStart = 96 + signatureHeader.bytes.count + padding
-        let main = try Self.readHeader(handle, path: path)
-        tags = main.tags
-        headerBytes = main.bytes
+        signature = try Structure(read: read, path: path)
+        offset += (8 - signature.bytes.count % 8) % 8
+        headerStart = offset
+        main = try Structure(read: read, path: path)
+    }
+
+    /// One header structure (magic, index, store) as read; each tag is decoded when it is asked for, since most
+    /// readers want a few of the tags of a header that lists every file.
+    struct Structure {
+        let bytes: [UInt8]
+        private let entries: [UInt32: (type: UInt32, offset: Int, items: Int)]
+        private var store: ArraySlice<UInt8> { bytes[storeStart...] }
+        private let storeStart: Int
+
+        init(read: (Int) throws -> [UInt8], path: String) throws {
+            func fail(_ reason: String) -> MalformedArtifact { MalformedArtifact(path: path, reason: "rpm header: \(reason)") }
+            let intro = try read(16)
+            guard intro.starts(with: Header.magic.prefix(4)) else { throw fail("bad header magic") }
+            let count = Int(Self.u32(intro[...], 8)), storeSize = Int(Self.u32(intro[...], 12))
+            guard count < 100_000, storeSize < 256 << 20 else { throw fail("header too large") }
+            let rest = try read(count * 16 + storeSize)
+            bytes = intro + rest
+            storeStart = 16 + count * 16
+            var entries: [UInt32: (type: UInt32, offset: Int, items: Int)] = [:]
+            for entry in 0..<count {
+                let base = 16 + entry * 16
+                let tag = Self.u32(bytes[...], base), type = Self.u32(bytes[...], base + 4)
+                let offset = Int(Self.u32(bytes[...], base + 8)), items = Int(Self.u32(bytes[...], base + 12))
+                guard offset <= storeSize else { throw fail("tag \(tag) points outside the store") }
+                entries[tag] = (type, offset, items)
+            }
+            self.entries = entries
+        }
+
+        private static func u32(_ bytes: ArraySlice<UInt8>, _ at: Int) -> UInt32 {
+            let at = bytes.startIndex + at
+            return bytes[at..<at + 4].reduce(0) { $0 << 8 | UInt32($1) }
+        }
+
+        subscript(tag: UInt32) -> Value? {
+            guard let (type, offset, items) = entries[tag] else { return nil }
+            let store = self.store
+            let count = store.count
+            func integers(width: Int) -> [Int64] {
+                (0..<min(items, count)).compactMap { item in
+                    let at = offset + item * width
+                    guard at + width <= count else { return nil }
+                    let start = store.startIndex + at
+                    // An INT64 past Int64.max is kept by its bits, not trapped on: the value is the input's to get wrong.
+                    return Int64(bitPattern: store[start..<start + width].reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
+                }
+            }
+            switch HeaderType(rawValue: type) {
+            case .int8: return .integers(integers(width: 1))
+            case .int16: return .integers(integers(width: 2))
+            case .int32: return .integers(integers(width: 4))
+            case .int64: return .integers(integers(width: 8))
+            case .string, .stringArray, .i18nString:
+                var strings: [String] = []
+                var position = store.startIndex + offset
+                for _ in 0..<(type == HeaderType.string.rawValue ? 1 : min(items, count)) {
+                    guard position < store.endIndex, let end = store[position...].firstIndex(of: 0) else { break }
+                    strings.append(String(decoding: store[position..<end], as: UTF8.self))
+                    position = end + 1
+                }
+                return .strings(strings)
+            case .bin: return .binary(Array(store[(store.startIndex + offset)..<(store.startIndex + min(count, offset + items))]))
+            default: return nil
+            }
+        }
     }
 
     func string(_ tag: HeaderTag) -> String? { strings(tag).first }
 
     func strings(_ tag: HeaderTag) -> [String] {
-        if case .strings(let values) = tags[tag.number] { return values }
+        if case .strings(let values) = main[tag.number] { return values }
         return []
     }
 
     /// Integers of a signature header tag (PAYLOADSIZE, LONGARCHIVESIZE), which rpm reads as the main header's.
     func signatureIntegers(_ tag: UInt32) -> [Int64] {
-        if case .integers(let values) = signatureTags[tag] { return values }
+        if case .integers(let values) = signature[tag] { return values }
         return []
     }
 
     func integers(_ tag: HeaderTag) -> [Int64] {
-        if case .integers(let values) = tags[tag.number] { return values }
+        if case .integers(let values) = main[tag.number] { return values }
         return []
     }
 
@@ -108,59 +179,5 @@ struct RPMHeaderReader {
         let full = epoch + version + (string(.release).map { "-\($0)" } ?? "")
         return Inspection(path: path, format: "rpm", fields: fields, files: files,
                           identity: Inspection.Identity(name: name, version: full, architecture: arch))
-    }
-
-    private static func read(_ handle: FileHandle, _ count: Int, path: String) throws -> [UInt8] {
-        guard count > 0 else { return [] }
-        let data = try handle.read(upToCount: count) ?? Data()
-        guard data.count == count else { throw MalformedArtifact(path: path, reason: "the file ends inside a header") }
-        return Array(data)
-    }
-
-    /// One header structure: magic, index, store. Returns its tags and its length in bytes.
-    private static func readHeader(_ handle: FileHandle, path: String) throws -> (tags: [UInt32: Value], bytes: [UInt8]) {
-        func fail(_ reason: String) -> MalformedArtifact { MalformedArtifact(path: path, reason: "rpm header: \(reason)") }
-        let intro = try read(handle, 16, path: path)
-        guard intro.starts(with: Header.magic.prefix(4)) else { throw fail("bad header magic") }
-        func u32(_ bytes: [UInt8], _ at: Int) -> UInt32 {
-            bytes[at..<at + 4].reduce(0) { $0 << 8 | UInt32($1) }
-        }
-        let count = Int(u32(intro, 8)), storeSize = Int(u32(intro, 12))
-        guard count < 100_000, storeSize < 256 << 20 else { throw fail("header too large") }
-        let index = try read(handle, count * 16, path: path)
-        let store = try read(handle, storeSize, path: path)
-        var tags: [UInt32: Value] = [:]
-        for entry in 0..<count {
-            let base = entry * 16
-            let tag = u32(index, base), type = u32(index, base + 4)
-            let offset = Int(u32(index, base + 8)), items = Int(u32(index, base + 12))
-            guard offset <= store.count else { throw fail("tag \(tag) points outside the store") }
-            func integers(width: Int) -> [Int64] {
-                (0..<min(items, store.count)).compactMap { item in
-                    let at = offset + item * width
-                    guard at + width <= store.count else { return nil }
-                    // An INT64 past Int64.max is kept by its bits, not trapped on: the value is the input's to get wrong.
-                    return Int64(bitPattern: store[at..<at + width].reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
-                }
-            }
-            switch HeaderType(rawValue: type) {
-            case .int8: tags[tag] = .integers(integers(width: 1))
-            case .int16: tags[tag] = .integers(integers(width: 2))
-            case .int32: tags[tag] = .integers(integers(width: 4))
-            case .int64: tags[tag] = .integers(integers(width: 8))
-            case .string, .stringArray, .i18nString:
-                var strings: [String] = []
-                var position = offset
-                for _ in 0..<(type == HeaderType.string.rawValue ? 1 : min(items, store.count)) {
-                    guard position < store.count, let end = store[position...].firstIndex(of: 0) else { break }
-                    strings.append(String(decoding: store[position..<end], as: UTF8.self))
-                    position = end + 1
-                }
-                tags[tag] = .strings(strings)
-            case .bin: tags[tag] = .binary(Array(store[offset..<min(store.count, offset + items)]))
-            default: continue
-            }
-        }
-        return (tags, intro + index + store)
     }
 }

@@ -65,14 +65,12 @@ extension YumRepository {
     /// - Parameter sha256: the file's SHA-256, when already known; read here otherwise.
     static func record(of path: String, location: String, time: Int64, sha256: String? = nil) throws -> Record {
         let header = try RPMHeaderReader(path: path)
-        var info = stat()
-        guard stat(path, &info) == 0 else { throw IOError("stat", path: path, errno: errno) }
         let pkgid: String
         if let sha256 {
             pkgid = sha256
         } else {
             var hasher = SHA256()
-            try FileReader(path: path).forEachChunk(offset: 0, length: UInt64(info.st_size)) { hasher.update(bufferPointer: $0) }
+            try FileReader(path: path).forEachChunk(offset: 0, length: header.fileSize) { hasher.update(bufferPointer: $0) }
             pkgid = Array(hasher.finalize()).hexString
         }
         guard let name = header.string(.name), let arch = header.string(.arch), let version = header.string(.version) else {
@@ -135,7 +133,7 @@ extension YumRepository {
               \(element("packager", header.string(.packager)))
               \(element("url", header.string(.url)))
               <time file="\(time)" build="\(header.integers(.buildTime).first ?? 0)"/>
-              <size package="\(info.st_size)" installed="\(size)" archive="\(archive)"/>
+              <size package="\(header.fileSize)" installed="\(size)" archive="\(archive)"/>
               <location href="\(XML.escape(location))"/>
               <format>
                 \(element("rpm:license", header.string(.license)))

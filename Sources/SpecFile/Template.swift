@@ -3,12 +3,22 @@ import Foundation
 /// Text with `{{ name }}` placeholders, remembered with where it was written so that an undefined variable is
 /// reported at its line.
 public struct Template: Hashable, Sendable, CustomStringConvertible {
-    public var text: String
-    public var location: SourceLocation
+    public let text: String
+    public let location: SourceLocation
+    /// The text split once, when the template is made: a publish expands the same templates for every release.
+    private let parsed: Result<[Piece], SpecError>
 
     public init(_ text: String, at location: SourceLocation) {
         self.text = text
         self.location = location
+        parsed = Result { () throws(SpecError) in try Self.pieces(of: text, at: location) }
+    }
+
+    public static func == (a: Template, b: Template) -> Bool { a.text == b.text && a.location == b.location }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(text)
+        hasher.combine(location)
     }
 
     public var description: String { text }
@@ -30,7 +40,10 @@ public struct Template: Hashable, Sendable, CustomStringConvertible {
 
     /// Splits the text; `{{` without `}}` or a malformed name is an error. Works on the UTF-8 view: every name a
     /// release is checked against is expanded from a template.
-    func pieces() throws -> [Piece] {
+    func pieces() throws -> [Piece] { try parsed.get() }
+
+    private static func pieces(of text: String, at location: SourceLocation) throws(SpecError) -> [Piece] {
+        func at(line: Int) -> SourceLocation { Template.at(line: line, in: location) }
         var result: [Piece] = []
         let utf8 = text.utf8
         var rest = utf8.startIndex
@@ -114,7 +127,9 @@ public struct Template: Hashable, Sendable, CustomStringConvertible {
         return output
     }
 
-    private func at(line: Int) -> SourceLocation {
+    private func at(line: Int) -> SourceLocation { Self.at(line: line, in: location) }
+
+    private static func at(line: Int, in location: SourceLocation) -> SourceLocation {
         var location = location
         if location.line != nil || line > 1 { location.line = line }
         return location

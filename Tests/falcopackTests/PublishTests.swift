@@ -370,6 +370,15 @@ import TestSupport
         #expect(refused.status == 66)
         #expect(refused.stderr.contains("does not verify, so it is not published"), "\(refused.stderr)")
         #expect(!FileManager.default.fileExists(atPath: clean + "/deb"))
+
+        // A bill of materials whose signature is over other bytes: it would be published beside it, so it is checked.
+        let misSigned = work.file("missigned")
+        try runChecked(["cp", "-a", first.dist, misSigned])
+        try runChecked(["cp", misSigned + "/falco-\(first.version).spdx.json.asc", misSigned + "/falco-\(first.version).cdx.json.asc"])
+        let refusedBill = try publishing([misSigned], into: clean)
+        #expect(refusedBill.status == 66)
+        #expect(refusedBill.stderr.contains("falco-\(first.version).cdx.json: the signature does not verify"), "\(refusedBill.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: clean + "/deb"))
     }
 
     /// A version published again with other bytes is refused unless --replace; a package for an architecture the
