@@ -103,6 +103,9 @@ struct AptRepository: PackageRepository {
         "Description", "Tag", "Task",
     ]
 
+    /// The fields a Packages stanza gives a package's file, which its control file may not.
+    static let listedDigestFields: Set<String> = ["filename", "size", "md5sum", "sha1", "sha256", "sha512"]
+
     private static let fieldRank = Dictionary(uniqueKeysWithValues: fieldOrder.enumerated().map { ($0.element.lowercased(), $0.offset) })
 
     static func ordered(_ fields: [(name: String, value: String)]) -> [(name: String, value: String)] {
@@ -171,28 +174,29 @@ struct AptRepository: PackageRepository {
         // The new packages, read from their own bytes.
         var removals: [String] = []
         var locations: [String: String] = [:]
-        // Each package's control file and digests, read on every core.
-        let read = try packages.concurrentMap { package in
-            (control: try Self.control(of: package.path), digests: try Self.digests(of: package.path, sha256: package.sha256))
-        }
-        for (package, (control, digests)) in zip(packages, read) {
-            guard let name = control["Package"], let version = control["Version"], let architecture = control["Architecture"] else {
+        // Each package's control file and digests, read on every core, and its stanza.
+        let held = architectures
+        let read = try packages.concurrentMap { package -> (stanza: Stanza, filename: String, sha256: String) in
+            let control = try Self.control(of: package.path), digests = try Self.digests(of: package.path, sha256: package.sha256)
+            guard let name = control["Package"], control["Version"] != nil, let architecture = control["Architecture"] else {
                 throw RepositoryError(path: package.path, reason: "its control file lacks Package, Version or Architecture")
             }
-            guard architecture == "all" || architectures.contains(architecture) else {
-                throw RepositoryError(path: package.path, reason: "is for \(architecture); the repository holds \(architectures.joined(separator: ", ")) (the spec's repository.architectures)")
+            guard architecture == "all" || held.contains(architecture) else {
+                throw RepositoryError(path: package.path, reason: "is for \(architecture); the repository holds \(held.joined(separator: ", ")) (the spec's repository.architectures)")
             }
             let prefix = name.hasPrefix("lib") && name.count > 3 ? String(name.prefix(4)) : String(name.prefix(1))
             let filename = "pool/\(settings.component)/\(prefix)/\(name)/\(package.fileName)"
-            var fields = control.fields.filter { !["filename", "size", "md5sum", "sha1", "sha256", "sha512"].contains($0.name.lowercased()) }
+            var fields = control.fields.filter { !Self.listedDigestFields.contains($0.name.lowercased()) }
             fields += [("Filename", filename), ("Size", "\(digests.size)"), ("MD5sum", digests.md5), ("SHA1", digests.sha1),
                        ("SHA256", digests.sha256), ("SHA512", digests.sha512)]
-            let stanza = Stanza(fields: Self.ordered(fields))
+            return (Stanza(fields: Self.ordered(fields)), filename, digests.sha256)
+        }
+        for (package, (stanza, filename, sha256)) in zip(packages, read) {
             locations[package.path] = filename
             if let existing = stanzas[stanza.identity] {
-                if existing["SHA256"] == digests.sha256 { continue }
+                if existing["SHA256"] == sha256 { continue }
                 guard settings.replace else {
-                    throw RepositoryError(path: package.path, reason: "\(name) \(version) \(architecture) is already published with other bytes; pass --replace to publish it again")
+                    throw RepositoryError(path: package.path, reason: "\(stanza["Package"]!) \(stanza["Version"]!) \(stanza["Architecture"]!) is already published with other bytes; pass --replace to publish it again")
                 }
                 if let old = existing["Filename"], old != filename { removals.append(path + "/" + old) }
                 try staging.stageFile(package.path, as: path + "/" + filename)

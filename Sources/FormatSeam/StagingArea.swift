@@ -35,6 +35,13 @@ public final class StagingArea: @unchecked Sendable {
     /// falcopack never writes a file in place (always a new file, then a rename), so building into the release
     /// folder again or removing it leaves the repository's files as they were.
     public func placeFile(_ source: String, at path: String) throws {
+        // A new name is linked straight into place, one call: a link appears whole and cannot replace a file.
+        // A name already there (the same package published again) or another file system goes through a
+        // temporary name.
+        if link(source, path) == 0 || (errno == ENOENT && (try? Self.makeFolder(of: path)) != nil && link(source, path) == 0) {
+            placed.append(path)
+            return
+        }
         let existed = FileManager.default.fileExists(atPath: path)
         try Self.rename(try Self.copy(source, beside: path), path)
         if !existed { placed.append(path) }

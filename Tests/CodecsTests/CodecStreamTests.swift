@@ -96,4 +96,31 @@ import TestSupport
         #expect(level?.description.contains("level must be 1-9") == true)
         #expect(throws: Codec.ParseError.self) { try Codec(parsing: "zstd:20") }
     }
+
+    /// A stream the tool wrote, decoded piece by piece: the pieces make the whole, the first is only the start
+    /// (a reader that stops there leaves the rest undecoded), and a damaged stream is an error, not a short read.
+    @Test(arguments: codecs)
+    func pieceDecoderHandsOverTheStreamInPieces(codec: Codec, tool: String) throws {
+        let dir = try TemporaryDirectory()
+        let plain = try dir.write("plain", Self.input)
+        let compressed = [UInt8](try runChecked([tool, "-c", "-6", plain]).stdout)
+        let pieces = try PieceDecoder(compressed, codec: codec)
+        var whole: [UInt8] = []
+        var first: Int?
+        while true {
+            let piece = try pieces.next()
+            if piece.isEmpty { break }
+            first = first ?? piece.count
+            whole += piece
+        }
+        #expect(whole == Self.input)
+        #expect((first ?? 0) > 0 && (first ?? 0) < Self.input.count)
+
+        var damaged = compressed
+        damaged[damaged.count / 2] ^= 0xFF
+        let broken = try PieceDecoder(damaged, codec: codec)
+        #expect(throws: (any Error).self) {
+            while try !broken.next().isEmpty {}
+        }
+    }
 }
