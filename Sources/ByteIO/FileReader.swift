@@ -74,6 +74,14 @@ public final class FileReader {
         return out
     }
 
+    /// The whole of a small file, or nil when it cannot be read: one open, fstat and read, for the signatures and
+    /// lists a publish reads by the thousand. Files over `limit` bytes are refused.
+    public static func contents(of path: String, limit: Int = 64 << 20) -> [UInt8]? {
+        guard let reader = try? FileReader(path: path), reader.size <= UInt64(limit),
+              let bytes = try? reader.bytes(at: 0, count: Int(reader.size)) else { return nil }
+        return bytes
+    }
+
     /// The first `count` bytes, or the whole file if it is shorter.
     public func prefix(_ count: Int) throws -> [UInt8] {
         let want = min(count, buffer.count)

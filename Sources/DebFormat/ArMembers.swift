@@ -27,16 +27,22 @@ struct ArMembers {
         var at: UInt64 = 8
         while at + 60 <= total {
             let header = try reader.bytes(at: at, count: 60)
-            let name = String(decoding: header[0..<16], as: UTF8.self).trimmingCharacters(in: .whitespaces)
-            guard header.count == 60,
-                  let size = UInt64(String(decoding: header[48..<58], as: UTF8.self).trimmingCharacters(in: .whitespaces)),
-                  at + 60 + size <= total else {
+            guard header.count == 60, let size = UInt64(Self.field(header[48..<58])), at + 60 + size <= total else {
                 throw MalformedArtifact(path: path, reason: "ar member header at byte \(at) is damaged")
             }
+            let name = Self.field(header[0..<16])
             members.append(Member(name: name.hasSuffix("/") ? String(name.dropLast()) : name, offset: at + 60, size: size))
             at += 60 + size + size % 2
         }
         self.members = members
+    }
+
+    /// A header field without the spaces that pad it.
+    static func field(_ bytes: ArraySlice<UInt8>) -> String {
+        var field = bytes
+        while field.first == 0x20 { field.removeFirst() }
+        while field.last == 0x20 { field.removeLast() }
+        return String(decoding: field, as: UTF8.self)
     }
 
     func first(named prefix: String) -> Member? { members.first { $0.name.hasPrefix(prefix) } }

@@ -121,7 +121,7 @@ enum IndexPage {
             rows.appendEscapingMarkup(artifact.sha256)
             rows.append(contentsOf: "</td><td>".utf8)
             if let signature = artifact.signature {
-                link(signature, (signature as NSString).lastPathComponent, into: &rows)
+                link(signature, OutputFile.basename(of: signature), into: &rows)
             } else {
                 rows.append(contentsOf: "inside the package".utf8)
             }

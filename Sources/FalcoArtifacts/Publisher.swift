@@ -152,7 +152,8 @@ public enum Publisher {
                     }
                 }
                 let staging = files + "/" + StagingArea.temporaryPrefix + release.version + "." + StagingArea.uniqueSuffix()
-                try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
+                // Under files/, made above: one mkdir.
+                guard mkdir(staging, 0o755) == 0 else { throw IOError("mkdir", path: staging, errno: errno) }
                 for file in manifest.filesBeside {
                     try StagingArea.fillNewFolder(staging + "/" + file, from: release.directory + "/" + file)
                 }
@@ -237,8 +238,8 @@ public enum Publisher {
         static func read(files: String, page: String) -> Published {
             var published = Published()
             for version in (try? FileManager.default.contentsOfDirectory(atPath: files)) ?? [] where !version.hasPrefix(".") {
-                if let data = FileManager.default.contents(atPath: files + "/" + version + "/" + manifestName) {
-                    published.manifests[version] = Array(data)
+                if let data = FileReader.contents(of: files + "/" + version + "/" + manifestName) {
+                    published.manifests[version] = data
                 }
             }
             if let data = FileManager.default.contents(atPath: page) { published.sections = IndexPage.sections(in: Array(data)) }

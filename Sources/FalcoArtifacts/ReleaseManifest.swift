@@ -28,7 +28,7 @@ struct ReleaseManifest: Codable, Equatable, Sendable {
     /// The files copied under `files/VERSION/`: everything but the packages (in their repositories) and aliases.
     var filesBeside: [String] {
         artifacts.filter { $0.href.hasPrefix(Publisher.filesFolder + "/") }.flatMap { artifact in
-            [artifact.name] + (artifact.signature.map { [($0 as NSString).lastPathComponent] } ?? [])
+            [artifact.name] + (artifact.signature.map { [OutputFile.basename(of: $0)] } ?? [])
         }
     }
 
@@ -47,7 +47,7 @@ struct ReleaseManifest: Codable, Equatable, Sendable {
             let path = directory + "/" + name
             let digest = try digests[name] ?? Verifier.digest(path)
             let signature = signed && FileManager.default.fileExists(atPath: path + ".asc")
-                ? (href as NSString).deletingLastPathComponent + "/" + name + ".asc" : nil
+                ? OutputFile.directory(of: href) + "/" + name + ".asc" : nil
             return Artifact(name: name, size: digest.size, sha256: digest.sha256, href: href, signature: signature)
         }
         let beside = Publisher.filesFolder + "/" + version + "/"

@@ -80,12 +80,12 @@ extension Verifier {
     /// - Parameter hashed: the file already hashed with SHA-256, when it was: a SHA-256 signature continues it
     ///   instead of reading the file again.
     static func checkDetached(_ path: String, name: String, keyring: Keyring, hashed: Digester? = nil) -> [String] {
-        guard let data = FileManager.default.contents(atPath: path + ".asc") else {
+        guard let data = FileReader.contents(of: path + ".asc") else {
             return ["\(name): not signed (no \(name).asc)"]
         }
         let signatures: [Signature]
         do {
-            signatures = try Signature.readDetached(Array(data))
+            signatures = try Signature.readDetached(data)
         } catch {
             return ["\(name).asc: not an OpenPGP signature: \(error)"]
         }
@@ -126,8 +126,10 @@ extension Verifier {
     /// artifact) were made when it was built.
     static func checkForPublishing(directory: String, spec: Spec, formats: [any ArtifactFormat],
                                    keyring: Keyring, templates: NameTemplates? = nil) -> PublishingCheck {
-        let present = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { !$0.hasPrefix(".") }
-        let artifacts = present.filter { formats.reading(directory + "/" + $0) != nil }
+        let entries = (FolderEntries.list(directory, followingLinks: true) ?? []).filter { !$0.name.hasPrefix(".") }
+        let present = entries.map(\.name)
+        let artifacts = entries.filter { formats.reading($0.name, in: directory, isFolder: $0.isFolder) != nil }.map(\.name)
+        let folders = Set(entries.filter(\.isFolder).map(\.name))
         let templates = templates ?? NameTemplates(spec: spec, formats: formats)
         guard !artifacts.isEmpty, let version = templates.version(explaining: artifacts) else {
             return PublishingCheck(version: nil, expected: [:], digests: [:], listed: [],
@@ -138,7 +140,7 @@ extension Verifier {
         for file in expected.keys.sorted() where !present.contains(file) {
             problems.append("\(file): missing (expected for version \(version))")
         }
-        let files = artifacts.filter { !isFolder(directory + "/" + $0) }
+        let files = artifacts.filter { !folders.contains($0) }
         // Every file read once: its SHA-256 checks SHA256SUMS, is what the page lists, and is where the
         // signature beside it starts.
         var hashed: [String: (size: UInt64, digester: Digester)] = [:]

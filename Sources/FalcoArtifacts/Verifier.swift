@@ -228,13 +228,13 @@ public enum Verifier {
         static func read(_ directory: String) -> Result<ChecksumList, Unreadable> {
             let path = directory + "/" + Plan.checksumsName
             guard FileManager.default.fileExists(atPath: path) else { return .failure(Unreadable(description: "\(Plan.checksumsName): missing")) }
-            guard let data = FileManager.default.contents(atPath: path) else {
+            guard let data = FileReader.contents(of: path) else {
                 return .failure(Unreadable(description: "\(Plan.checksumsName): cannot be read"))
             }
             // As bytes: a publish reads one of these per release. A line is 64 digest characters, a space, then
             // a space or `*` and the name.
             var list = ChecksumList()
-            for line in Array(data).split(separator: 0x0A) {
+            for line in data.split(separator: 0x0A) {
                 let start = line.startIndex
                 guard line.count > 66, line[start + 64] == 0x20, line[start + 65] == 0x20 || line[start + 65] == 0x2A,
                       !line[start..<(start + 64)].contains(0x20) else {

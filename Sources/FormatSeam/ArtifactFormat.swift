@@ -80,6 +80,11 @@ extension Array where Element == any ArtifactFormat {
         return claiming(path)
     }
 
+    /// The format that reads the entry `name` of `folder`, whose kind a listing already gave.
+    public func reading(_ name: String, in folder: String, isFolder: Bool) -> (any ArtifactFormat)? {
+        isFolder ? first { $0.recognizes(folder: folder + "/" + name) } : claiming(name)
+    }
+
     /// Every suffix any format claims, for messages.
     public var allSuffixes: [String] { flatMap(\.fileSuffixes) }
 }

@@ -1,3 +1,4 @@
+import ByteIO
 import Foundation
 import PackageModel
 import Signing
@@ -33,7 +34,7 @@ public struct PublishedPackage: Sendable {
         self.sha256 = sha256
     }
 
-    public var fileName: String { (path as NSString).lastPathComponent }
+    public var fileName: String { OutputFile.basename(of: path) }
 }
 
 /// What the spec's `repository` section and the command line say of a repository.

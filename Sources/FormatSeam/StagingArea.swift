@@ -101,25 +101,15 @@ public final class StagingArea: @unchecked Sendable {
     /// Removes what a publish that never committed left behind, under `folder`. Walks with readdir, which a
     /// repository of thousands of packages makes worth it on every publish.
     public static func sweep(_ folder: String) {
-        guard let stream = opendir(folder) else { return }
-        var folders: [String] = []
-        while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name == "." || name == ".." { continue }
+        guard let entries = FolderEntries.list(folder, followingLinks: false) else { return }
+        for (name, isFolder) in entries {
             let path = folder + "/" + name
             if name.hasPrefix(temporaryPrefix) {
                 try? FileManager.default.removeItem(atPath: path)
-            } else if entry.pointee.d_type == UInt8(DT_DIR) {
-                folders.append(path)
-            } else if entry.pointee.d_type == UInt8(DT_UNKNOWN) {
-                var info = stat()
-                if lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR { folders.append(path) }
+            } else if isFolder {
+                sweep(path)
             }
         }
-        closedir(stream)
-        for child in folders { sweep(child) }
     }
 
     /// Whether `folder` is what a first publish killed before its top index left: no `index` yet, and nothing

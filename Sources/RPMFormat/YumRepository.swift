@@ -50,7 +50,7 @@ struct YumRepository: PackageRepository {
             }
             let locations = try Self.locations(in: repomd, file: repomdPath)
             if let old = XML.firstText(of: "revision", in: repomd).flatMap({ Int64($0) }) { revision = max(revision, old) }
-            previous = Set(locations.values.map { ($0 as NSString).lastPathComponent })
+            previous = Set(locations.values.map { OutputFile.basename(of: $0) })
             var parts: [String: [String: String]] = [:]
             for kind in Self.kinds {
                 let file = path + "/" + locations[kind]!
