@@ -57,8 +57,10 @@ public final class FileReader {
         return UnsafeRawBufferPointer(rebasing: buffer[0..<got])
     }
 
-    /// `count` bytes at `offset`, or fewer where the file ends first; read straight into the array returned.
+    /// `count` bytes at `offset`, or fewer where the file ends first; read straight into the array returned. No
+    /// more is allocated than the file held when opened, whatever a length field in it asks for.
     public func bytes(at offset: UInt64, count: Int) throws -> [UInt8] {
+        let count = offset >= size ? 0 : Int(min(UInt64(max(count, 0)), size - offset))
         var out = [UInt8](repeating: 0, count: count)
         var filled = 0
         while filled < count {
