@@ -57,7 +57,8 @@ struct ClosedStreamError: Error, CustomStringConvertible {
 public final class PieceDecoder {
     private let compressed: [UInt8]
     private var offset = 0
-    private let decoder: StreamCodec
+    /// nil for bytes handed over as they are.
+    private let decoder: StreamCodec?
     private let sink = BufferSink()
     private var finished = false
     private var piece = UnsafeMutableRawBufferPointer(start: nil, count: 0)
@@ -65,19 +66,27 @@ public final class PieceDecoder {
     /// Compressed input handed to the decoder at a time.
     static let step = 1024
 
-    public init(_ compressed: [UInt8], codec: Codec) throws {
+    /// - Parameter codec: nil when `compressed` is not compressed (or in a form the reader detects itself): it is
+    ///   handed over whole, once.
+    public init(_ compressed: [UInt8], codec: Codec?) throws {
         self.compressed = compressed
-        decoder = try Decoders.make(codec, sink: sink)
+        let sink = self.sink
+        decoder = try codec.map { try Decoders.make($0, sink: sink) }
     }
 
     deinit {
         piece.deallocate()
-        decoder.close()
+        decoder?.close()
     }
 
     /// The next decoded bytes, valid until the next call; empty at the end.
     public func next() throws -> UnsafeRawBufferPointer {
         while sink.bytes.isEmpty && !finished {
+            guard let decoder else {
+                try compressed.withUnsafeBytes { try sink.write($0) }
+                finished = true
+                break
+            }
             if offset < compressed.count {
                 let end = min(offset + Self.step, compressed.count)
                 try compressed[offset..<end].withUnsafeBytes { try decoder.write($0) }

@@ -330,23 +330,11 @@ struct AptRepository: PackageRepository {
         guard let member = archive.first(named: "control.tar") else {
             throw RepositoryError(path: path, reason: "is not a deb: it has no control member")
         }
-        let bytes = try archive.bytes(of: member)
-        // A plain member in one buffer that outlives the reader, handed over once, then the end.
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
-        defer { buffer.deallocate() }
-        let reader: ArchiveReader
-        if let suffix = member.name.split(separator: ".").last, suffix != "tar", let codec = try? Codec(parsing: String(suffix)) {
-            // Decoded only as far as the control file, which comes before the scripts and the file list.
-            let pieces = try PieceDecoder(bytes, codec: codec)
-            reader = try ArchiveReader(name: path) { try pieces.next() }
-        } else {
-            buffer.copyBytes(from: bytes)
-            var handed = false
-            reader = try ArchiveReader(name: path) {
-                defer { handed = true }
-                return handed ? UnsafeRawBufferPointer(start: nil, count: 0) : UnsafeRawBufferPointer(rebasing: buffer[0..<bytes.count])
-            }
-        }
+        // Decoded only as far as the control file, which comes before the scripts and the file list. A plain
+        // member, or one compressed in a form Codecs does not decode, is handed over whole for libarchive to read.
+        let suffix = String(member.name.split(separator: ".").last ?? "")
+        let pieces = try PieceDecoder(try archive.bytes(of: member), codec: suffix == "tar" ? nil : try? Codec(parsing: suffix))
+        let reader = try ArchiveReader(name: path) { try pieces.next() }
         while let entry = try reader.next() {
             if entry.path == "./control" || entry.path == "control" {
                 let text = String(decoding: try reader.readData(), as: UTF8.self)

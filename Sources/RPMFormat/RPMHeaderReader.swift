@@ -65,10 +65,15 @@ struct RPMHeaderReader {
                 let tag = Self.u32(bytes[...], base), type = Self.u32(bytes[...], base + 4)
                 let offset = Int(Self.u32(bytes[...], base + 8)), items = Int(Self.u32(bytes[...], base + 12))
                 guard offset <= storeSize else { throw fail("tag \(tag) points outside the store") }
-                entries[tag] = (type, offset, items)
+                // A tag of a type not read is passed over, so it does not hide an earlier entry of the same tag.
+                if Self.readTypes.contains(type) { entries[tag] = (type, offset, items) }
             }
             self.entries = entries
         }
+
+        /// The types `subscript` decodes.
+        private static let readTypes: Set<UInt32> = Set([HeaderType.int8, .int16, .int32, .int64, .string, .stringArray,
+                                                          .i18nString, .bin].map(\.rawValue))
 
         private static func u32(_ bytes: ArraySlice<UInt8>, _ at: Int) -> UInt32 {
             let at = bytes.startIndex + at

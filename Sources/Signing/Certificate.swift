@@ -216,7 +216,7 @@ public struct Certificate: Sendable {
 
     /// The primary key or the subkey with key ID or fingerprint `id`.
     public func component(matching id: [UInt8]) -> Component? {
-        ([primary] + subkeys).first { id.count == 8 ? $0.key.keyID == id : $0.key.fingerprint == id }
+        ([primary] + subkeys).first { PublicKey.isNamed(by: id, fingerprint: $0.key.fingerprint) }
     }
 
     static func date(_ seconds: UInt32) -> String {

@@ -3,13 +3,26 @@ import Foundation
 /// Public keys to check signatures against, and the checks themselves.
 public struct Keyring: Sendable {
     public let certificates: [Certificate]
-    /// Every key of every certificate, prepared once: a publish checks thousands of signatures against one key.
-    private let keys: [(certificate: Int, certificateFingerprint: String, key: PublicKey.Prepared)]
+    /// Every key of every certificate with what a check needs of it, worked out once: a publish checks thousands
+    /// of signatures against one key.
+    private let keys: [Entry]
+
+    private struct Entry: Sendable {
+        var certificate: Int
+        var certificateFingerprint: String
+        var key: PublicKey
+        var fingerprint: [UInt8]
+        var fingerprintHex: String
+        var checker: PublicKey.Checker
+    }
 
     public init(_ certificates: [Certificate]) {
         self.certificates = certificates
         keys = certificates.enumerated().flatMap { index, certificate in
-            ([certificate.primary] + certificate.subkeys).map { (index, certificate.fingerprintHex, PublicKey.Prepared($0.key)) }
+            ([certificate.primary] + certificate.subkeys).map {
+                Entry(certificate: index, certificateFingerprint: certificate.fingerprintHex, key: $0.key,
+                      fingerprint: $0.key.fingerprint, fingerprintHex: $0.key.fingerprintHex, checker: PublicKey.Checker($0.key))
+            }
         }
     }
 
@@ -29,18 +42,18 @@ public struct Keyring: Sendable {
 
     /// The certificate and key that made `signature`.
     public func signer(of signature: Signature) -> (Certificate, PublicKey)? {
-        prepared(signer: signature).map { (certificates[$0.certificate], $0.key.key) }
+        entry(signing: signature).map { (certificates[$0.certificate], $0.key) }
     }
 
-    private func prepared(signer signature: Signature) -> (certificate: Int, certificateFingerprint: String, key: PublicKey.Prepared)? {
+    private func entry(signing signature: Signature) -> Entry? {
         let id = signature.issuerFingerprint ?? signature.issuerKeyID ?? []
-        // In certificate order, each certificate's primary key before its subkeys.
-        return keys.first { id.count == 8 ? $0.key.keyID.elementsEqual(id) : $0.key.fingerprint == id }
+        // In certificate order, each certificate's primary key before its subkeys, as Certificate.component.
+        return keys.first { PublicKey.isNamed(by: id, fingerprint: $0.fingerprint) }
     }
 
     /// Checks `signature` over the data `feed` hands the hasher.
     public func check(_ signature: Signature, feeding feed: (inout Digester) throws -> Void) rethrows -> Verdict {
-        guard let signer = prepared(signer: signature) else {
+        guard let signer = entry(signing: signature) else {
             return .unknownKey((signature.issuerKeyID ?? []).map { String(format: "%02X", $0) }.joined())
         }
         guard let algorithm = signature.hashAlgorithm, algorithm != .sha1 else {
@@ -53,10 +66,10 @@ public struct Keyring: Sendable {
         try feed(&digester)
         digester.update(signature.trailer)
         let digest = digester.finalize()
-        guard digest.bytes.prefix(2).elementsEqual(signature.left16), signer.key.verify(digest, signature.values) else {
+        guard digest.bytes.prefix(2).elementsEqual(signature.left16), signer.checker.verify(digest, signature.values) else {
             return .bad("the signature does not match the data")
         }
-        return .good(fingerprint: signer.certificateFingerprint, signingKey: signer.key.fingerprintHex, created: signature.created ?? 0)
+        return .good(fingerprint: signer.certificateFingerprint, signingKey: signer.fingerprintHex, created: signature.created ?? 0)
     }
 
     public func check(_ signature: Signature, over data: [UInt8]) -> Verdict {

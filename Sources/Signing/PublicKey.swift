@@ -94,22 +94,22 @@ public struct PublicKey: Hashable, Sendable {
 
     /// Checks a signature made by this key over `digest`.
     public func verify(_ digest: Digested, _ values: [[UInt8]]) -> Bool {
-        Prepared(self).verify(digest, values)
+        Checker(self).verify(digest, values)
     }
 
-    /// The key with what every check needs worked out once: its fingerprint and the library's key, whose
-    /// Montgomery form is computed at its first check rather than at every one.
-    struct Prepared: Sendable {
-        let key: PublicKey
-        let fingerprint: [UInt8]
-        let fingerprintHex: String
+    /// Whether `id`, a key ID (the fingerprint's last 8 bytes) or a whole fingerprint, names the key whose
+    /// fingerprint is `fingerprint`.
+    static func isNamed(by id: [UInt8], fingerprint: [UInt8]) -> Bool {
+        id.count == 8 ? fingerprint.suffix(8).elementsEqual(id) : fingerprint == id
+    }
+
+    /// The library's key, made once for a key that checks many signatures: its Montgomery form is computed at
+    /// its first check rather than at every one.
+    struct Checker: Sendable {
         private let rsa: _RSA.Signing.PublicKey?
         private let ed25519: [UInt8]?
 
         init(_ key: PublicKey) {
-            self.key = key
-            fingerprint = key.fingerprint
-            fingerprintHex = key.fingerprintHex
             switch key.material {
             case .rsa(let n, let e):
                 rsa = try? _RSA.Signing.PublicKey(n: n, e: e)
@@ -119,8 +119,6 @@ public struct PublicKey: Hashable, Sendable {
                 ed25519 = point
             }
         }
-
-        var keyID: ArraySlice<UInt8> { fingerprint.suffix(8) }
 
         func verify(_ digest: Digested, _ values: [[UInt8]]) -> Bool {
             if let rsa {

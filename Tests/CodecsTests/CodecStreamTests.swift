@@ -116,6 +116,11 @@ import TestSupport
         #expect(whole == Self.input)
         #expect((first ?? 0) > 0 && (first ?? 0) < Self.input.count)
 
+        // Without a codec the bytes are handed over whole, once.
+        let uncompressed = try PieceDecoder(Self.input, codec: nil)
+        #expect([UInt8](try uncompressed.next()) == Self.input)
+        #expect(try uncompressed.next().isEmpty)
+
         var damaged = compressed
         damaged[damaged.count / 2] ^= 0xFF
         let broken = try PieceDecoder(damaged, codec: codec)
