@@ -102,17 +102,26 @@ let package = Package(
             name: "SpecFile",
             dependencies: ["PackageModel", .product(name: "Yams", package: "Yams")]
         ),
+        // Every artifact of a release, described once from the spec and the formats.
+        .target(name: "ReleaseLayout", dependencies: ["FormatSeam", "SpecFile", "PackageModel"]),
         .target(
             name: "Pipeline",
             dependencies: [
-                "SpecFile", "PackageModel", "FormatSeam", "BlockCompression", "ByteIO", "Codecs", "Signing", "SBOM",
+                "ReleaseLayout", "SpecFile", "PackageModel", "FormatSeam", "BlockCompression", "ByteIO", "Codecs", "Signing", "SBOM",
                 .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // What any product's release goes through after it is built: verify, publish, manifests, the page.
+        .target(
+            name: "Release",
+            dependencies: [
+                "ReleaseLayout", "Pipeline", "SpecFile", "PackageModel", "FormatSeam", "ArchiveFormats", "ByteIO", "Signing",
             ]
         ),
         .target(
             name: "FalcoArtifacts",
             dependencies: [
-                "Pipeline", "SpecFile", "PackageModel", "FormatSeam", "DebFormat", "RPMFormat", "TarballFormat",
+                "Release", "ReleaseLayout", "Pipeline", "SpecFile", "PackageModel", "FormatSeam", "DebFormat", "RPMFormat", "TarballFormat",
                 "ImageFormat", "ArchiveFormats", "ByteIO", "Signing",
             ]
         ),
@@ -125,7 +134,7 @@ let package = Package(
         .executableTarget(
             name: "falcopack",
             dependencies: [
-                "FalcoArtifacts", "Pipeline", "FormatSeam", "SpecFile", "ByteIO", "Signing", "ArchiveFormats", "Codecs",
+                "FalcoArtifacts", "Release", "ReleaseLayout", "Pipeline", "FormatSeam", "SpecFile", "ByteIO", "Signing", "ArchiveFormats", "Codecs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -164,11 +173,11 @@ let package = Package(
         .testTarget(name: "FuzzHarnessTests", dependencies: ["FuzzHarness", "TestSupport"]),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "FormatSeam", "SpecFile", "PackageModel", "Codecs", "ByteIO", "TestSupport"]
+            dependencies: ["Pipeline", "ReleaseLayout", "FormatSeam", "SpecFile", "PackageModel", "Codecs", "ByteIO", "TestSupport"]
         ),
         .testTarget(
             name: "FalcoArtifactsTests",
-            dependencies: ["FalcoArtifacts", "Pipeline", "FormatSeam", "SpecFile", "PackageModel", "TestSupport"]
+            dependencies: ["FalcoArtifacts", "Release", "ReleaseLayout", "Pipeline", "FormatSeam", "SpecFile", "PackageModel", "TestSupport"]
         ),
         .testTarget(
             name: "falcopackTests",

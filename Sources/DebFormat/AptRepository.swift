@@ -276,8 +276,22 @@ struct AptRepository: PackageRepository {
                                 releases: versions.sorted { ranks[$0]! > ranks[$1]! || (ranks[$0]! == ranks[$1]! && $0 > $1) }, locations: locations)
     }
 
+    func clientInstructions(url: String, settings: RepositorySettings) -> ClientInstructions {
+        let base = url.hasSuffix("/") ? url : url + "/"
+        return ClientInstructions(systems: "Debian and Ubuntu", commands: [
+            "curl -fsSL \(base + settings.keyFile) | sudo tee \(Self.keyring(settings)) >/dev/null",
+            "curl -fsSL \(base + settings.name).list | sudo tee /etc/apt/sources.list.d/\(settings.name).list",
+            "sudo apt-get update && sudo apt-get install -y \(settings.install)",
+        ])
+    }
+
+    /// Where the client files expect the key.
+    static func keyring(_ settings: RepositorySettings) -> String {
+        "/usr/share/keyrings/\(settings.name)-archive-keyring.asc"
+    }
+
     func clientFiles(url: String, settings: RepositorySettings) -> [(name: String, contents: String)] {
-        let keyring = "/usr/share/keyrings/\(settings.name)-archive-keyring.asc"
+        let keyring = Self.keyring(settings)
         let base = url.hasSuffix("/") ? url + folder : url + "/" + folder
         return [
             ("\(settings.name).list",

@@ -5,6 +5,8 @@ import ByteIO
 import Foundation
 import PackageModel
 import Pipeline
+import Release
+import ReleaseLayout
 import RPMFormat
 import Signing
 import SpecFile
@@ -72,20 +74,20 @@ public enum FalcoBuild {
         try Inspector.inspect(path: path, formats: formats)
     }
 
+    /// What the spec at `specPath` expects of a release, named as a build with `environment` names it.
+    public static func convention(specPath: String, environment: [String: String]) throws -> ReleaseConvention {
+        let spec = try loadSpec(path: specPath)
+        let inputs = try ResolvedInputs(spec: spec, flags: [:], environment: environment)
+        return try ReleaseConvention(spec: spec, formats: formats, inputs: inputs, hooks: hooks(for: spec))
+    }
+
     /// - Parameter publicKey: a public key file (armored or binary); every signature in the release is checked
     ///   against it.
-    public static func verify(directory: String, specPath: String, publicKey: String? = nil) throws -> Verifier.Report {
-        let keyring = try publicKey.map { path -> Keyring in
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw SigningKeyError(key: path, reason: "the public key file cannot be read (--public-key FILE)")
-            }
-            do {
-                return try Keyring(bytes: Array(data))
-            } catch {
-                throw SigningKeyError(key: path, reason: "is not an OpenPGP public key: \(error)")
-            }
-        }
-        return Verifier.verify(directory: directory, spec: try loadSpec(path: specPath), formats: formats, keyring: keyring)
+    public static func verify(directory: String, specPath: String, publicKey: String? = nil,
+                              environment: [String: String] = [:]) throws -> Verifier.Report {
+        let keyring = try publicKey.map(Keyring.load(path:))
+        return Verifier.verify(directory: directory, convention: try convention(specPath: specPath, environment: environment),
+                               keyring: keyring)
     }
 
     /// The spec format as JSON Schema.
@@ -109,7 +111,8 @@ public enum FalcoBuild {
                 scope.set("driver.name", computed: { try identity().name })
                 scope.set("driver.version", computed: { try identity().version })
             },
-            checkTarball: BinaryDetector.checkSourcesOnly
+            checkTarball: BinaryDetector.checkSourcesOnly,
+            binaryType: BinaryDetector.binaryType(of:name:)
         )
     }
 }
@@ -133,9 +136,9 @@ public struct SignatureReport: Sendable {
 extension FalcoBuild {
     /// The signatures inside `path` and in `path.asc` beside it.
     public static func signatures(of path: String, publicKey: String?) throws -> [SignatureReport] {
-        let keyring = try publicKey.map { try Keyring(bytes: Array(FileManager.default.contents(atPath: $0) ?? Data())) }
+        let keyring = try publicKey.map(Keyring.load(path:))
         var found: [EmbeddedSignature] = try formats.reading(path)?.signatures(in: path) ?? []
-        if let data = FileManager.default.contents(atPath: path + ".asc") {
+        if let data = FileManager.default.contents(atPath: OutputFile.directory(of: path) + "/" + ReleaseLayout.signatureName(of: OutputFile.basename(of: path))) {
             for signature in try Signature.readDetached(Array(data)) {
                 found.append(EmbeddedSignature(subject: (path as NSString).lastPathComponent, signature: signature) { digester in
                     try FileReader(path: path).forEachChunk { digester.update($0) }

@@ -19,6 +19,20 @@ public protocol PackageRepository: Sendable {
 
     /// How clients add the repository: files to offer beside it (`falco.list`, `falco.repo`), by name.
     func clientFiles(url: String, settings: RepositorySettings) -> [(name: String, contents: String)]
+
+    /// What the repository's page tells users of this format's systems to run, as plain text.
+    func clientInstructions(url: String, settings: RepositorySettings) -> ClientInstructions
+}
+
+/// The systems a repository format serves, and the commands that add the repository and install from it.
+public struct ClientInstructions: Sendable {
+    public var systems: String
+    public var commands: [String]
+
+    public init(systems: String, commands: [String]) {
+        self.systems = systems
+        self.commands = commands
+    }
 }
 
 /// One package file to publish, and the release it belongs to.
@@ -55,10 +69,12 @@ public struct RepositorySettings: Sendable {
     public var replace: Bool
     /// How clients name the public key file, beside the repository.
     public var keyFile: String
+    /// The package the page tells users to install.
+    public var install: String
 
     public init(name: String, origin: String, label: String, suite: String, codename: String, component: String,
                 architectures: [Architecture], date: Int64, keep: Int? = nil, replace: Bool = false,
-                keyFile: String = "falco.asc") {
+                keyFile: String, install: String) {
         self.name = name
         self.origin = origin
         self.label = label
@@ -70,6 +86,7 @@ public struct RepositorySettings: Sendable {
         self.keep = keep
         self.replace = replace
         self.keyFile = keyFile
+        self.install = install
     }
 }
 

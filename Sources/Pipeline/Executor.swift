@@ -6,6 +6,7 @@ import Foundation
 import Glibc
 import Crypto
 import PackageModel
+import ReleaseLayout
 import SBOM
 import Signing
 
@@ -158,8 +159,8 @@ public enum Executor {
         }
 
         if plan.writesChecksums {
-            onEvent(.started(name: Plan.checksumsName, index: index, total: total))
-            let sums = try smallFile(Plan.checksumsName, plan: plan, role: .checksums) { Array(checksums(written).utf8) }
+            onEvent(.started(name: ReleaseLayout.checksumsName, index: index, total: total))
+            let sums = try smallFile(ReleaseLayout.checksumsName, plan: plan, role: .checksums) { Array(checksums(written).utf8) }
             documents.append(sums)
             written.append(sums.result)
             onEvent(.finished(sums.result, index: index, total: total))
@@ -167,7 +168,7 @@ public enum Executor {
         }
         if let signer = plan.signer {
             for document in documents {
-                let name = document.result.name + ".asc"
+                let name = ReleaseLayout.signatureName(of: document.result.name)
                 onEvent(.started(name: name, index: index, total: total))
                 let signature = try smallFile(name, plan: plan, role: .signature(of: document.result.name)) {
                     Array(Signer.armored(try signer.sign(continuing: document.state)).utf8)
@@ -265,8 +266,8 @@ public enum Executor {
         // A format that does not sign inside its artifact gets a detached signature, from the hash of the bytes
         // as they were written.
         var detached: (file: OutputFile, sink: SHA256Sink)?
-        if let signer = plan.signer, !job.format.signsInside {
-            let signatureFile = try OutputFile(path: path + ".asc")
+        if let signer = plan.signer, let signatureName = job.signature {
+            let signatureFile = try OutputFile(path: plan.outputDirectory + "/" + signatureName)
             let sink = SHA256Sink(signatureFile)
             try sink.write(Array(Signer.armored(try signer.sign(continuing: hashed.state)).utf8))
             detached = (signatureFile, sink)
@@ -281,8 +282,9 @@ public enum Executor {
             results.append(ArtifactResult(name: name, path: folder.path, role: .folder(of: job.name), size: 0, sha256: "",
                                           seconds: seconds(since: started)))
         }
-        if let detached {
-            results.append(ArtifactResult(name: job.name + ".asc", path: path + ".asc", role: .signature(of: job.name),
+        if let detached, let signatureName = job.signature {
+            results.append(ArtifactResult(name: signatureName, path: plan.outputDirectory + "/" + signatureName,
+                                          role: .signature(of: job.name),
                                           size: detached.sink.size, sha256: detached.sink.sha256Hex,
                                           seconds: seconds(since: started)))
         }

@@ -2,31 +2,21 @@ import Codecs
 import FormatSeam
 import Foundation
 import PackageModel
+import ReleaseLayout
 import SpecFile
 
 /// Plans the spec's images as one image set: each layer by component resolved to files (from a variant's files,
 /// files of its own, a package manager's record, or this build's artifacts), each image's base read and checked,
 /// its tags chosen by channel.
 extension Planner {
-    func imageJob(_ section: ImagesSection, names: [String], others: [Job]) throws -> Job {
-        guard let format = request.formats.claiming(section.archive.text) else {
-            throw SpecError(at: section.archive.location,
-                            "'\(section.archive.text)' must end in one of \(request.formats.allSuffixes.joined(separator: ", "))")
-        }
-        let scope = base.child()
-        scope.set("format", format.name)
-        scope.set("arch", format.architectureName(spec.package.architecture))
-        scope.set("package", try spec.package.name.expand(in: scope))
-        let archive = try fileName(section.archive, in: scope)
-        let layout = try fileName(section.layout, in: scope)
-
+    func imageJob(_ entry: ReleaseLayout.Entry, names: [String], others: [Job]) throws -> Job {
+        let section = spec.images!, format = entry.format!, scope = entry.scope
         let channel = try section.channel?.expand(in: scope) ?? section.tags.first?.channel ?? ""
-        guard let tagged = section.tags.first(where: { $0.channel == channel }) else {
+        guard let tags = entry.channels.first(where: { $0.name == channel })?.tags else {
             let (location, category) = section.channel.map(origin(of:)) ?? (section.location, .spec)
             throw SpecError(category, at: location,
                             "channel '\(channel)' has no tags (channels: \(section.tags.map(\.channel).joined(separator: ", ")))")
         }
-        let tags = try tagged.tags.map { try $0.expand(in: scope) }
         guard let firstTag = tags.first else {
             throw SpecError(at: section.location, "channel '\(channel)' lists no tags")
         }
@@ -114,8 +104,8 @@ extension Planner {
         let artifact = Artifact(package: Package(metadata: metadata, files: []), codec: codec,
                                 images: ImageSet(images: images, layers: layers))
         try provenance.reporting { try format.validate(artifact) }
-        return Job(name: archive, role: .images(format: format.name), format: format, artifact: artifact, folder: layout,
-                   needs: needs)
+        return Job(name: entry.name, role: entry.role, format: format, artifact: artifact, folder: entry.folder,
+                   needs: needs, signature: entry.signature)
     }
 
     /// The files of one layer by component.
@@ -144,7 +134,7 @@ extension Planner {
             for name in artifacts.formats where request.formats.named(name) == nil {
                 throw SpecError(at: artifacts.location, "no format is named '\(name)'")
             }
-            let names = try releaseArtifacts(formats: Set(artifacts.formats))
+            let names = releaseArtifacts(formats: Set(artifacts.formats))
             guard !names.isEmpty else {
                 throw SpecError(at: artifacts.location, "the spec has no artifacts in the formats \(artifacts.formats.joined(separator: ", "))")
             }
@@ -174,20 +164,13 @@ extension Planner {
     }
 
     /// The names this spec gives its packages and tarballs in `formats`, whether or not this build writes them.
-    private func releaseArtifacts(formats: Set<String>) throws -> [String] {
-        var names: [String] = []
-        for format in request.formats where formats.contains(format.name) {
-            guard let section = spec.formats[format.name] else { continue }
-            for variant in spec.variants {
-                names.append(try fileName(section.file, in: try ArtifactScope.package(base, spec: spec, format: format, variant: variant)))
+    private func releaseArtifacts(formats: Set<String>) -> [String] {
+        layout.entries.filter { entry in
+            switch entry.role {
+            case .package(let format, _), .tarball(_, let format): formats.contains(format)
+            default: false
             }
-        }
-        for tarball in spec.tarballs?.kinds ?? [] {
-            let format = try ArtifactScope.format(of: tarball, among: request.formats)
-            guard formats.contains(format.name) else { continue }
-            names.append(try fileName(tarball.file, in: try ArtifactScope.tarball(base, spec: spec, tarball: tarball, format: format)))
-        }
-        return names
+        }.map(\.name)
     }
 
     /// What a format's package manager records of a variant's package, for the files of it an image holds.

@@ -2,6 +2,7 @@ import BlockCompression
 import Codecs
 import FormatSeam
 import PackageModel
+import ReleaseLayout
 import SBOM
 import Signing
 import SpecFile
@@ -66,36 +67,24 @@ public struct BuildRequest: Sendable {
     }
 }
 
-/// What the convention adds to planning: variables the spec format cannot compute itself (the driver's
-/// identity) and checks on a tarball's contents (no binaries in sources).
-public struct PlanHooks {
+/// What the convention adds to planning and checking: variables the spec format cannot compute itself (the
+/// driver's identity), checks on a tarball's contents (no binaries in sources), and what kind of binary a file's
+/// first bytes show, for `verify` to find one in a sources-only tarball.
+public struct PlanHooks: @unchecked Sendable {
     public var prepare: (Scope) throws -> Void
     public var checkTarball: (Tarball, [PlannedFile]) throws -> Void
+    /// The kind of binary a file starts with (its first `binaryHeaderSize` bytes, and its name), or nil.
+    public var binaryType: ([UInt8], String) -> String?
+
+    public static let binaryHeaderSize = 64
 
     public init(prepare: @escaping (Scope) throws -> Void = { _ in },
-                checkTarball: @escaping (Tarball, [PlannedFile]) throws -> Void = { _, _ in }) {
+                checkTarball: @escaping (Tarball, [PlannedFile]) throws -> Void = { _, _ in },
+                binaryType: @escaping ([UInt8], String) -> String? = { _, _ in nil }) {
         self.prepare = prepare
         self.checkTarball = checkTarball
+        self.binaryType = binaryType
     }
-}
-
-/// What an artifact is in the release.
-public enum ArtifactRole: Sendable, Hashable {
-    /// One variant's package in one format.
-    case package(format: String, variant: String)
-    /// One of the spec's tarballs, written in `format`.
-    case tarball(name: String, format: String)
-    /// The spec's images, as one archive written in `format`.
-    case images(format: String)
-    /// The folder written with an artifact, such as the images' layout.
-    case folder(of: String)
-    /// A byte-identical copy of another artifact.
-    case alias(of: String)
-    case checksums
-    /// A bill of materials of the release, in `format` (spdx, cyclonedx).
-    case billOfMaterials(format: String)
-    /// The detached signature of another artifact.
-    case signature(of: String)
 }
 
 /// One output file and everything needed to write it, all inputs already read and checked.
@@ -108,6 +97,8 @@ public struct Job: Sendable {
     public var folder: String? = nil
     /// Artifacts of the same build it holds, which must be written first.
     public var needs: [String] = []
+    /// The detached signature a signed build writes beside it (the layout's name); nil for a format that signs inside.
+    public var signature: String? = nil
 }
 
 public struct Alias: Sendable {
@@ -133,17 +124,17 @@ public struct Plan: Sendable {
     /// Names the build will write, in order.
     public var artifactNames: [String] {
         let files = jobs.flatMap { job -> [String] in
-            [job.name] + (job.folder.map { [$0] } ?? []) + (signer != nil && !job.format.signsInside ? [job.name + ".asc"] : [])
+            [job.name] + (job.folder.map { [$0] } ?? [])
+                + (signer != nil ? job.signature.map { [$0] } ?? [] : [])
         }
         var names = files + aliases.map(\.name) + (billOfMaterials?.names ?? [])
-        if writesChecksums { names.append(Plan.checksumsName) }
+        if writesChecksums { names.append(ReleaseLayout.checksumsName) }
         if signer != nil {
-            names += (billOfMaterials?.names ?? []).map { $0 + ".asc" } + (writesChecksums ? [Plan.checksumsName + ".asc"] : [])
+            names += ((billOfMaterials?.names ?? []) + (writesChecksums ? [ReleaseLayout.checksumsName] : []))
+                .map(ReleaseLayout.signatureName(of:))
         }
         return names
     }
-
-    public static let checksumsName = "SHA256SUMS"
 }
 
 /// The release's bills of materials: file names, what the release is, and the parts of it that are not artifacts.

@@ -2,6 +2,7 @@ import Codecs
 import FormatSeam
 import Foundation
 import PackageModel
+import ReleaseLayout
 import SBOM
 import Signing
 import SpecFile
@@ -13,6 +14,8 @@ public struct Planner {
     let request: BuildRequest
     let hooks: PlanHooks
     let base: Scope
+    /// The whole release the spec describes; the plan writes the entries the selection picks.
+    let layout: ReleaseLayout
 
     public static func plan(_ request: BuildRequest, hooks: PlanHooks = PlanHooks()) throws -> Plan {
         try Planner(request: request, hooks: hooks).plan()
@@ -21,17 +24,9 @@ public struct Planner {
     init(request: BuildRequest, hooks: PlanHooks) throws {
         self.request = request
         self.hooks = hooks
-        base = Scope()
-        for (name, input) in request.inputs.values {
-            base.set(name, computed: {
-                if let problem = input.problem { throw problem }
-                return input.value
-            })
-        }
-        // The spec's own folder, for contents shipped beside it.
-        base.set("spec-dir", ResolvedInputs.absolute(request.spec.directory.isEmpty ? "." : request.spec.directory, base: ""))
-        for (name, value) in request.spec.variables { base.set(name, template: value) }
-        try hooks.prepare(base)
+        base = try BuildScope.base(spec: request.spec, inputs: request.inputs, hooks: hooks)
+        let inputs = request.inputs
+        layout = try ReleaseLayout(spec: request.spec, formats: request.formats, base: base) { BuildScope.origin(of: $0, inputs: inputs) }
     }
 
     var spec: Spec { request.spec }
@@ -47,60 +42,59 @@ public struct Planner {
         for name in request.selection.packages.keys where request.formats.named(name) == nil {
             throw SpecError(.usage, at: SourceLocation(file: spec.file), "no package format is named '\(name)'")
         }
+        for (format, variants) in request.selection.packages {
+            guard spec.formats[format] != nil else {
+                throw SpecError(.usage, at: SourceLocation(file: spec.file),
+                                "the spec has no '\(format)' section; add one to build \(format) packages")
+            }
+            for name in variants where !spec.variants.contains(where: { $0.name == name }) {
+                throw SpecError(.usage, at: SourceLocation(file: "--driver"),
+                                "'\(name)' is not a variant of \(spec.file) (variants: \(spec.variants.map(\.name).joined(separator: ", ")))")
+            }
+        }
+        for name in request.selection.tarballs where !(spec.tarballs?.kinds.contains { $0.name == name } ?? false) {
+            throw SpecError(.usage, at: SourceLocation(file: "--\(name)"), "'\(name)' is not a tarball of \(spec.file)")
+        }
+        if !request.selection.images.isEmpty && spec.images == nil {
+            throw SpecError(.usage, at: SourceLocation(file: spec.file), "the spec declares no images")
+        }
+        try checkRules()
+
         var jobs: [Job] = []
         var aliases: [Alias] = []
-        for format in request.formats {
-            guard let variants = request.selection.packages[format.name] else { continue }
-            guard let section = spec.formats[format.name] else {
-                throw SpecError(.usage, at: SourceLocation(file: spec.file),
-                                "the spec has no '\(format.name)' section; add one to build \(format.name) packages")
-            }
-            for name in variants {
-                guard let variant = spec.variants.first(where: { $0.name == name }) else {
-                    throw SpecError(.usage, at: SourceLocation(file: "--driver"),
-                                    "'\(name)' is not a variant of \(spec.file) (variants: \(spec.variants.map(\.name).joined(separator: ", ")))")
-                }
-                let scope = try ArtifactScope.package(base, spec: spec, format: format, variant: variant)
-                let job = try packageJob(format, section: section, variant: variant, scope: scope,
-                                         codecOverride: codecOverride)
-                jobs.append(job)
-                if variant.isDefault, let alias = section.alias {
-                    aliases.append(Alias(name: try fileName(alias, in: scope), target: job.name))
-                }
+        let selection = request.selection
+        for entry in layout.entries {
+            switch entry.role {
+            case .package(let format, let variant) where selection.packages[format]?.contains(variant) == true:
+                jobs.append(try packageJob(entry, codecOverride: codecOverride))
+            case .alias(let target) where jobs.contains { $0.name == target }:
+                aliases.append(Alias(name: entry.name, target: target))
+            case .tarball(let name, _) where selection.tarballs.contains(name):
+                jobs.append(try tarballJob(entry))
+            case .images where !selection.images.isEmpty:
+                jobs.append(try imageJob(entry, names: selection.images, others: jobs))
+            default:
+                continue
             }
         }
-        if let tarballs = spec.tarballs {
-            for name in request.selection.tarballs {
-                guard let tarball = tarballs.kinds.first(where: { $0.name == name }) else {
-                    throw SpecError(.usage, at: SourceLocation(file: "--\(name)"),
-                                    "'\(name)' is not a tarball of \(spec.file)")
-                }
-                jobs.append(try tarballJob(tarball, section: tarballs))
-            }
-        }
-
-        if !request.selection.images.isEmpty {
-            guard let images = spec.images else {
-                throw SpecError(.usage, at: SourceLocation(file: spec.file), "the spec declares no images")
-            }
-            jobs.append(try imageJob(images, names: request.selection.images, others: jobs))
-        }
-
-        var seen: Set<String> = []
-        for name in jobs.flatMap({ [$0.name] + ($0.folder.map { [$0] } ?? []) }) + aliases.map(\.name)
-            where !seen.insert(name).inserted {
-            throw SpecError(at: SourceLocation(file: spec.file), "two artifacts would both be named '\(name)'; make the file templates differ")
-        }
-        let billOfMaterials = request.selection.checksums ? try billOfMaterialsPlan() : nil
-        for name in billOfMaterials?.names ?? [] where !seen.insert(name).inserted {
-            throw SpecError(at: spec.sbom!.location, "two artifacts would both be named '\(name)'; make the sbom names differ")
-        }
+        let billOfMaterials = selection.checksums ? try billOfMaterialsPlan() : nil
         var plan = Plan(jobs: jobs, aliases: aliases, writesChecksums: request.selection.checksums,
                         outputDirectory: request.outputDirectory, context: request.context,
                         concurrency: max(1, request.jobs), cacheDirectory: request.cacheDirectory)
         plan.billOfMaterials = billOfMaterials
         plan.signer = try signer()
         return plan
+    }
+
+    /// The release's own rules, at the line or flag that made the offending name.
+    private func checkRules() throws {
+        guard let violation = layout.violations().first else { return }
+        let (location, category) = switch (violation.kind, violation.template) {
+        case (.imageTag, let template?): origin(of: template)
+        case (_, let template?): (template.location, SpecError.Category.spec)
+        case (_, nil): (SourceLocation(file: spec.file), SpecError.Category.spec)
+        }
+        throw SpecError(category, at: location, violation.description)
     }
 
     // MARK: Signing and bills of materials
@@ -120,8 +114,8 @@ public struct Planner {
         let package = spec.package
         let maintainer = try package.maintainer.expand(in: base)
         return BillOfMaterialsPlan(
-            spdx: try section.spdx.map { try fileName($0, in: base) },
-            cyclonedx: try section.cyclonedx.map { try fileName($0, in: base) },
+            spdx: layout.entries.first { $0.role == .billOfMaterials(format: "spdx") }?.name,
+            cyclonedx: layout.entries.first { $0.role == .billOfMaterials(format: "cyclonedx") }?.name,
             name: try package.name.expand(in: base), version: try package.version.expand(in: base),
             supplier: maintainer.isEmpty ? nil : maintainer, license: try package.license?.expand(in: base),
             homepage: try package.homepage?.expand(in: base),
@@ -135,13 +129,12 @@ public struct Planner {
 
     // MARK: Packages
 
-    private func packageJob(_ format: any ArtifactFormat, section: FormatSection, variant: Variant, scope: Scope,
-                            codecOverride: Codec?) throws -> Job {
-        let (artifact, provenance) = try packageArtifact(format, section: section, variant: variant, scope: scope,
-                                                         codecOverride: codecOverride)
+    private func packageJob(_ entry: ReleaseLayout.Entry, codecOverride: Codec?) throws -> Job {
+        let format = entry.format!, variant = entry.variant!
+        let (artifact, provenance) = try packageArtifact(format, section: spec.formats[format.name]!, variant: variant,
+                                                         scope: entry.scope, codecOverride: codecOverride)
         try provenance.reporting { try format.validate(artifact) }
-        return Job(name: try fileName(section.file, in: scope), role: .package(format: format.name, variant: variant.name),
-                   format: format, artifact: artifact)
+        return Job(name: entry.name, role: entry.role, format: format, artifact: artifact, signature: entry.signature)
     }
 
     /// A variant's package in one format, and where each part of it came from; not yet checked by the format.
@@ -232,10 +225,9 @@ public struct Planner {
 
     // MARK: Tarballs
 
-    private func tarballJob(_ tarball: Tarball, section: TarballsSection) throws -> Job {
-        let format = try ArtifactScope.format(of: tarball, among: request.formats)
-        let scope = try ArtifactScope.tarball(base, spec: spec, tarball: tarball, format: format)
-        let name = try fileName(tarball.file, in: scope)
+    private func tarballJob(_ entry: ReleaseLayout.Entry) throws -> Job {
+        let format = entry.format!, tarball = entry.tarball!, scope = entry.scope, name = entry.name
+        let section = spec.tarballs!
         // Every tarball holds one top folder, named as the file without its ending.
         let top = String(name.dropLast(format.suffix(of: name)?.count ?? 0))
         let planned = try ContentResolver(root: .relativeToTop, scope: scope).resolve(tarball.contents)
@@ -258,33 +250,14 @@ public struct Planner {
             summary: try package.summary.expand(in: scope))
         let artifact = Artifact(package: Package(metadata: metadata, files: files), codec: codec)
         try provenance.reporting { try format.validate(artifact) }
-        return Job(name: name, role: .tarball(name: tarball.name, format: format.name), format: format,
-                   artifact: artifact)
+        return Job(name: name, role: entry.role, format: format, artifact: artifact, signature: entry.signature)
     }
 
     // MARK: Names and codecs
 
-    /// Where a template's value came from: the flag or variable of an input it uses (an input mistake), else its
-    /// spec line (a spec mistake).
+    /// Where a template's value came from: the flag or variable of an input it uses, else its spec line.
     func origin(of template: Template) -> (SourceLocation, SpecError.Category) {
-        for name in (try? template.variables()) ?? [] {
-            guard let input = request.inputs.values[name] else { continue }
-            switch input.origin {
-            case .flag, .environment: return (input.location, .input)
-            case .specDefault, .unset: return (input.location, .spec)
-            }
-        }
-        return (template.location, .spec)
-    }
-
-    func fileName(_ template: Template, in scope: Scope) throws -> String {
-        let name = try template.expand(in: scope)
-        guard !name.isEmpty, name != ".", name != "..", !name.contains("/"),
-              !name.unicodeScalars.contains(where: { CharacterSet.whitespacesAndNewlines.contains($0) }) else {
-            let (location, category) = origin(of: template)
-            throw SpecError(category, at: location, "file name '\(name)' must be one path component without spaces")
-        }
-        return name
+        BuildScope.origin(of: template, inputs: request.inputs)
     }
 
     func parseCodec(_ template: Template, in scope: Scope) throws -> Codec {

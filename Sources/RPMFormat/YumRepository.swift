@@ -171,6 +171,14 @@ struct YumRepository: PackageRepository {
                                 releases: releases.sorted { RPMVersionOrder.rpmvercmp($0, $1) > 0 }, locations: locations)
     }
 
+    func clientInstructions(url: String, settings: RepositorySettings) -> ClientInstructions {
+        let base = url.hasSuffix("/") ? url : url + "/"
+        return ClientInstructions(systems: "Fedora, RHEL, CentOS Stream, Amazon Linux", commands: [
+            "sudo curl -fsSL -o /etc/yum.repos.d/\(settings.name).repo \(base + settings.name).repo",
+            "sudo dnf install -y \(settings.install)    # or yum",
+        ])
+    }
+
     func clientFiles(url: String, settings: RepositorySettings) -> [(name: String, contents: String)] {
         let base = (url.hasSuffix("/") ? url : url + "/") + folder
         let key = (url.hasSuffix("/") ? url : url + "/") + settings.keyFile

@@ -30,6 +30,18 @@ public struct Keyring: Sendable {
         self.init(try Certificate.read(bytes))
     }
 
+    /// The public keys in the file at `path` (armored or binary), as `--public-key FILE` names it.
+    public static func load(path: String) throws -> Keyring {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SigningKeyError(key: path, reason: "the public key file cannot be read (--public-key FILE)")
+        }
+        do {
+            return try Keyring(bytes: Array(data))
+        } catch {
+            throw SigningKeyError(key: path, reason: "is not an OpenPGP public key: \(error)")
+        }
+    }
+
     /// What checking one signature found.
     public enum Verdict: Sendable, Equatable {
         /// Made by the key `fingerprint` (the primary key's) at `created`, over exactly the data given.

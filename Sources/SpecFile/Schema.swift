@@ -202,9 +202,10 @@ public enum SpecSchema {
             ])), "parts of the release that are not artifacts, such as the driver"),
         ]), "the release's bills of materials, written by the all command"),
         Field("repository", .object([
-            Field("name", .string, "names the client files (NAME.list, NAME.repo) and the key file NAME.asc; default falco"),
-            Field("origin", .string, "apt Release Origin; default Falco"),
-            Field("label", .string, "apt Release Label and the yum repository's name; default Falco"),
+            Field("name", .string, "names the client files (NAME.list, NAME.repo) and the key file NAME.asc; default the package's name"),
+            Field("origin", .string, "apt Release Origin; default the package's name, capitalised"),
+            Field("label", .string, "apt Release Label and the yum repository's name; default the package's name, capitalised"),
+            Field("install", .string, "the package the page tells users to install; default the default variant's"),
             Field("suite", .string, "apt suite; default stable"),
             Field("codename", .string, "apt codename; default stable"),
             Field("component", .string, "apt component; default main"),

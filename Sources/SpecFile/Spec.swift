@@ -52,6 +52,8 @@ public struct RepositorySection: Sendable {
     public var suite: Template?
     public var codename: Template?
     public var component: Template?
+    /// The package the page tells users to install.
+    public var install: Template?
     public var architectures: [Architecture]
     public var url: Template?
 }

@@ -79,7 +79,7 @@ extension Spec {
             repository: root["repository"].map { node in
                 RepositorySection(name: node.string("name"), origin: node.string("origin"), label: node.string("label"),
                                   suite: node.string("suite"), codename: node.string("codename"),
-                                  component: node.string("component"),
+                                  component: node.string("component"), install: node.string("install"),
                                   architectures: node["architectures"]?.items.compactMap { Architecture(rawValue: $0.text) } ?? [],
                                   url: node.string("url"))
             }

@@ -3,6 +3,7 @@ import ByteIO
 import FormatSeam
 import Foundation
 import FalcoArtifacts
+import Release
 import Pipeline
 import Signing
 import SpecFile

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FalcoArtifacts
+import Release
 import Foundation
 import Pipeline
 import Signing
@@ -56,7 +57,8 @@ struct PublishCommand: ParsableCommand {
     func run() throws {
         do {
             let environment = ProcessInfo.processInfo.environment
-            let spec = try FalcoBuild.loadSpec(path: SpecLocation.resolve(self.spec))
+            let convention = try FalcoBuild.convention(specPath: SpecLocation.resolve(self.spec), environment: environment)
+            let spec = convention.spec
             guard let key = signingKey ?? environment["FALCOPACK_SIGNING_KEY"], !key.isEmpty else {
                 throw ValidationError("publish signs the repository: pass --signing-key FILE or set FALCOPACK_SIGNING_KEY")
             }
@@ -64,9 +66,9 @@ struct PublishCommand: ParsableCommand {
             let signer = try SigningKeys.signer(key: key, label: key.hasPrefix("-----BEGIN PGP ") ? "FALCOPACK_SIGNING_KEY" : nil,
                                                 passphrase: try SigningKeys.passphrase(file: signingPassphraseFile),
                                                 notBefore: UInt32(clamping: date))
-            let specURL = try spec.repository?.url.map { try $0.expand(in: Scope()) }.flatMap { $0.isEmpty ? nil : $0 }
+            let specURL = try spec.repository?.url.map(convention.expand).flatMap { $0.isEmpty ? nil : $0 }
             let report = try Publisher.publish(Publisher.Request(
-                releases: releases, repository: repo, spec: spec, formats: FalcoBuild.formats, signer: signer, keep: keep,
+                releases: releases, repository: repo, convention: convention, signer: signer, keep: keep,
                 replace: replace, url: url ?? specURL, date: date))
             if json {
                 try JSONOutput.print(["repository": repo, "added": report.added, "releases": report.releases] as [String: Any])

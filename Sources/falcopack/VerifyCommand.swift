@@ -1,5 +1,6 @@
 import ArgumentParser
 import FalcoArtifacts
+import Release
 import Foundation
 
 struct VerifyCommand: ParsableCommand {
@@ -18,7 +19,8 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         let report: Verifier.Report
-        do { report = try FalcoBuild.verify(directory: directory, specPath: SpecLocation.resolve(spec), publicKey: publicKey) } catch { throw Failure.exit(for: error) }
+        do { report = try FalcoBuild.verify(directory: directory, specPath: SpecLocation.resolve(spec), publicKey: publicKey,
+                                            environment: ProcessInfo.processInfo.environment) } catch { throw Failure.exit(for: error) }
         if json {
             try JSONOutput.print(["directory": directory, "version": report.version ?? NSNull(),
                                   "checked": report.checked, "problems": report.problems, "passed": report.passed]

@@ -1,4 +1,6 @@
 @testable import FalcoArtifacts
+@testable import Release
+import ReleaseLayout
 import FormatSeam
 import Foundation
 import PackageModel
@@ -61,7 +63,8 @@ import TestSupport
         try runChecked(["tar", flag, "-cf", dir.file(name), "-C", dir.path, top, "stray"])
         let expectation = Verifier.Expectation(role: .tarball(name: "src", format: "tar"),
                                                format: FalcoBuild.formats.claiming(name)!, sourcesOnly: true)
-        let problems = Verifier.checkTarball(dir.file(name), name: name, expectation: expectation)
+        let problems = Verifier.checkTarball(dir.file(name), name: name, expectation: expectation,
+                                             binaryType: BinaryDetector.binaryType(of:name:))
         #expect(problems.contains("\(name): 'stray/' is outside the top folder '\(top)/'"), "\(problems)")
         #expect(problems.contains { $0.hasPrefix("\(name): a source tarball holds binaries: \(top)/driver/tool (ELF") },
                 "\(problems)")

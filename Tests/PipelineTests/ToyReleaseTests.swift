@@ -2,6 +2,7 @@ import FormatSeam
 import Foundation
 import PackageModel
 import Pipeline
+import ReleaseLayout
 import SpecFile
 import Testing
 import TestSupport

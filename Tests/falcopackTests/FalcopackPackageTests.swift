@@ -124,4 +124,30 @@ import TestSupport
                               work.file("falcopack-\(Self.version)-linux-x86_64.tar.gz")])
         #expect(gpgv.status == 0, "\(gpgv.stderr)")
     }
+
+    /// The repository settings come from the spec, derived from the package where it has no `repository:` section:
+    /// publishing falcopack's own release gives a repository named after falcopack, page and client files alike.
+    @Test func publishingFalcopacksOwnReleaseNamesFalcopack() throws {
+        let key = try SigningKey.shared.get()
+        let work = try TemporaryDirectory()
+        let repository = work.file("repo")
+        try falcopack(["publish", try Self.signed.get().path, "--repo", repository, "--spec",
+                       repositoryRoot() + "/Specs/falcopack.yaml"] + key.flags)
+        let top = try FileManager.default.contentsOfDirectory(atPath: repository).sorted()
+        #expect(top == ["deb", "falcopack.asc", "falcopack.list", "falcopack.repo", "falcopack.sources", "files", "index.html", "rpm"])
+        let page = try String(contentsOfFile: repository + "/index.html", encoding: .utf8)
+        #expect(page.contains("<title>Falcopack packages</title>"))
+        #expect(page.contains("sudo apt-get update &amp;&amp; sudo apt-get install -y falcopack</pre>"))
+        #expect(page.contains("sudo dnf install -y falcopack    # or yum"))
+        #expect(page.contains("/usr/share/keyrings/falcopack-archive-keyring.asc"))
+        let release = try String(contentsOfFile: repository + "/deb/dists/stable/Release", encoding: .utf8)
+        #expect(release.hasPrefix("Origin: Falcopack\nLabel: Falcopack\n"), "\(release)")
+        let repo = try String(contentsOfFile: repository + "/falcopack.repo", encoding: .utf8)
+        #expect(repo.hasPrefix("[falcopack]\nname=Falcopack\n"), "\(repo)")
+        // Nothing names Falco's repository: every "falco" in these files is part of "falcopack".
+        for file in ["index.html", "falcopack.list", "falcopack.repo", "falcopack.sources"] {
+            let text = try String(contentsOfFile: repository + "/" + file, encoding: .utf8)
+            #expect(text.lowercased().replacingOccurrences(of: "falcopack", with: "").range(of: "falco") == nil, "\(file)")
+        }
+    }
 }

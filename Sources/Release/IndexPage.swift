@@ -67,10 +67,10 @@ enum IndexPage {
         return Section(key: key, html: (Array("<!-- release \(key) \(digest(rows[...])) -->\n".utf8) + rows)[...])
     }
 
-    static func render(_ sections: [Section], settings: RepositorySettings, url: String, fingerprint: String) -> [UInt8] {
-        let base = url.hasSuffix("/") ? url : url + "/"
-        let keyring = "/usr/share/keyrings/\(settings.name)-archive-keyring.asc"
-        let html = """
+    /// - Parameter clients: each repository format's instructions, in the order of the formats.
+    static func render(_ sections: [Section], settings: RepositorySettings, clients: [ClientInstructions],
+                       fingerprint: String) -> [UInt8] {
+        var html = """
             <!DOCTYPE html>
             <html lang="en">
             <head>
@@ -93,15 +93,11 @@ enum IndexPage {
             <p>Signed with the OpenPGP key <a href="\(escape(settings.keyFile))">\(escape(settings.keyFile))</a>,
             fingerprint <code>\(escape(fingerprint))</code>. Each release's <code>SHA256SUMS</code> is signed too.</p>
             <h2>Add the repository</h2>
-            <p>Debian and Ubuntu:</p>
-            <pre>curl -fsSL \(escape(base + settings.keyFile)) | sudo tee \(escape(keyring)) &gt;/dev/null
-            curl -fsSL \(escape(base + settings.name)).list | sudo tee /etc/apt/sources.list.d/\(escape(settings.name)).list
-            sudo apt-get update &amp;&amp; sudo apt-get install -y falco</pre>
-            <p>Fedora, RHEL, CentOS Stream, Amazon Linux:</p>
-            <pre>sudo curl -fsSL -o /etc/yum.repos.d/\(escape(settings.name)).repo \(escape(base + settings.name)).repo
-            sudo dnf install -y falco    # or yum</pre>
 
             """
+        for client in clients {
+            html += "<p>\(escape(client.systems)):</p>\n<pre>\(client.commands.map(escape).joined(separator: "\n"))</pre>\n"
+        }
         var page = Array(html.utf8)
         for section in sections { page += section.html }
         if sections.isEmpty { page += Array("<p>No release is published yet.</p>\n".utf8) }

@@ -3,6 +3,7 @@ import ByteIO
 import FormatSeam
 import Foundation
 import Pipeline
+import ReleaseLayout
 import Signing
 import SpecFile
 
@@ -30,9 +31,45 @@ public enum Verifier {
         var channels: [(name: String, references: Set<String>)] = []
     }
 
+    /// What the layout expects of each file a format writes, by name; what cannot be worked out is a problem.
+    static func expectations(_ layout: ReleaseLayout, spec: Spec, problems: inout [String]) -> [String: Expectation] {
+        var expected: [String: Expectation] = [:]
+        for entry in layout.entries {
+            guard let format = entry.format else { continue }
+            var expectation = Expectation(role: entry.role, format: format)
+            do {
+                switch entry.role {
+                case .package, .alias:
+                    let section = spec.formats[format.name]
+                    let release = try (section?.release ?? spec.package.release)?.expand(in: entry.scope)
+                    let spelled = try format.version(upstream: layout.version, release: release)
+                    expectation.identity = Inspection.Identity(
+                        name: try entry.scope.value(of: "package", at: spec.package.name.location),
+                        version: spelled.description, architecture: format.architectureName(spec.package.architecture))
+                case .tarball:
+                    expectation.sourcesOnly = entry.tarball?.sourcesOnly ?? false
+                case .images, .folder:
+                    guard let images = spec.images else { break }
+                    let repository = try images.repository.expand(in: entry.scope)
+                    expectation.channels = entry.channels.map { channel in
+                        (channel.name, Set(images.images.flatMap { image in channel.tags.map { "\(repository)/\(image.name):\($0)" } }))
+                    }
+                default:
+                    break
+                }
+            } catch {
+                problems.append("\(entry.name): \(error)")
+                continue
+            }
+            expected[entry.name] = expectation
+        }
+        return expected
+    }
+
     /// - Parameter keyring: when given, every artifact must also carry a signature by one of its keys that matches
     ///   its bytes: inside a package, in `FILE.asc` beside any other file, in the layout for each image tag.
-    public static func verify(directory: String, spec: Spec, formats: [any ArtifactFormat], keyring: Keyring? = nil) -> Report {
+    public static func verify(directory: String, convention: ReleaseConvention, keyring: Keyring? = nil) -> Report {
+        let formats = convention.formats
         var problems: [String] = []
         let present: [String]
         do {
@@ -48,13 +85,19 @@ public enum Verifier {
         }
 
         // The version the names carry, and what the convention expects for it.
-        let templates = NameTemplates(spec: spec, formats: formats)
-        guard let version = templates.version(explaining: artifacts) else {
+        guard let version = convention.version(explaining: artifacts) else {
             return Report(version: nil, checked: artifacts, problems: [
                 "\(directory): no artifact is named as the convention names them (\(artifacts.joined(separator: ", ")))",
             ])
         }
-        let expected = templates.expectations(version: version, problems: &problems)
+        let layout: ReleaseLayout
+        do {
+            layout = try convention.layout(version: version)
+        } catch {
+            return Report(version: version, checked: artifacts, problems: ["\(error)"])
+        }
+        problems += layout.violations().map(\.description)
+        let expected = expectations(layout, spec: convention.spec, problems: &problems)
         for file in expected.keys.sorted() where !present.contains(file) {
             problems.append("\(file): missing (expected for version \(version))")
         }
@@ -89,7 +132,7 @@ public enum Verifier {
             case .package:
                 problems += checkIdentity(path, name: file, expectation: expectation)
             case .tarball:
-                problems += checkTarball(path, name: file, expectation: expectation)
+                problems += checkTarball(path, name: file, expectation: expectation, binaryType: convention.hooks.binaryType)
             case .images:
                 problems += expectation.format.problems(in: path)
             case .checksums, .folder, .billOfMaterials, .signature:
@@ -156,7 +199,8 @@ public enum Verifier {
         return problems
     }
 
-    static func checkTarball(_ path: String, name: String, expectation: Expectation) -> [String] {
+    static func checkTarball(_ path: String, name: String, expectation: Expectation,
+                             binaryType: ([UInt8], String) -> String?) -> [String] {
         let top = String(name.dropLast(expectation.format.suffix(of: name)?.count ?? 0))
         var problems: [String] = []
         do {
@@ -167,8 +211,8 @@ public enum Verifier {
                     problems.append("\(name): '\(entry.path)' is outside the top folder '\(top)/'")
                 }
                 if expectation.sourcesOnly && entry.type == .regular {
-                    let header = try reader.readData(upTo: BinaryDetector.headerSize)
-                    if let kind = BinaryDetector.binaryType(of: header, name: entry.path) {
+                    let header = try reader.readData(upTo: PlanHooks.binaryHeaderSize)
+                    if let kind = binaryType(header, entry.path) {
                         binaries.append("\(entry.path) (\(kind))")
                     }
                 }
@@ -193,7 +237,7 @@ public enum Verifier {
         case .success(let found): list = found
         case .failure(let problem): return [problem.description]
         }
-        var problems = list.malformed.map { "\(Plan.checksumsName): malformed line '\($0)'" }
+        var problems = list.malformed.map { "\(ReleaseLayout.checksumsName): malformed line '\($0)'" }
         let listed = Set(list.entries.map(\.file))
         for (expected, file) in list.entries {
             let digest: String
@@ -203,14 +247,14 @@ public enum Verifier {
                 do {
                     digest = try Self.digest(directory + "/" + file).sha256
                 } catch {
-                    problems.append("\(Plan.checksumsName): lists '\(file)', which cannot be read: \(error)")
+                    problems.append("\(ReleaseLayout.checksumsName): lists '\(file)', which cannot be read: \(error)")
                     continue
                 }
             }
-            if digest != expected { problems.append("\(file): SHA-256 is \(digest), \(Plan.checksumsName) says \(expected)") }
+            if digest != expected { problems.append("\(file): SHA-256 is \(digest), \(ReleaseLayout.checksumsName) says \(expected)") }
         }
         for file in artifacts where !listed.contains(file) {
-            problems.append("\(file): not listed in \(Plan.checksumsName)")
+            problems.append("\(file): not listed in \(ReleaseLayout.checksumsName)")
         }
         return problems
     }
@@ -226,10 +270,10 @@ public enum Verifier {
         }
 
         static func read(_ directory: String) -> Result<ChecksumList, Unreadable> {
-            let path = directory + "/" + Plan.checksumsName
-            guard FileManager.default.fileExists(atPath: path) else { return .failure(Unreadable(description: "\(Plan.checksumsName): missing")) }
+            let path = directory + "/" + ReleaseLayout.checksumsName
+            guard FileManager.default.fileExists(atPath: path) else { return .failure(Unreadable(description: "\(ReleaseLayout.checksumsName): missing")) }
             guard let data = FileReader.contents(of: path) else {
-                return .failure(Unreadable(description: "\(Plan.checksumsName): cannot be read"))
+                return .failure(Unreadable(description: "\(ReleaseLayout.checksumsName): cannot be read"))
             }
             // As bytes: a publish reads one of these per release. A line is 64 digest characters, a space, then
             // a space or `*` and the name.

@@ -2,6 +2,7 @@ import ByteIO
 import FormatSeam
 import Foundation
 import Pipeline
+import ReleaseLayout
 import Signing
 import SpecFile
 
@@ -25,7 +26,7 @@ extension Verifier {
                 detached.append(file)
             }
         }
-        detached.append(Plan.checksumsName)
+        detached.append(ReleaseLayout.checksumsName)
         for listed in listedFiles(directory: directory) where !artifacts.contains(listed) && !detached.contains(listed) {
             detached.append(listed)
         }
@@ -80,14 +81,15 @@ extension Verifier {
     /// - Parameter hashed: the file already hashed with SHA-256, when it was: a SHA-256 signature continues it
     ///   instead of reading the file again.
     static func checkDetached(_ path: String, name: String, keyring: Keyring, hashed: Digester? = nil) -> [String] {
-        guard let data = FileReader.contents(of: path + ".asc") else {
-            return ["\(name): not signed (no \(name).asc)"]
+        let signatureName = ReleaseLayout.signatureName(of: name)
+        guard let data = FileReader.contents(of: OutputFile.directory(of: path) + "/" + signatureName) else {
+            return ["\(name): not signed (no \(signatureName))"]
         }
         let signatures: [Signature]
         do {
             signatures = try Signature.readDetached(data)
         } catch {
-            return ["\(name).asc: not an OpenPGP signature: \(error)"]
+            return ["\(signatureName): not an OpenPGP signature: \(error)"]
         }
         var problems: [String] = []
         for signature in signatures {
@@ -124,19 +126,25 @@ extension Verifier {
     /// lists each file with its digest and is signed by a key of `keyring` (so every file is covered), and every
     /// package is signed inside, as package managers check, and every other file it publishes beside it. The deeper checks of `verify` (what is inside each
     /// artifact) were made when it was built.
-    static func checkForPublishing(directory: String, spec: Spec, formats: [any ArtifactFormat],
-                                   keyring: Keyring, templates: NameTemplates? = nil) -> PublishingCheck {
+    static func checkForPublishing(directory: String, convention: ReleaseConvention, keyring: Keyring) -> PublishingCheck {
+        let formats = convention.formats
         let entries = (FolderEntries.list(directory, followingLinks: true) ?? []).filter { !$0.name.hasPrefix(".") }
         let present = entries.map(\.name)
         let artifacts = entries.filter { formats.reading($0.name, in: directory, isFolder: $0.isFolder) != nil }.map(\.name)
         let folders = Set(entries.filter(\.isFolder).map(\.name))
-        let templates = templates ?? NameTemplates(spec: spec, formats: formats)
-        guard !artifacts.isEmpty, let version = templates.version(explaining: artifacts) else {
+        guard !artifacts.isEmpty, let version = convention.version(explaining: artifacts) else {
             return PublishingCheck(version: nil, expected: [:], digests: [:], listed: [],
                                    problems: ["\(directory): no artifact is named as the convention names them"])
         }
         var problems: [String] = []
-        let expected = templates.expectations(version: version, problems: &problems)
+        let layout: ReleaseLayout
+        do {
+            layout = try convention.layout(version: version)
+        } catch {
+            return PublishingCheck(version: version, expected: [:], digests: [:], listed: [], problems: ["\(error)"])
+        }
+        problems += layout.violations().map(\.description)
+        let expected = expectations(layout, spec: convention.spec, problems: &problems)
         for file in expected.keys.sorted() where !present.contains(file) {
             problems.append("\(file): missing (expected for version \(version))")
         }
@@ -147,7 +155,7 @@ extension Verifier {
         var aliases: [(file: String, target: String)] = []
         let sums = ChecksumList.read(directory)
         let listed = (try? sums.get())?.files ?? []
-        for file in Set(files + listed + [Plan.checksumsName]) {
+        for file in Set(files + listed + [ReleaseLayout.checksumsName]) {
             if case .alias(let target) = expected[file]?.role {
                 aliases.append((file, target))
             } else {
@@ -164,8 +172,8 @@ extension Verifier {
         }
         let digests = hashed.mapValues { FileDigest(size: $0.size, sha256: $0.digester.finalize().bytes.hexString) }
         problems += checkSums(sums, directory: directory, artifacts: files, digests: digests.mapValues(\.sha256))
-        problems += checkDetached(directory + "/" + Plan.checksumsName, name: Plan.checksumsName, keyring: keyring,
-                                  hashed: hashed[Plan.checksumsName]?.digester)
+        problems += checkDetached(directory + "/" + ReleaseLayout.checksumsName, name: ReleaseLayout.checksumsName, keyring: keyring,
+                                  hashed: hashed[ReleaseLayout.checksumsName]?.digester)
         for file in files.sorted() {
             guard let expectation = expected[file] else { continue }
             if case .alias = expectation.role { continue }
@@ -176,7 +184,7 @@ extension Verifier {
             }
         }
         // What SHA256SUMS lists besides the artifacts (the bills of materials) is published with its signature too.
-        for file in Set(listed).subtracting(files).subtracting([Plan.checksumsName]).sorted() {
+        for file in Set(listed).subtracting(files).subtracting([ReleaseLayout.checksumsName]).sorted() {
             problems += checkDetached(directory + "/" + file, name: file, keyring: keyring, hashed: hashed[file]?.digester)
         }
         return PublishingCheck(version: version, expected: expected, digests: digests, listed: listed, problems: problems)

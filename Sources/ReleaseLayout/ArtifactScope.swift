@@ -1,8 +1,7 @@
 import FormatSeam
 import SpecFile
 
-/// The variables one artifact adds to the spec's: the same for the planner, which writes the artifact, and for
-/// `verify`, which expects its name.
+/// The variables one artifact adds to the spec's, for `ReleaseLayout` to name it and the planner to fill it.
 public enum ArtifactScope {
     public static func package(_ base: Scope, spec: Spec, format: any ArtifactFormat, variant: Variant) throws -> Scope {
         let scope = base.child()
@@ -19,6 +18,15 @@ public enum ArtifactScope {
         scope.set("kind", tarball.name)
         scope.set("package", try spec.package.name.expand(in: scope))
         scope.set("arch", try spec.tarballs?.arch?.expand(in: scope) ?? format.architectureName(spec.package.architecture))
+        return scope
+    }
+
+    /// The images' archive and folder: named once for every image in them.
+    public static func images(_ base: Scope, spec: Spec, format: any ArtifactFormat) throws -> Scope {
+        let scope = base.child()
+        scope.set("format", format.name)
+        scope.set("arch", format.architectureName(spec.package.architecture))
+        scope.set("package", try spec.package.name.expand(in: scope))
         return scope
     }
 

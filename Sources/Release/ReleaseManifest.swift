@@ -2,6 +2,7 @@ import ByteIO
 import FormatSeam
 import Foundation
 import Pipeline
+import ReleaseLayout
 
 /// What one published release holds, kept beside its files (`files/VERSION/release.json`), so the page lists every
 /// release without reading its artifacts again.
@@ -46,8 +47,9 @@ struct ReleaseManifest: Codable, Equatable, Sendable {
         func artifact(_ name: String, href: String, signed: Bool) throws -> Artifact {
             let path = directory + "/" + name
             let digest = try digests[name] ?? Verifier.digest(path)
-            let signature = signed && FileManager.default.fileExists(atPath: path + ".asc")
-                ? OutputFile.directory(of: href) + "/" + name + ".asc" : nil
+            let signatureName = ReleaseLayout.signatureName(of: name)
+            let signature = signed && FileManager.default.fileExists(atPath: directory + "/" + signatureName)
+                ? OutputFile.directory(of: href) + "/" + signatureName : nil
             return Artifact(name: name, size: digest.size, sha256: digest.sha256, href: href, signature: signature)
         }
         let beside = Publisher.filesFolder + "/" + version + "/"
@@ -65,7 +67,7 @@ struct ReleaseManifest: Codable, Equatable, Sendable {
             }
         }
         // SHA256SUMS and what it lists besides the artifacts (the bills of materials).
-        let others = [Plan.checksumsName] + listed.filter { expected[$0] == nil }
+        let others = [ReleaseLayout.checksumsName] + listed.filter { expected[$0] == nil }
         for name in others where digests[name] != nil || FileManager.default.fileExists(atPath: directory + "/" + name) {
             artifacts.append(try artifact(name, href: beside + name, signed: true))
         }

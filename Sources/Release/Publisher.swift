@@ -4,6 +4,7 @@ import Foundation
 import Glibc
 import PackageModel
 import Pipeline
+import ReleaseLayout
 import Signing
 import SpecFile
 
@@ -15,8 +16,8 @@ public enum Publisher {
     public struct Request: Sendable {
         public var releases: [String]
         public var repository: String
-        public var spec: Spec
-        public var formats: [any ArtifactFormat]
+        /// What the releases must be, and the spec's repository settings.
+        public var convention: ReleaseConvention
         public var signer: Signer
         public var keep: Int?
         public var replace: Bool
@@ -24,12 +25,11 @@ public enum Publisher {
         public var url: String?
         public var date: Int64
 
-        public init(releases: [String], repository: String, spec: Spec, formats: [any ArtifactFormat], signer: Signer,
+        public init(releases: [String], repository: String, convention: ReleaseConvention, signer: Signer,
                     keep: Int? = nil, replace: Bool = false, url: String? = nil, date: Int64) {
             self.releases = releases
             self.repository = repository
-            self.spec = spec
-            self.formats = formats
+            self.convention = convention
             self.signer = signer
             self.keep = keep
             self.replace = replace
@@ -59,16 +59,15 @@ public enum Publisher {
     public static func publish(_ request: Request) throws -> Report {
         let root = URL(fileURLWithPath: request.repository).standardizedFileURL.path
         let settings = try repositorySettings(request)
+        let formats = request.convention.formats
 
         // Every release first: it must verify, signatures included, against the key that publishes it.
         var releases: [(directory: String, version: String, expected: [String: Verifier.Expectation],
                         digests: [String: Verifier.FileDigest], listed: [String])] = []
         let keyring = Keyring([request.signer.certificate])
         // Releases are independent: checked on as many cores as there are.
-        let templates = NameTemplates(spec: request.spec, formats: request.formats)
         let checks = try request.releases.concurrentMap { directory in
-            Verifier.checkForPublishing(directory: directory, spec: request.spec, formats: request.formats, keyring: keyring,
-                                        templates: templates)
+            Verifier.checkForPublishing(directory: directory, convention: request.convention, keyring: keyring)
         }
         for (directory, check) in zip(request.releases, checks) {
             guard check.problems.isEmpty, let version = check.version else {
@@ -77,7 +76,7 @@ public enum Publisher {
             releases.append((directory, version, check.expected, check.digests, check.listed))
         }
 
-        try prepare(root, folders: request.formats.compactMap { $0.repository?.folder })
+        try prepare(root, folders: formats.compactMap { $0.repository?.folder })
         let lock: FolderLock
         do {
             lock = try FolderLock(folder: root, wait: false)
@@ -100,7 +99,7 @@ public enum Publisher {
             var formatReleases: [String: [String]] = [:]
             var locations: [String: String] = [:]
             var jobs: [(format: String, repository: any PackageRepository, packages: [PublishedPackage])] = []
-            for format in request.formats {
+            for format in formats {
                 guard let repository = format.repository else { continue }
                 var packages: [PublishedPackage] = []
                 for release in releases {
@@ -189,7 +188,7 @@ public enum Publisher {
             let top = StagingArea()
             let url = request.url ?? "file://" + root
             try top.stage(Array(request.signer.certificate.armoredPublicKey.utf8), as: root + "/" + settings.keyFile)
-            for format in request.formats {
+            for format in formats {
                 guard let repository = format.repository, formatReleases[format.name] != nil else { continue }
                 for (name, contents) in repository.clientFiles(url: url, settings: settings) {
                     try top.stage(Array(contents.utf8), as: root + "/" + name)
@@ -203,7 +202,11 @@ public enum Publisher {
                 if let html = existing.sections[key] { return IndexPage.Section(key: key, html: html) }
                 return (try? ReleaseManifest.read(json)).map { IndexPage.section($0, key: key) }
             }
-            try top.stage(IndexPage.render(sections, settings: settings, url: url, fingerprint: request.signer.certificate.fingerprintHex),
+            let clients = formats.compactMap { format in
+                formatReleases[format.name] != nil ? format.repository?.clientInstructions(url: url, settings: settings) : nil
+            }
+            try top.stage(IndexPage.render(sections, settings: settings, clients: clients,
+                                           fingerprint: request.signer.certificate.fingerprintHex),
                           as: root + "/index.html")
             renames += top.renames
 
@@ -247,21 +250,28 @@ public enum Publisher {
         }
     }
 
+    /// The spec's `repository` section; what it leaves out comes from the package: its name names the client and
+    /// key files, capitalised it is the origin and label, and the default variant's package is the one to install.
     static func repositorySettings(_ request: Request) throws -> RepositorySettings {
-        let section = request.spec.repository
-        let scope = Scope()
-        func value(_ template: Template?, _ fallback: String) throws -> String {
-            guard let template else { return fallback }
-            let text = try template.expand(in: scope)
-            return text.isEmpty ? fallback : text
+        let spec = request.convention.spec
+        let section = spec.repository
+        let convention = request.convention
+        func value(_ template: Template?, _ fallback: @autoclosure () throws -> String) throws -> String {
+            guard let template else { return try fallback() }
+            let text = try convention.expand(template)
+            return text.isEmpty ? try fallback() : text
         }
-        let name = try value(section?.name, "falco")
+        let package = try convention.expand(spec.package.name)
+        let title = package.prefix(1).uppercased() + package.dropFirst()
+        let name = try value(section?.name, package)
         return RepositorySettings(
-            name: name, origin: try value(section?.origin, "Falco"), label: try value(section?.label, "Falco"),
+            name: name, origin: try value(section?.origin, title), label: try value(section?.label, title),
             suite: try value(section?.suite, "stable"), codename: try value(section?.codename, "stable"),
             component: try value(section?.component, "main"),
-            architectures: section?.architectures.isEmpty == false ? section!.architectures : [request.spec.package.architecture],
-            date: request.date, keep: request.keep, replace: request.replace, keyFile: "\(name).asc")
+            architectures: section?.architectures.isEmpty == false ? section!.architectures : [spec.package.architecture],
+            date: request.date, keep: request.keep, replace: request.replace,
+            keyFile: ReleaseLayout.armoredName(name),
+            install: try value(section?.install, try spec.defaultVariant.map { try convention.expand($0.package) } ?? package))
     }
 
     /// The folder exists and is a repository falcopack made, or empty.
