@@ -1,7 +1,7 @@
 # falcopack: `make dist` builds the demo release, `make test` runs the tests. Both install what they need.
 SWIFT ?= swift
 
-.PHONY: all build release dist test package fuzz bench benchmark clean
+.PHONY: all build release dist check test package fuzz bench benchmark clean
 
 all: build
 
@@ -23,6 +23,18 @@ dist:
 		$(SWIFT) build -c release --static-swift-stdlib --disable-local-rpath --product falcopack; built=$$?; \
 		wait $$bases && exit $$built
 	"$$($(SWIFT) build -c release --show-bin-path)/falcopack" all --out dist
+
+# The fast tier, for the edit-build-test loop: every suite but those that install into package roots, build or
+# run images on Debian bases, publish into repositories clients install from, kill, or write 5 GiB. `make test`
+# runs those too.
+SLOW_SUITES = DebInstallTests|RPMLifecycleTests|RPMLargeFileTests|InstallTests|TarballInstallTests|ScriptTests|LoaderTests|\
+	FalcopackPackageTests|GuideTests|ImageTests|ImageInputTests|falcopackTests\.ReleaseTests|SignedReleaseTests|BillOfMaterialsTests|\
+	VerifyTests|UnitReuseTests|SigningCommandTests|BadInputTests|RobustnessTests|PublishTests|HugeFileTests
+check:
+	scripts/install-deps.sh test
+	scripts/prepare-demo.sh
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --disable-xctest --skip '$(subst $(eval) ,,$(SLOW_SUITES))'
 
 # The tests build images on small bases of their own and the tester image on the real Debian one; apt installs
 # from a published repository in the toolchain base (it has apt and dkms). The bases are made while the tests compile.

@@ -50,15 +50,17 @@ public struct ReleaseLayout: @unchecked Sendable {
     /// Where a template's value came from, so an error is reported at the flag or spec line that put it there.
     public typealias Origin = (Template) -> (SourceLocation, SpecError.Category)
 
-    /// Describes the release `spec` names in `base` (which holds the inputs, `version` among them, and the spec's
-    /// variables). Throws a `SpecError` where a name cannot be made.
+    /// Describes the release `spec` names in `base` (which holds the inputs, usually `version` among them, and the
+    /// spec's variables). Throws a `SpecError` where a name cannot be made.
     public init(spec: Spec, formats: [any ArtifactFormat], base: Scope,
                 origin: Origin = { ($0.location, .spec) }) throws {
         try self.init(spec: spec, formats: formats, base: base, origin: origin, checkingVersion: true)
     }
 
     init(spec: Spec, formats: [any ArtifactFormat], base: Scope, origin: Origin, checkingVersion: Bool) throws {
-        version = try base.value(of: "version", at: spec.package.version.location)
+        // The `version` input when the spec has one (what names use), else the package's own version.
+        version = base.names.contains("version") ? try base.value(of: "version", at: spec.package.version.location)
+            : try spec.package.version.expand(in: base)
         if checkingVersion, let problem = Self.versionProblem(version) {
             let (location, category) = origin(spec.package.version)
             throw SpecError(category, at: location, "the version '\(version)' \(problem)")
