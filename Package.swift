@@ -122,7 +122,7 @@ let package = Package(
             name: "FalcoArtifacts",
             dependencies: [
                 "Release", "ReleaseLayout", "Pipeline", "SpecFile", "PackageModel", "FormatSeam", "DebFormat", "RPMFormat", "TarballFormat",
-                "ImageFormat", "ArchiveFormats", "ByteIO", "Signing",
+                "ImageFormat", "ByteIO", "Signing",
             ]
         ),
         // Every reader of outside bytes as a function of the bytes: what the fuzzers drive and the tests replay.
@@ -134,7 +134,7 @@ let package = Package(
         .executableTarget(
             name: "falcopack",
             dependencies: [
-                "FalcoArtifacts", "Release", "ReleaseLayout", "Pipeline", "FormatSeam", "SpecFile", "ByteIO", "Signing", "ArchiveFormats", "Codecs",
+                "FalcoArtifacts", "Release", "Pipeline", "FormatSeam", "SpecFile", "ByteIO", "Signing", "ArchiveFormats", "Codecs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -12,7 +12,7 @@ import TestSupport
             spec-version: 1
             package: {name: toy, version: "1", architecture: all, maintainer: T <t@example.org>, summary: s, description: d}
             variants: {plain: {package: toy}}
-            toy: {file: toy.toy}
+            toy: {file: toy-1.toy}
             contents:
             \(contents)
             """
