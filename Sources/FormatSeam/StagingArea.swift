@@ -61,41 +61,19 @@ public final class StagingArea: @unchecked Sendable {
     static func copy(_ source: String, beside path: String) throws -> String {
         try makeFolder(of: path)
         let temporary = temporaryName(beside: path)
-        try linkOrCopy(source, to: temporary)
+        try FileLinks.linkOrCopy(source, to: temporary)
         return temporary
-    }
-
-    /// `source` as the new file `path`: a hard link, else a copy.
-    static func linkOrCopy(_ source: String, to path: String) throws {
-        if link(source, path) == 0 { return }
-        try fill(path) { writer in
-            var info = stat()
-            guard stat(source, &info) == 0 else { throw IOError("stat", path: source, errno: errno) }
-            try FileReader(path: source).forEachChunk(offset: 0, length: UInt64(info.st_size)) { try writer.write($0) }
-        }
     }
 
     /// `source` as `path` in a folder this publish made, which clients cannot see until it is renamed into place
     /// whole, and which is swept if it never is: straight under its name, no temporary name of its own.
     public static func fillNewFolder(_ path: String, from source: String) throws {
-        try linkOrCopy(source, to: path)
+        try FileLinks.linkOrCopy(source, to: path)
     }
 
     /// `bytes` as `path` in a folder this publish made (as `fillNewFolder(_:from:)`).
     public static func fillNewFolder(_ path: String, with bytes: [UInt8]) throws {
-        try fill(path) { try $0.write(bytes) }
-    }
-
-    /// Creates `temporary` and writes it whole through `body`, or leaves nothing.
-    static func fill(_ temporary: String, _ body: (FileWriter) throws -> Void) throws {
-        let writer = try FileWriter(creating: temporary)
-        do {
-            try body(writer)
-            try writer.close()
-        } catch {
-            unlink(temporary)
-            throw error
-        }
+        try FileLinks.fill(path) { try $0.write(bytes) }
     }
 
     /// Removes what a publish that never committed left behind, under `folder`. Walks with readdir, which a
@@ -151,7 +129,7 @@ public final class StagingArea: @unchecked Sendable {
     static func write(_ bytes: [UInt8], beside path: String) throws -> String {
         try makeFolder(of: path)
         let temporary = temporaryName(beside: path)
-        try fill(temporary) { try $0.write(bytes) }
+        try FileLinks.fill(temporary) { try $0.write(bytes) }
         return temporary
     }
 

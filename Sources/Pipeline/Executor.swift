@@ -311,13 +311,8 @@ public enum Executor {
     static func linkOrCopy(_ source: String, to destination: String) throws {
         let temporary = destination + ".falcopack-alias"
         unlink(temporary)
-        if link(source, temporary) != 0 {
-            let file = try OutputFile(path: destination)
-            try FileReader(path: source).forEachChunk { try file.write($0) }
-            try file.commit()
-            return
-        }
         do {
+            try FileLinks.linkOrCopy(source, to: temporary)
             try retryingSyscall("rename the alias into place", path: destination, writing: true) { rename(temporary, destination) }
         } catch {
             unlink(temporary)

@@ -104,8 +104,7 @@ public struct Planner {
         guard let section = spec.signing else { return nil }
         let key = try section.key.expand(in: base).trimmingCharacters(in: .whitespacesAndNewlines)
         guard !key.isEmpty else { return nil }
-        let label = key.hasPrefix("-----BEGIN PGP ") ? "FALCOPACK_SIGNING_KEY" : nil
-        return try SigningKeys.signer(key: key, label: label, passphrase: request.signingPassphrase,
+        return try SigningKeys.signer(key: key, passphrase: request.signingPassphrase,
                                       notBefore: UInt32(clamping: request.context.sourceDateEpoch))
     }
 
@@ -228,8 +227,7 @@ public struct Planner {
     private func tarballJob(_ entry: ReleaseLayout.Entry) throws -> Job {
         let format = entry.format!, tarball = entry.tarball!, scope = entry.scope, name = entry.name
         let section = spec.tarballs!
-        // Every tarball holds one top folder, named as the file without its ending.
-        let top = String(name.dropLast(format.suffix(of: name)?.count ?? 0))
+        let top = ReleaseLayout.topFolder(ofTarball: name, format: format)
         let planned = try ContentResolver(root: .relativeToTop, scope: scope).resolve(tarball.contents)
         try hooks.checkTarball(tarball, planned)
         var provenance = Provenance(spec: spec)

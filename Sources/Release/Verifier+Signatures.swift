@@ -164,7 +164,7 @@ extension Verifier {
         }
         // An alias is a hard link to what it copies, as `falcopack all` writes it: the same file is read once.
         for (file, target) in aliases {
-            if let known = hashed[target], sameFile(directory + "/" + file, directory + "/" + target) {
+            if let known = hashed[target], FileLinks.sameFile(directory + "/" + file, directory + "/" + target) {
                 hashed[file] = known
             } else {
                 hashed[file] = try? hash(directory + "/" + file)
@@ -188,11 +188,6 @@ extension Verifier {
             problems += checkDetached(directory + "/" + file, name: file, keyring: keyring, hashed: hashed[file]?.digester)
         }
         return PublishingCheck(version: version, expected: expected, digests: digests, listed: listed, problems: problems)
-    }
-
-    static func sameFile(_ a: String, _ b: String) -> Bool {
-        var x = stat(), y = stat()
-        return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino
     }
 
     /// What `checkForPublishing` found: the release's version, what the convention expects of each file, each

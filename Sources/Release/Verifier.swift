@@ -201,7 +201,7 @@ public enum Verifier {
 
     static func checkTarball(_ path: String, name: String, expectation: Expectation,
                              binaryType: ([UInt8], String) -> String?) -> [String] {
-        let top = String(name.dropLast(expectation.format.suffix(of: name)?.count ?? 0))
+        let top = ReleaseLayout.topFolder(ofTarball: name, format: expectation.format)
         var problems: [String] = []
         do {
             let reader = try ArchiveReader(path: path)

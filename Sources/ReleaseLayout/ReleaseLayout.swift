@@ -133,6 +133,11 @@ public struct ReleaseLayout: @unchecked Sendable {
                              signature: Self.signatureName(of: Self.checksumsName)))
     }
 
+    /// The one folder every file of a tarball named `name` sits under: the name without its ending.
+    public static func topFolder(ofTarball name: String, format: any ArtifactFormat) -> String {
+        String(name.dropLast(format.suffix(of: name)?.count ?? 0))
+    }
+
     /// The entry named `name`.
     public func entry(named name: String) -> Entry? { entries.first { $0.name == name } }
 

@@ -22,14 +22,17 @@ public enum SigningKeys {
 
     /// - Parameters:
     ///   - key: a path, `gpg-agent:FINGERPRINT`, or an armored secret key's text.
-    ///   - label: how messages name the key when `key` is its text (`FALCOPACK_SIGNING_KEY`).
+    ///   - label: how messages name the key; by default its file, or `FALCOPACK_SIGNING_KEY` for a key given as its text.
     ///   - notBefore: SOURCE_DATE_EPOCH; signatures are dated then, or at the key's creation if later.
     ///   - now: the time the key must be valid at.
     ///   - environment: where GNUPGHOME is looked up, for a key in gpg-agent.
+    static let armorPrefix = "-----BEGIN PGP "
+
     public static func signer(key: String, label: String? = nil, passphrase: [UInt8]?, notBefore: UInt32,
                               now: UInt32 = UInt32(Date().timeIntervalSince1970),
                               environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Signer {
-        let name = label ?? key
+        // A key given as its text is named by the variable that holds it, never printed.
+        let name = label ?? (key.hasPrefix(armorPrefix) ? "FALCOPACK_SIGNING_KEY" : key)
         do {
             if key.hasPrefix(agentPrefix) {
                 return try agentSigner(fingerprint: String(key.dropFirst(agentPrefix.count)), name: name,
@@ -37,7 +40,7 @@ public enum SigningKeys {
                                        home: environment["GNUPGHOME"])
             }
             let bytes: [UInt8]
-            if key.hasPrefix("-----BEGIN PGP ") {
+            if key.hasPrefix(armorPrefix) {
                 bytes = Array(key.utf8)
             } else {
                 guard let data = FileManager.default.contents(atPath: key) else {

@@ -63,7 +63,7 @@ struct PublishCommand: ParsableCommand {
                 throw ValidationError("publish signs the repository: pass --signing-key FILE or set FALCOPACK_SIGNING_KEY")
             }
             let date = try FalcoBuild.sourceDateEpoch(spec: spec, environment: environment)
-            let signer = try SigningKeys.signer(key: key, label: key.hasPrefix("-----BEGIN PGP ") ? "FALCOPACK_SIGNING_KEY" : nil,
+            let signer = try SigningKeys.signer(key: key,
                                                 passphrase: try SigningKeys.passphrase(file: signingPassphraseFile),
                                                 notBefore: UInt32(clamping: date))
             let specURL = try spec.repository?.url.map(convention.expand).flatMap { $0.isEmpty ? nil : $0 }
