@@ -193,30 +193,25 @@ struct AptRepository: PackageRepository {
         }
         for (package, (stanza, filename, sha256)) in zip(packages, read) {
             locations[package.path] = filename
-            if let existing = stanzas[stanza.identity] {
-                if existing["SHA256"] == sha256 { continue }
-                guard settings.replace else {
-                    throw RepositoryError(path: package.path, reason: "\(stanza["Package"]!) \(stanza["Version"]!) \(stanza["Architecture"]!) is already published with other bytes; pass --replace to publish it again")
-                }
-                if let old = existing["Filename"], old != filename { removals.append(path + "/" + old) }
+            let existing = stanzas[stanza.identity]
+            switch try RepositoryPolicy.admit(stanza.identity, held: existing.map { $0["SHA256"] == sha256 }, from: package.path,
+                                              replace: settings.replace) {
+            case .unchanged:
+                continue
+            case .replacing:
+                if let old = existing?["Filename"], old != filename { removals.append(path + "/" + old) }
                 try staging.stageFile(package.path, as: path + "/" + filename)
-            } else {
+            case .new:
                 try staging.placeFile(package.path, at: path + "/" + filename)
             }
             stanzas[stanza.identity] = stanza
         }
 
-        // The newest `keep` versions of each package.
-        if let keep = settings.keep {
-            var byPackage: [String: [Stanza]] = [:]
-            for stanza in stanzas.values { byPackage["\(stanza["Package"]!) \(stanza["Architecture"]!)", default: []].append(stanza) }
-            for group in byPackage.values {
-                let sorted = group.sorted { DebVersionOrder.compare($0["Version"]!, $1["Version"]!) > 0 }
-                for dropped in sorted.dropFirst(keep) {
-                    stanzas[dropped.identity] = nil
-                    removals.append(path + "/" + dropped["Filename"]!)
-                }
-            }
+        for dropped in RepositoryPolicy.beyondKeep(stanzas.values, keep: settings.keep,
+                                                   group: { "\($0["Package"]!) \($0["Architecture"]!)" },
+                                                   version: { $0["Version"]! }, compare: DebVersionOrder.compare) {
+            stanzas[dropped.identity] = nil
+            removals.append(path + "/" + dropped["Filename"]!)
         }
 
         // The indexes: Packages plain, gzip and xz, each also under by-hash/SHA256/.
@@ -225,11 +220,8 @@ struct AptRepository: PackageRepository {
             let folder = indexFolders[architecture]!
             let listed = stanzas.values.filter { $0["Architecture"] == architecture || $0["Architecture"] == "all" }
                 .map { (package: $0["Package"]!, version: $0["Version"]!, stanza: $0) }
-            let ranks = DebVersionOrder.ranks(listed.map(\.version))
-            // Oldest version first, each version's packages by name: a new release is appended, so the next
-            // publish compresses only the last runs again.
-            let chosen = listed.sorted { a, b in
-                if ranks[a.version]! != ranks[b.version]! { return ranks[a.version]! < ranks[b.version]! }
+            // Each version's packages by name.
+            let chosen = RepositoryPolicy.oldestFirst(listed, version: \.version, compare: DebVersionOrder.compare) { a, b in
                 if a.package != b.package { return a.package < b.package }
                 return a.version != b.version ? a.version < b.version : a.stanza.identity < b.stanza.identity
             }
@@ -270,10 +262,10 @@ struct AptRepository: PackageRepository {
             }
         }
 
-        let versions = Set(stanzas.values.compactMap { $0["Version"] })
-        let ranks = DebVersionOrder.ranks(versions)
         return StagedRepository(renames: staging.renames, removals: removals,
-                                releases: versions.sorted { ranks[$0]! > ranks[$1]! || (ranks[$0]! == ranks[$1]! && $0 > $1) }, locations: locations)
+                                releases: RepositoryPolicy.newestFirst(stanzas.values.compactMap { $0["Version"] },
+                                                                       compare: DebVersionOrder.compare),
+                                locations: locations)
     }
 
     func clientInstructions(url: String, settings: RepositorySettings) -> ClientInstructions {

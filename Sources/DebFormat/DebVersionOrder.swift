@@ -15,18 +15,6 @@ enum DebVersionOrder {
         }
     }
 
-    /// Each version's place among `versions`, oldest 0: a sort of many records compares these, not the versions.
-    static func ranks(_ versions: some Sequence<String>) -> [String: Int] {
-        let sorted = Set(versions).map { (version: $0, parts: Parts($0)) }.sorted { compare($0.parts, $1.parts) < 0 }
-        var ranks: [String: Int] = [:]
-        var rank = 0
-        for (index, entry) in sorted.enumerated() {
-            if index > 0 && compare(sorted[index - 1].parts, entry.parts) != 0 { rank += 1 }
-            ranks[entry.version] = rank
-        }
-        return ranks
-    }
-
     static func compare(_ a: String, _ b: String) -> Int {
         compare(Parts(a), Parts(b))
     }

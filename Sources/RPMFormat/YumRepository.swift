@@ -88,15 +88,17 @@ struct YumRepository: PackageRepository {
             guard record.arch == "noarch" || architectures.contains(record.arch) else {
                 throw RepositoryError(path: package.path, reason: "is for \(record.arch); the repository holds \(architectures.sorted().joined(separator: ", ")) (the spec's repository.architectures)")
             }
-            if records[record.pkgid] != nil { continue }
-            if let same = byIdentity[record.identity].flatMap({ records[$0] }) {
-                guard settings.replace else {
-                    throw RepositoryError(path: package.path, reason: "\(record.name) \(record.epoch):\(record.version)-\(record.release) \(record.arch) is already published with other bytes; pass --replace to publish it again")
-                }
-                records[same.pkgid] = nil
-                if same.location != record.location { removals.append(path + "/" + same.location) }
+            let same = records[record.pkgid] ?? byIdentity[record.identity].flatMap { records[$0] }
+            switch try RepositoryPolicy.admit("\(record.name) \(record.epoch):\(record.version)-\(record.release) \(record.arch)",
+                                              held: same.map { $0.pkgid == record.pkgid }, from: package.path,
+                                              replace: settings.replace) {
+            case .unchanged:
+                continue
+            case .replacing:
+                records[same!.pkgid] = nil
+                if same!.location != record.location { removals.append(path + "/" + same!.location) }
                 try staging.stageFile(package.path, as: path + "/" + record.location)
-            } else {
+            case .new:
                 try staging.placeFile(package.path, at: path + "/" + record.location)
             }
             record.location = "packages/\(package.fileName)"
@@ -104,30 +106,19 @@ struct YumRepository: PackageRepository {
             byIdentity[record.identity] = record.pkgid
         }
 
-        if let keep = settings.keep {
-            var byName: [String: [Record]] = [:]
-            for record in records.values { byName["\(record.name) \(record.arch)", default: []].append(record) }
-            for group in byName.values {
-                for dropped in group.sorted(by: { RPMVersionOrder.compare($0.evr, $1.evr) > 0 }).dropFirst(keep) {
-                    records[dropped.pkgid] = nil
-                    removals.append(path + "/" + dropped.location)
-                }
-            }
-        }
-
-        // Oldest release first, each release's packages by location: a new release is appended, so the
-        // next publish compresses only the last runs again.
+        // Each release's packages by location; equal versions of other spellings by their text first.
         func key(_ record: Record) -> String { "\(record.epoch):\(record.version)-\(record.release)" }
         var evrs: [String: (epoch: Int, version: String, release: String)] = [:]
         for record in records.values { evrs[key(record)] = record.evr }
-        var rank: [String: Int] = [:]
-        let oldestFirst = evrs.sorted { a, b in
-            let order = RPMVersionOrder.compare(a.value, b.value)
-            return order != 0 ? order < 0 : a.key < b.key
+        let compare = { (a: String, b: String) in RPMVersionOrder.compare(evrs[a]!, evrs[b]!) }
+        for dropped in RepositoryPolicy.beyondKeep(records.values, keep: settings.keep, group: { "\($0.name) \($0.arch)" },
+                                                   version: key, compare: compare) {
+            records[dropped.pkgid] = nil
+            removals.append(path + "/" + dropped.location)
         }
-        for (index, evr) in oldestFirst.enumerated() { rank[evr.key] = index }
-        let sorted = records.values.map { (rank: rank[key($0)]!, record: $0) }
-            .sorted { $0.rank != $1.rank ? $0.rank < $1.rank : $0.record.location < $1.record.location }.map(\.record)
+        let sorted = RepositoryPolicy.oldestFirst(records.values, version: key, compare: compare) { a, b in
+            key(a) != key(b) ? key(a) < key(b) : a.location < b.location
+        }
         var data: [String] = []
         var written: Set<String> = []
         for kind in Self.kinds {
@@ -166,9 +157,10 @@ struct YumRepository: PackageRepository {
             where file.hasSuffix(".xml.gz") && !written.contains(file) && !previous.contains(file) {
             removals.append(repodata + "/" + file)
         }
-        let releases = Set(records.values.map(\.version))
         return StagedRepository(renames: staging.renames, removals: removals,
-                                releases: releases.sorted { RPMVersionOrder.rpmvercmp($0, $1) > 0 }, locations: locations)
+                                releases: RepositoryPolicy.newestFirst(records.values.map(\.version),
+                                                                       compare: RPMVersionOrder.rpmvercmp),
+                                locations: locations)
     }
 
     func clientInstructions(url: String, settings: RepositorySettings) -> ClientInstructions {

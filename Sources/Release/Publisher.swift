@@ -143,12 +143,12 @@ public enum Publisher {
                 // Its section of the page, drawn here on every core rather than after, one release at a time.
                 var result = PlacedRelease(version: release.version, json: json,
                                            section: IndexPage.section(manifest, key: IndexPage.key(manifest: json)))
-                if FileManager.default.fileExists(atPath: target) {
-                    let old = existing.manifests[release.version].flatMap { try? ReleaseManifest.read($0) }
-                    if old?.sameArtifacts(as: manifest) == true { return result }
-                    guard request.replace else {
-                        throw RepositoryError(path: release.directory, reason: "version \(release.version) is already published with other bytes; pass --replace to publish it again")
-                    }
+                let held = FileManager.default.fileExists(atPath: target)
+                    ? existing.manifests[release.version].flatMap { try? ReleaseManifest.read($0) }?.sameArtifacts(as: manifest) == true
+                    : nil
+                if try RepositoryPolicy.admit("version \(release.version)", held: held, from: release.directory,
+                                              replace: request.replace) == .unchanged {
+                    return result
                 }
                 let staging = files + "/" + StagingArea.temporaryPrefix + release.version + "." + StagingArea.uniqueSuffix()
                 // Under files/, made above: one mkdir.
@@ -178,7 +178,7 @@ public enum Publisher {
             // Every release the repository will hold, newest first; the oldest beyond --keep leave files/ too.
             var versions = Set((try? FileManager.default.contentsOfDirectory(atPath: files))?.filter { !$0.hasPrefix(".") } ?? [])
             versions.formUnion(releases.map(\.version))
-            var ordered = VersionOrder.newestFirst(versions)
+            var ordered = RepositoryPolicy.newestFirst(versions, compare: VersionOrder.compare)
             if let keep = request.keep, ordered.count > keep {
                 for version in ordered.dropFirst(keep) { removals.append(files + "/" + version) }
                 ordered = Array(ordered.prefix(keep))
@@ -308,14 +308,6 @@ enum VersionOrder {
             return p < q ? -1 : 1
         }
         return x.count == y.count ? 0 : (x.count < y.count ? -1 : 1)
-    }
-
-    /// `versions` newest first, each split into runs once rather than at every comparison.
-    static func newestFirst(_ versions: some Sequence<String>) -> [String] {
-        versions.map { (version: $0, runs: runs($0)) }.sorted { a, b in
-            let order = compare(runs: a.runs, b.runs)
-            return order != 0 ? order > 0 : a.version > b.version
-        }.map(\.version)
     }
 
     static func runs(_ text: String) -> [String] {
