@@ -90,16 +90,34 @@ extension Array where Element == any ArtifactFormat {
 }
 
 /// What one artifact holds: a package (metadata, files, scripts) and the codec of its payload; for an image
-/// format, the images too.
+/// format, the images too, and how each of their layers is compressed.
 public struct Artifact: Sendable {
     public var package: Package
     public var codec: Codec
     public var images: ImageSet?
+    /// Each layer's compression by layer name, every layer resolved when planned (the set's codec unless the layer
+    /// names its own).
+    public var layerCompression: [String: LayerCompression]
 
-    public init(package: Package, codec: Codec, images: ImageSet? = nil) {
+    public init(package: Package, codec: Codec, images: ImageSet? = nil, layerCompression: [String: LayerCompression] = [:]) {
         self.package = package
         self.codec = codec
         self.images = images
+        self.layerCompression = layerCompression
+    }
+}
+
+/// How one image layer is stored: compressed with a codec at its level, or as plain tar (for contents compressed
+/// already, such as packages).
+public enum LayerCompression: Sendable, Equatable, CustomStringConvertible {
+    case compressed(Codec)
+    case uncompressed
+
+    public var description: String {
+        switch self {
+        case .compressed(let codec): "\(codec)"
+        case .uncompressed: "none"
+        }
     }
 }
 

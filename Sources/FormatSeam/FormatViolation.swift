@@ -14,6 +14,8 @@ public struct FormatViolation: Error, CustomStringConvertible, Sendable {
         case codec
         /// An image of an image set, by name: its base, its layers, its references.
         case image(String)
+        /// A layer of an image set, by name: its compression.
+        case layer(String)
     }
 
     /// The format's name: `deb`, `rpm`.

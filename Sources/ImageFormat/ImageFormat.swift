@@ -39,6 +39,18 @@ public struct ImageFormat: ArtifactFormat {
             throw FormatViolation(format: name, subject: .codec, field: "compression", value: "\(artifact.codec)",
                                   reason: "image layers are gzip or zstd; xz is not a layer media type")
         }
+        for layer in set.layers.keys.sorted() {
+            switch artifact.layerCompression[layer] {
+            case .compressed(.xz)?:
+                throw FormatViolation(format: name, subject: .layer(layer), field: "compression", value: "\(artifact.layerCompression[layer]!)",
+                                      reason: "a layer is gzip, zstd or none; xz is not a layer media type")
+            case nil:
+                throw FormatViolation(format: name, subject: .layer(layer), field: "compression", value: "",
+                                      reason: "the layer's compression was not planned")
+            default:
+                continue
+            }
+        }
         for image in set.images {
             func violation(_ field: String, _ value: String, _ reason: String) -> FormatViolation {
                 FormatViolation(format: name, subject: .image(image.name), field: field, value: value, reason: reason)
@@ -66,7 +78,7 @@ public struct ImageFormat: ArtifactFormat {
             throw FormatViolation(format: name, subject: .codec, field: "layout", value: "",
                                   reason: "an image set is written with its layout folder")
         }
-        try ImageSetWriter(set: set, codec: artifact.codec, context: context, folder: folder,
+        try ImageSetWriter(set: set, compression: artifact.layerCompression, context: context, folder: folder,
                            metadata: artifact.package.metadata).write(to: sink)
     }
 

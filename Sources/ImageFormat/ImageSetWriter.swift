@@ -23,7 +23,8 @@ struct Blob {
 /// its digest on the way; each layer by component is written once, however many images hold it.
 final class ImageSetWriter {
     let set: ImageSet
-    let codec: Codec
+    /// Each layer's compression, by name, as planned.
+    let compression: [String: LayerCompression]
     let context: WriteContext
     let folder: FolderOutput
     let metadata: PackageMetadata
@@ -42,10 +43,11 @@ final class ImageSetWriter {
         }
     }
 
-    init(set: ImageSet, codec: Codec, context: WriteContext, folder: FolderOutput, metadata: PackageMetadata) {
+    init(set: ImageSet, compression: [String: LayerCompression], context: WriteContext, folder: FolderOutput,
+         metadata: PackageMetadata) {
         self.set = set
         self.metadata = metadata
-        self.codec = codec
+        self.compression = compression
         self.context = context
         self.folder = folder
         created = OCI.timestamp(context.build.sourceDateEpoch)
@@ -90,7 +92,7 @@ final class ImageSetWriter {
             for image in set.images {
                 for name in image.layers where layerBlobs[name] == nil {
                     guard let layer = set.layers[name], layer.installedRecord == nil else { continue }
-                    layerBlobs[name] = try writeLayer(layer.files, compression: layer.compression)
+                    layerBlobs[name] = try writeLayer(layer.files, compression: try compression(of: name))
                 }
             }
         } catch {
@@ -115,7 +117,7 @@ final class ImageSetWriter {
                 if let blob = layerBlobs[key] {
                     ours.append(blob)
                 } else {
-                    let blob = try writeLayer(files, compression: layer.compression)
+                    let blob = try writeLayer(files, compression: try compression(of: name))
                     layerBlobs[key] = blob
                     ours.append(blob)
                 }
@@ -264,12 +266,14 @@ final class ImageSetWriter {
 
     /// A pax tar of the files, compressed in units by the build's engine (a file compressed for another artifact at
     /// the same level is not compressed again), or left uncompressed when the layer says `none`.
-    private func writeLayer(_ files: [PackageFile], compression: String?) throws -> Blob {
+    private func writeLayer(_ files: [PackageFile], compression: LayerCompression) throws -> Blob {
         let temporary = "blobs/sha256/.incoming-\(incoming)"
         let out = try folder.create(temporary)
         let written = SHA256Sink(out)
-        let layerCodec = try compression.flatMap { $0 == "none" ? nil : try Codec(parsing: $0) } ?? codec
-        let compressor = compression == "none" ? nil : try BlockCompressor(codec: layerCodec, sink: written, engine: context.engine)
+        var compressor: BlockCompressor?
+        if case .compressed(let layerCodec) = compression {
+            compressor = try BlockCompressor(codec: layerCodec, sink: written, engine: context.engine)
+        }
         let tarStream = HashingSegmentSink(compressor.map { $0 as SegmentSink } ?? PlainSegmentSink(written))
         let tar = try TarWriter(sink: tarStream, format: .pax, namePrefix: "")
         for file in try InstallTree(files).entries {
@@ -278,11 +282,23 @@ final class ImageSetWriter {
         try tar.finish()
         try compressor?.finish()
         try out.close()
-        let mediaType = compressor == nil ? OCI.layerTarMediaType : Self.mediaType(of: layerCodec)
+        let mediaType = switch compression {
+        case .compressed(let layerCodec): Self.mediaType(of: layerCodec)
+        case .uncompressed: OCI.layerTarMediaType
+        }
         let blob = Blob(mediaType: mediaType, digest: "sha256:" + written.sha256Hex, size: Int64(written.size),
                         diffID: "sha256:" + tarStream.sha256Hex)
         try place(temporary, as: blob)
         return blob
+    }
+
+    /// A layer's compression as planned; the plan resolves every layer, so a missing one is a planner's mistake.
+    private func compression(of layer: String) throws -> LayerCompression {
+        guard let found = compression[layer] else {
+            throw FormatViolation(format: "oci", subject: .layer(layer), field: "compression", value: "",
+                                  reason: "the layer has no compression planned")
+        }
+        return found
     }
 
     static func mediaType(of codec: Codec) -> String {

@@ -71,15 +71,11 @@ public struct ImageLayer: Hashable, Sendable {
     /// Appended to the database file of the image below this layer, so the image's package manager lists the
     /// package as installed.
     public var installedRecord: InstalledRecord?
-    /// How this layer is compressed, as `codec[:level]` or `none` (an uncompressed tar, for contents that are
-    /// compressed already); nil for the set's compression.
-    public var compression: String?
 
-    public init(name: String, files: [PackageFile], installedRecord: InstalledRecord? = nil, compression: String? = nil) {
+    public init(name: String, files: [PackageFile], installedRecord: InstalledRecord? = nil) {
         self.name = name
         self.files = files
         self.installedRecord = installedRecord
-        self.compression = compression
     }
 }
 

@@ -26,6 +26,7 @@ extension Planner {
         provenance.codec = section.compression.map { ($0.location, .spec) }
 
         var layers: [String: ImageLayer] = [:]
+        var layerCompression: [String: LayerCompression] = [:]
         var needs: [String] = []
         var images: [ContainerImage] = []
         for name in names {
@@ -44,6 +45,12 @@ extension Planner {
                     throw SpecError(at: location, "no image-layers entry is named '\(layerName)'")
                 }
                 var layer = try imageLayer(layerEntry, format: format, scope: imageScope, others: others, needs: &needs)
+                let compression = try compression(of: layerEntry, scope: imageScope, default: codec)
+                if let resolved = layerCompression[layerName], resolved != compression {
+                    throw SpecError(at: location, "layer '\(layerName)' would be compressed otherwise in image '\(name)' than in another image; give it a name of its own here")
+                }
+                layerCompression[layerName] = compression
+                provenance.layers[layerName] = layerEntry.compression.map { ($0.location, .spec) }
                 if let installed = layerEntry.installed {
                     // The record covers the package's files this image holds below it.
                     layer.installedRecord = try installedRecord(installed, holding: Set(imageFiles.map(\.path)))
@@ -58,6 +65,7 @@ extension Planner {
             let usage = try entry.usage.expand(in: imageScope)
             // Every image answers `usage`: the text and a command that prints it.
             let usageLayer = "usage-\(name)"
+            layerCompression[usageLayer] = .compressed(codec)
             layers[usageLayer] = ImageLayer(name: usageLayer, files: [
                 PackageFile(path: "/usr/share/falcopack/usage", type: .generated(Array(usage.utf8)), permissions: 0o644),
                 PackageFile(path: "/usr/local/bin/usage",
@@ -102,7 +110,7 @@ extension Planner {
             summary: try package.summary.expand(in: scope), homepage: try package.homepage?.expand(in: scope),
             license: try package.license?.expand(in: scope))
         let artifact = Artifact(package: Package(metadata: metadata, files: []), codec: codec,
-                                images: ImageSet(images: images, layers: layers))
+                                images: ImageSet(images: images, layers: layers), layerCompression: layerCompression)
         try provenance.reporting { try format.validate(artifact) }
         return Job(name: entry.name, role: entry.role, format: format, artifact: artifact, folder: entry.folder,
                    needs: needs, signature: entry.signature)
@@ -151,16 +159,13 @@ extension Planner {
                                          origin: artifacts.location))
             }
         }
-        var compression: String?
-        if let template = entry.compression {
-            let text = try template.expand(in: scope)
-            if text != "none" {
-                let codec = try parseCodec(template, in: scope)
-                if case .xz = codec { throw SpecError(at: template.location, "a layer is gzip, zstd or none; xz is not a layer media type") }
-            }
-            compression = text
-        }
-        return ImageLayer(name: entry.name, files: files.map(\.file), compression: compression)
+        return ImageLayer(name: entry.name, files: files.map(\.file))
+    }
+
+    /// A layer's own compression (`codec[:level]` or `none`), else the set's.
+    private func compression(of entry: LayerEntry, scope: Scope, default codec: Codec) throws -> LayerCompression {
+        guard let template = entry.compression else { return .compressed(codec) }
+        return try template.expand(in: scope) == "none" ? .uncompressed : .compressed(try parseCodec(template, in: scope))
     }
 
     /// The names this spec gives its packages and tarballs in `formats`, whether or not this build writes them.

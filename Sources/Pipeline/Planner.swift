@@ -277,6 +277,7 @@ struct Provenance {
     var files: [String: Origin] = [:]
     var codec: Origin?
     var images: [String: Origin] = [:]
+    var layers: [String: Origin] = [:]
 
     init(spec: Spec) {
         self.spec = spec
@@ -300,6 +301,7 @@ struct Provenance {
         case .file(let path): files[path]
         case .codec: codec
         case .image(let name): images[name]
+        case .layer(let name): layers[name] ?? codec
         }
         return found ?? (SourceLocation(file: spec.file), .spec)
     }

@@ -131,6 +131,10 @@ import TestSupport
             Case(arguments: ["rpm"], status: 65, message: "gadget.yaml:25: rpm.file: gadget-community-x86_64.rpm: the name does not contain the version 3.1.4",
                  edit: { $0.replacingOccurrences(of: "file: gadget-{{ version }}-{{ edition }}-{{ arch }}.rpm",
                                                  with: "file: gadget-{{ edition }}-{{ arch }}.rpm") }),
+            // Typed per-layer compression, checked by the image format when planned.
+            Case(arguments: ["image"], status: 65,
+                 message: "gadget.yaml:40: image-layers.readme.compression: oci field compression 'xz:6': a layer is gzip, zstd or none; xz is not a layer media type",
+                 edit: { $0.replacingOccurrences(of: "  readme:\n", with: "  readme:\n    compression: xz\n") }),
         ]
         for (index, test) in cases.enumerated() {
             let specFile = work.file("case\(index).yaml")
