@@ -102,13 +102,8 @@ extension Planner {
                                          layers: layerNames, config: config, usage: usage))
         }
 
-        let package = spec.package
-        let metadata = PackageMetadata(
-            name: try scope.value(of: "package", at: package.name.location),
-            version: try format.version(upstream: try package.version.expand(in: scope), release: nil),
-            architecture: package.architecture, maintainer: try package.maintainer.expand(in: scope),
-            summary: try package.summary.expand(in: scope), homepage: try package.homepage?.expand(in: scope),
-            license: try package.license?.expand(in: scope))
+        let metadata = try packageMetadata(format, name: try scope.value(of: "package", at: spec.package.name.location),
+                                           summary: spec.package.summary, release: nil, scope: scope, provenance: &provenance)
         let artifact = Artifact(package: Package(metadata: metadata, files: []), codec: codec,
                                 images: ImageSet(images: images, layers: layers), layerCompression: layerCompression)
         try provenance.reporting { try format.validate(artifact) }

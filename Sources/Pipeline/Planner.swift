@@ -143,46 +143,23 @@ public struct Planner {
         var provenance = Provenance(spec: spec)
         let package = spec.package
 
-        let versionOrigin = origin(of: package.version)
-        provenance.metadata[.version] = versionOrigin
-        let releaseTemplate = section.release ?? package.release
-        let version = try provenance.reporting {
-            try format.version(upstream: try package.version.expand(in: scope),
-                               release: try releaseTemplate?.expand(in: scope))
-        }
-
-        var relations = Relations()
-        for source in [section.relations, variant.relations, perFormat.relations] {
-            for (field, templates) in source.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-                for template in templates {
-                    relations[field].append(try relation(template, in: scope))
-                    provenance.relations[field, default: []].append(origin(of: template))
+        provenance.metadata[.name] = origin(of: variant.package)
+        let metadata = try packageMetadata(
+            format, name: try scope.value(of: "package", at: variant.package.location),
+            summary: variant.summary ?? package.summary, release: section.release ?? package.release, scope: scope,
+            provenance: &provenance
+        ) { provenance in
+            var relations = Relations()
+            for source in [section.relations, variant.relations, perFormat.relations] {
+                for (field, templates) in source.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                    for template in templates {
+                        relations[field].append(try relation(template, in: scope))
+                        provenance.relations[field, default: []].append(origin(of: template))
+                    }
                 }
             }
+            return relations
         }
-        let summary = variant.summary ?? package.summary
-        for (field, template) in [(PackageMetadata.Field.name, variant.package), (.maintainer, package.maintainer),
-                                  (.summary, summary), (.description, package.description)] {
-            provenance.metadata[field] = origin(of: template)
-        }
-        for (field, template) in [(PackageMetadata.Field.homepage, package.homepage), (.section, package.section),
-                                  (.priority, package.priority), (.license, package.license), (.vendor, package.vendor)] {
-            if let template { provenance.metadata[field] = origin(of: template) }
-        }
-        let metadata = PackageMetadata(
-            name: try scope.value(of: "package", at: variant.package.location),
-            version: version,
-            architecture: package.architecture,
-            maintainer: try package.maintainer.expand(in: scope),
-            summary: try summary.expand(in: scope),
-            description: try package.description.expand(in: scope),
-            homepage: try package.homepage?.expand(in: scope),
-            section: try package.section?.expand(in: scope),
-            priority: try package.priority?.expand(in: scope),
-            license: try package.license?.expand(in: scope),
-            vendor: try package.vendor?.expand(in: scope),
-            relations: relations
-        )
         let files = try ContentResolver(root: .installPaths, scope: scope)
             .resolve(spec.contents + section.contents + variant.contents + perFormat.contents)
         for file in files { provenance.files[file.file.path] = (file.origin, .spec) }
@@ -206,6 +183,35 @@ public struct Planner {
         let artifact = Artifact(package: Package(metadata: metadata, files: files.map(\.file), scripts: scripts),
                                 codec: codec)
         return (artifact, provenance)
+    }
+
+    /// The package section of the spec as one artifact carries it, expanded in its scope under the artifact's name
+    /// and summary: the same fields for a package, a tarball and an image set, so each is described alike (in the
+    /// bills of materials, say). The version is checked by the format first, then `relations` are made.
+    func packageMetadata(_ format: any ArtifactFormat, name: String, summary: Template, release: Template?, scope: Scope,
+                         provenance: inout Provenance,
+                         relations: (inout Provenance) throws -> Relations = { _ in Relations() }) throws -> PackageMetadata {
+        let package = spec.package
+        provenance.metadata[.version] = origin(of: package.version)
+        let version = try provenance.reporting {
+            try format.version(upstream: try package.version.expand(in: scope), release: try release?.expand(in: scope))
+        }
+        let relations = try relations(&provenance)
+        for (field, template) in [(PackageMetadata.Field.maintainer, package.maintainer), (.summary, summary),
+                                  (.description, package.description)] {
+            provenance.metadata[field] = origin(of: template)
+        }
+        for (field, template) in [(PackageMetadata.Field.homepage, package.homepage), (.section, package.section),
+                                  (.priority, package.priority), (.license, package.license), (.vendor, package.vendor)] {
+            if let template { provenance.metadata[field] = origin(of: template) }
+        }
+        return PackageMetadata(
+            name: name, version: version, architecture: package.architecture,
+            maintainer: try package.maintainer.expand(in: scope), summary: try summary.expand(in: scope),
+            description: try package.description.expand(in: scope), homepage: try package.homepage?.expand(in: scope),
+            section: try package.section?.expand(in: scope), priority: try package.priority?.expand(in: scope),
+            license: try package.license?.expand(in: scope), vendor: try package.vendor?.expand(in: scope),
+            relations: relations)
     }
 
     private func relation(_ template: Template, in scope: Scope) throws -> Relation {
@@ -238,14 +244,8 @@ public struct Planner {
             return file
         }
         let codec = try section.compression.map { try parseCodec($0, in: scope) } ?? format.defaultCodec
-        let package = spec.package
-        let metadata = PackageMetadata(
-            name: try scope.value(of: "package", at: package.name.location),
-            version: try provenance.reporting {
-                try format.version(upstream: try package.version.expand(in: scope), release: nil)
-            },
-            architecture: package.architecture, maintainer: try package.maintainer.expand(in: scope),
-            summary: try package.summary.expand(in: scope))
+        let metadata = try packageMetadata(format, name: try scope.value(of: "package", at: spec.package.name.location),
+                                           summary: spec.package.summary, release: nil, scope: scope, provenance: &provenance)
         let artifact = Artifact(package: Package(metadata: metadata, files: files), codec: codec)
         try provenance.reporting { try format.validate(artifact) }
         return Job(name: name, role: entry.role, format: format, artifact: artifact, signature: entry.signature)

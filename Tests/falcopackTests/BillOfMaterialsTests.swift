@@ -87,6 +87,10 @@ import TestSupport
         let driver = try #require(packages.first { ($0["name"] as! String).hasSuffix("-driver") })
         #expect(driver["versionInfo"] as? String == Release.driverVersion)
         #expect(driver["licenseDeclared"] as? String == "MIT OR GPL-2.0-only")
+        // Tarballs carry the spec's licence as packages do: one metadata builder for every artifact.
+        for name in release.names where name.hasSuffix(".tar.gz") || name.hasSuffix(".deb") || name.hasSuffix(".rpm") {
+            #expect(byName[name]?["licenseDeclared"] as? String == "Apache-2.0", "\(name)")
+        }
         let module = byName["falco-\(v)-module-amd64.deb"]!
         let purl = (module["externalRefs"] as! [[String: String]])[0]["referenceLocator"]
         #expect(purl == "pkg:deb/falco@\(v)?arch=amd64")
