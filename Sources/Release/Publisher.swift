@@ -45,6 +45,16 @@ public enum Publisher {
         public var releases: [String]
     }
 
+    /// A release that does not verify against the publishing key: nothing is published. Every problem is kept,
+    /// for `--json`; the line names the first.
+    public struct Unverified: Error, CustomStringConvertible, Sendable {
+        public var directory: String
+        public var problems: [ReleaseProblem]
+        public var description: String {
+            "\(directory): does not verify, so it is not published: \(problems[0]) (falcopack verify \(directory) --public-key KEY shows every problem)"
+        }
+    }
+
     /// Another publish holds the repository.
     public struct Busy: Error, CustomStringConvertible, Sendable {
         public var path: String
@@ -71,7 +81,8 @@ public enum Publisher {
         }
         for (directory, check) in zip(request.releases, checks) {
             guard check.problems.isEmpty, let version = check.version else {
-                throw RepositoryError(path: directory, reason: "does not verify, so it is not published: \(check.problems.first ?? "no release") (falcopack verify \(directory) --public-key KEY shows every problem)")
+                throw Unverified(directory: directory, problems: check.problems.isEmpty
+                                 ? [ReleaseProblem(directory, .naming, "no release")] : check.problems)
             }
             releases.append((directory, version, check.expected, check.digests, check.listed))
         }

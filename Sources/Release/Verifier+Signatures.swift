@@ -11,8 +11,8 @@ extension Verifier {
     /// image layouts by a signature per tag, every other file, `SHA256SUMS` and what it lists besides the
     /// artifacts (the bills of materials) by `FILE.asc`.
     static func checkSignatures(directory: String, artifacts: [String], expected: [String: Expectation],
-                                keyring: Keyring) -> [String] {
-        var problems: [String] = []
+                                keyring: Keyring) -> [ReleaseProblem] {
+        var problems: [ReleaseProblem] = []
         var detached: [String] = []
         for file in artifacts {
             guard let expectation = expected[file] else { continue }
@@ -36,29 +36,29 @@ extension Verifier {
         return problems
     }
 
-    static func describe(_ verdict: Keyring.Verdict, name: String, subject: String?) -> String? {
+    static func describe(_ verdict: Keyring.Verdict, name: String, subject: String?) -> ReleaseProblem? {
         let what = subject.map { "the signature over \($0)" } ?? "the signature"
         switch verdict {
         case .good: return nil
-        case .bad(let reason): return "\(name): \(what) does not verify: \(reason) (changed since it was signed?)"
-        case .unknownKey(let id): return "\(name): \(what) was made by key \(id), not by the key given"
+        case .bad(let reason): return ReleaseProblem(name, .signature, "\(what) does not verify: \(reason) (changed since it was signed?)")
+        case .unknownKey(let id): return ReleaseProblem(name, .signature, "\(what) was made by key \(id), not by the key given")
         }
     }
 
     static func checkEmbedded(_ path: String, name: String, format: any ArtifactFormat, keyring: Keyring,
-                              mustCover: Set<String>) -> [String] {
+                              mustCover: Set<String>) -> [ReleaseProblem] {
         let signatures: [EmbeddedSignature]
         do {
             signatures = try format.signatures(in: path)
         } catch {
-            return ["\(name): its signature cannot be read: \(error)"]
+            return [ReleaseProblem(name, .signature, "its signature cannot be read: \(error)")]
         }
-        guard !signatures.isEmpty else { return ["\(name): not signed"] }
-        var problems: [String] = []
+        guard !signatures.isEmpty else { return [ReleaseProblem(name, .signature, "not signed")] }
+        var problems: [ReleaseProblem] = []
         var covered: Set<String> = []
         for embedded in signatures {
             if let problem = embedded.problem {
-                problems.append("\(name): \(problem)")
+                problems.append(ReleaseProblem(name, .signature, problem))
                 continue
             }
             do {
@@ -69,29 +69,29 @@ extension Verifier {
                     covered.insert(embedded.subject)
                 }
             } catch {
-                problems.append("\(name): what the signature over \(embedded.subject) covers cannot be read: \(error)")
+                problems.append(ReleaseProblem(name, .signature, "what the signature over \(embedded.subject) covers cannot be read: \(error)"))
             }
         }
         for reference in mustCover.subtracting(covered).sorted() where problems.isEmpty {
-            problems.append("\(name): \(reference) has no signature")
+            problems.append(ReleaseProblem(name, .signature, "\(reference) has no signature"))
         }
         return problems
     }
 
     /// - Parameter hashed: the file already hashed with SHA-256, when it was: a SHA-256 signature continues it
     ///   instead of reading the file again.
-    static func checkDetached(_ path: String, name: String, keyring: Keyring, hashed: Digester? = nil) -> [String] {
+    static func checkDetached(_ path: String, name: String, keyring: Keyring, hashed: Digester? = nil) -> [ReleaseProblem] {
         let signatureName = ReleaseLayout.signatureName(of: name)
         guard let data = FileReader.contents(of: OutputFile.directory(of: path) + "/" + signatureName) else {
-            return ["\(name): not signed (no \(signatureName))"]
+            return [ReleaseProblem(name, .signature, "not signed (no \(signatureName))")]
         }
         let signatures: [Signature]
         do {
             signatures = try Signature.readDetached(data)
         } catch {
-            return ["\(signatureName): not an OpenPGP signature: \(error)"]
+            return [ReleaseProblem(signatureName, .signature, "not an OpenPGP signature: \(error)")]
         }
-        var problems: [String] = []
+        var problems: [ReleaseProblem] = []
         for signature in signatures {
             do {
                 let verdict = try keyring.check(signature) { digester in
@@ -103,7 +103,7 @@ extension Verifier {
                 }
                 if let problem = describe(verdict, name: name, subject: nil) { problems.append(problem) }
             } catch {
-                problems.append("\(name): cannot be read: \(error)")
+                problems.append(ReleaseProblem(name, .unreadable, "cannot be read: \(error)"))
             }
         }
         return problems
@@ -134,19 +134,19 @@ extension Verifier {
         let folders = Set(entries.filter(\.isFolder).map(\.name))
         guard !artifacts.isEmpty, let version = convention.version(explaining: artifacts) else {
             return PublishingCheck(version: nil, expected: [:], digests: [:], listed: [],
-                                   problems: ["\(directory): no artifact is named as the convention names them"])
+                                   problems: [ReleaseProblem(directory, .naming, "no artifact is named as the convention names them")])
         }
-        var problems: [String] = []
+        var problems: [ReleaseProblem] = []
         let layout: ReleaseLayout
         do {
             layout = try convention.layout(version: version)
         } catch {
-            return PublishingCheck(version: version, expected: [:], digests: [:], listed: [], problems: ["\(error)"])
+            return PublishingCheck(version: version, expected: [:], digests: [:], listed: [], problems: [ReleaseProblem(nil, .naming, "\(error)")])
         }
-        problems += layout.violations().map(\.description)
+        problems += layout.violations().map(ReleaseProblem.init(violation:))
         let expected = expectations(layout, spec: convention.spec, problems: &problems)
         for file in expected.keys.sorted() where !present.contains(file) {
-            problems.append("\(file): missing (expected for version \(version))")
+            problems.append(ReleaseProblem(file, .missing, "missing (expected for version \(version))"))
         }
         let files = artifacts.filter { !folders.contains($0) }
         // Every file read once: its SHA-256 checks SHA256SUMS, is what the page lists, and is where the
@@ -197,7 +197,7 @@ extension Verifier {
         var expected: [String: Expectation]
         var digests: [String: FileDigest]
         var listed: [String]
-        var problems: [String]
+        var problems: [ReleaseProblem]
     }
 
     struct FileDigest: Sendable {

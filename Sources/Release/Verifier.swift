@@ -16,7 +16,7 @@ public enum Verifier {
     public struct Report: Sendable {
         public var version: String?
         public var checked: [String]
-        public var problems: [String]
+        public var problems: [ReleaseProblem]
         public var passed: Bool { problems.isEmpty }
     }
 
@@ -32,7 +32,7 @@ public enum Verifier {
     }
 
     /// What the layout expects of each file a format writes, by name; what cannot be worked out is a problem.
-    static func expectations(_ layout: ReleaseLayout, spec: Spec, problems: inout [String]) -> [String: Expectation] {
+    static func expectations(_ layout: ReleaseLayout, spec: Spec, problems: inout [ReleaseProblem]) -> [String: Expectation] {
         var expected: [String: Expectation] = [:]
         for entry in layout.entries {
             guard let format = entry.format else { continue }
@@ -58,7 +58,7 @@ public enum Verifier {
                     break
                 }
             } catch {
-                problems.append("\(entry.name): \(error)")
+                problems.append(ReleaseProblem(entry.name, .naming, "\(error)"))
                 continue
             }
             expected[entry.name] = expectation
@@ -70,39 +70,39 @@ public enum Verifier {
     ///   its bytes: inside a package, in `FILE.asc` beside any other file, in the layout for each image tag.
     public static func verify(directory: String, convention: ReleaseConvention, keyring: Keyring? = nil) -> Report {
         let formats = convention.formats
-        var problems: [String] = []
+        var problems: [ReleaseProblem] = []
         let present: [String]
         do {
             present = try FileManager.default.contentsOfDirectory(atPath: directory).filter { !$0.hasPrefix(".") }.sorted()
         } catch {
-            return Report(version: nil, checked: [], problems: ["\(directory): cannot be listed: \(error.localizedDescription)"])
+            return Report(version: nil, checked: [], problems: [ReleaseProblem(directory, .unreadable, "cannot be listed: \(error.localizedDescription)")])
         }
         let artifacts = present.filter { formats.reading(directory + "/" + $0) != nil }
         guard !artifacts.isEmpty else {
             return Report(version: nil, checked: [], problems: [
-                "\(directory): no artifacts (files ending in \(formats.allSuffixes.joined(separator: ", ")))",
+                ReleaseProblem(directory, .naming, "no artifacts (files ending in \(formats.allSuffixes.joined(separator: ", ")))"),
             ])
         }
 
         // The version the names carry, and what the convention expects for it.
         guard let version = convention.version(explaining: artifacts) else {
             return Report(version: nil, checked: artifacts, problems: [
-                "\(directory): no artifact is named as the convention names them (\(artifacts.joined(separator: ", ")))",
+                ReleaseProblem(directory, .naming, "no artifact is named as the convention names them (\(artifacts.joined(separator: ", ")))"),
             ])
         }
         let layout: ReleaseLayout
         do {
             layout = try convention.layout(version: version)
         } catch {
-            return Report(version: version, checked: artifacts, problems: ["\(error)"])
+            return Report(version: version, checked: artifacts, problems: [ReleaseProblem(nil, .naming, "\(error)")])
         }
-        problems += layout.violations().map(\.description)
+        problems += layout.violations().map(ReleaseProblem.init(violation:))
         let expected = expectations(layout, spec: convention.spec, problems: &problems)
         for file in expected.keys.sorted() where !present.contains(file) {
-            problems.append("\(file): missing (expected for version \(version))")
+            problems.append(ReleaseProblem(file, .missing, "missing (expected for version \(version))"))
         }
         for file in artifacts where expected[file] == nil {
-            problems.append("\(file): not a name the convention gives for version \(version)")
+            problems.append(ReleaseProblem(file, .unexpected, "not a name the convention gives for version \(version)"))
         }
 
         // Inside each artifact. A file that cannot be read is reported once, here, and has no digest below.
@@ -111,14 +111,14 @@ public enum Verifier {
             do {
                 digests[file] = try digest(directory + "/" + file).sha256
             } catch {
-                problems.append("\(file): cannot be read: \(error)")
+                problems.append(ReleaseProblem(file, .unreadable, "cannot be read: \(error)"))
             }
         }
         for file in artifacts {
             guard let expectation = expected[file] else { continue }
             let path = directory + "/" + file
             if case .folder = expectation.role {
-                problems += expectation.format.problems(in: path)
+                problems += expectation.format.problems(in: path).map { ReleaseProblem(nil, .content, $0) }
                 problems += checkReferences(path, name: file, expectation: expectation)
                 continue
             }
@@ -126,7 +126,7 @@ public enum Verifier {
             switch expectation.role {
             case .alias(let target):
                 if let targetDigest = digests[target], targetDigest != digest {
-                    problems.append("\(file): not byte-identical to \(target)")
+                    problems.append(ReleaseProblem(file, .alias, "not byte-identical to \(target)"))
                 }
                 problems += checkIdentity(path, name: file, expectation: expectation)
             case .package:
@@ -134,7 +134,7 @@ public enum Verifier {
             case .tarball:
                 problems += checkTarball(path, name: file, expectation: expectation, binaryType: convention.hooks.binaryType)
             case .images:
-                problems += expectation.format.problems(in: path)
+                problems += expectation.format.problems(in: path).map { ReleaseProblem(nil, .content, $0) }
             case .checksums, .folder, .billOfMaterials, .signature:
                 continue
             }
@@ -170,45 +170,45 @@ public enum Verifier {
     }
 
     /// Every image carries every tag of one channel.
-    static func checkReferences(_ path: String, name: String, expectation: Expectation) -> [String] {
+    static func checkReferences(_ path: String, name: String, expectation: Expectation) -> [ReleaseProblem] {
         let found: Set<String>
         do {
             found = Set(try Inspector.inspect(path: path, formats: [expectation.format]).images.map(\.reference))
         } catch {
-            return ["\(name): cannot be read: \(error)"]
+            return [ReleaseProblem(name, .unreadable, "cannot be read: \(error)")]
         }
         if expectation.channels.contains(where: { found.isSuperset(of: $0.references) }) { return [] }
         return expectation.channels.map { channel in
-            "\(name): missing the \(channel.name) tags \(channel.references.subtracting(found).sorted().joined(separator: ", "))"
+            ReleaseProblem(name, .content, "missing the \(channel.name) tags \(channel.references.subtracting(found).sorted().joined(separator: ", "))")
         }
     }
 
-    static func checkIdentity(_ path: String, name: String, expectation: Expectation) -> [String] {
+    static func checkIdentity(_ path: String, name: String, expectation: Expectation) -> [ReleaseProblem] {
         let inspection: Inspection
         do {
             inspection = try Inspector.inspect(path: path, formats: [expectation.format])
         } catch {
-            return ["\(name): cannot be read: \(error)"]
+            return [ReleaseProblem(name, .unreadable, "cannot be read: \(error)")]
         }
         guard let wanted = expectation.identity, let found = inspection.identity else { return [] }
-        var problems: [String] = []
+        var problems: [ReleaseProblem] = []
         for (what, have, want) in [("package name", found.name, wanted.name), ("version", found.version, wanted.version),
                                    ("architecture", found.architecture, wanted.architecture)] where have != want {
-            problems.append("\(name): the \(what) inside is '\(have)', expected '\(want)'")
+            problems.append(ReleaseProblem(name, .identity, "the \(what) inside is '\(have)', expected '\(want)'"))
         }
         return problems
     }
 
     static func checkTarball(_ path: String, name: String, expectation: Expectation,
-                             binaryType: ([UInt8], String) -> String?) -> [String] {
+                             binaryType: ([UInt8], String) -> String?) -> [ReleaseProblem] {
         let top = ReleaseLayout.topFolder(ofTarball: name, format: expectation.format)
-        var problems: [String] = []
+        var problems: [ReleaseProblem] = []
         do {
             let reader = try ArchiveReader(path: path)
             var binaries: [String] = []
             while let entry = try reader.next() {
                 if entry.path != top && entry.path != top + "/" && !entry.path.hasPrefix(top + "/") {
-                    problems.append("\(name): '\(entry.path)' is outside the top folder '\(top)/'")
+                    problems.append(ReleaseProblem(name, .tarball, "'\(entry.path)' is outside the top folder '\(top)/'"))
                 }
                 if expectation.sourcesOnly && entry.type == .regular {
                     let header = try reader.readData(upTo: PlanHooks.binaryHeaderSize)
@@ -218,26 +218,26 @@ public enum Verifier {
                 }
             }
             if !binaries.isEmpty {
-                problems.append("\(name): a source tarball holds binaries: \(binaries.joined(separator: ", "))")
+                problems.append(ReleaseProblem(name, .tarball, "a source tarball holds binaries: \(binaries.joined(separator: ", "))"))
             }
         } catch {
-            problems.append("\(name): cannot be read: \(error)")
+            problems.append(ReleaseProblem(name, .unreadable, "cannot be read: \(error)"))
         }
         return problems
     }
 
-    static func checkSums(directory: String, artifacts: [String], digests: [String: String]) -> [String] {
+    static func checkSums(directory: String, artifacts: [String], digests: [String: String]) -> [ReleaseProblem] {
         checkSums(ChecksumList.read(directory), directory: directory, artifacts: artifacts, digests: digests)
     }
 
     static func checkSums(_ read: Result<ChecksumList, ChecksumList.Unreadable>, directory: String, artifacts: [String],
-                          digests: [String: String]) -> [String] {
+                          digests: [String: String]) -> [ReleaseProblem] {
         let list: ChecksumList
         switch read {
         case .success(let found): list = found
-        case .failure(let problem): return [problem.description]
+        case .failure(let problem): return [ReleaseProblem(ReleaseLayout.checksumsName, .checksums, problem.description)]
         }
-        var problems = list.malformed.map { "\(ReleaseLayout.checksumsName): malformed line '\($0)'" }
+        var problems = list.malformed.map { ReleaseProblem(ReleaseLayout.checksumsName, .checksums, "malformed line '\($0)'") }
         let listed = Set(list.entries.map(\.file))
         for (expected, file) in list.entries {
             let digest: String
@@ -247,14 +247,16 @@ public enum Verifier {
                 do {
                     digest = try Self.digest(directory + "/" + file).sha256
                 } catch {
-                    problems.append("\(ReleaseLayout.checksumsName): lists '\(file)', which cannot be read: \(error)")
+                    problems.append(ReleaseProblem(ReleaseLayout.checksumsName, .checksums, "lists '\(file)', which cannot be read: \(error)"))
                     continue
                 }
             }
-            if digest != expected { problems.append("\(file): SHA-256 is \(digest), \(ReleaseLayout.checksumsName) says \(expected)") }
+            if digest != expected {
+                problems.append(ReleaseProblem(file, .checksums, "SHA-256 is \(digest), \(ReleaseLayout.checksumsName) says \(expected)"))
+            }
         }
         for file in artifacts where !listed.contains(file) {
-            problems.append("\(file): not listed in \(ReleaseLayout.checksumsName)")
+            problems.append(ReleaseProblem(file, .checksums, "not listed in \(ReleaseLayout.checksumsName)"))
         }
         return problems
     }
@@ -271,9 +273,9 @@ public enum Verifier {
 
         static func read(_ directory: String) -> Result<ChecksumList, Unreadable> {
             let path = directory + "/" + ReleaseLayout.checksumsName
-            guard FileManager.default.fileExists(atPath: path) else { return .failure(Unreadable(description: "\(ReleaseLayout.checksumsName): missing")) }
+            guard FileManager.default.fileExists(atPath: path) else { return .failure(Unreadable(description: "missing")) }
             guard let data = FileReader.contents(of: path) else {
-                return .failure(Unreadable(description: "\(ReleaseLayout.checksumsName): cannot be read"))
+                return .failure(Unreadable(description: "cannot be read"))
             }
             // As bytes: a publish reads one of these per release. A line is 64 digest characters, a space, then
             // a space or `*` and the name.

@@ -29,6 +29,7 @@ enum Failure {
         case is MalformedArtifact: 66
         case is SigningKeyError: 66
         case is RepositoryError: 66
+        case is Publisher.Unverified: 66
         case is Publisher.Busy: 75
         case let error as IOError: error.writing ? 73 : 66
         case let error as ArtifactFailure: code(for: error.underlying)
@@ -43,5 +44,11 @@ enum JSONOutput {
         let data = try JSONSerialization.data(withJSONObject: object,
                                               options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         Swift.print(String(decoding: data, as: UTF8.self))
+    }
+
+    static func print(encoding value: some Encodable) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        Swift.print(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 }

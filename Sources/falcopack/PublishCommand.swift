@@ -80,6 +80,10 @@ struct PublishCommand: ParsableCommand {
                         + " and \(report.releases.count - 3) older, down to \(report.releases.last!) (\(report.releases.count) in all)"
                 print("\(repo): \(added); holds \(held.isEmpty ? "no release" : held)")
             }
+        } catch let error as Publisher.Unverified where json {
+            // Every problem, for machines; the error line names the first.
+            try? JSONOutput.print(encoding: ["problems": error.problems])
+            throw Failure.exit(for: error)
         } catch {
             throw Failure.exit(for: error)
         }

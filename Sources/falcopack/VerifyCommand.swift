@@ -22,9 +22,15 @@ struct VerifyCommand: ParsableCommand {
         do { report = try FalcoBuild.verify(directory: directory, specPath: SpecLocation.resolve(spec), publicKey: publicKey,
                                             environment: ProcessInfo.processInfo.environment) } catch { throw Failure.exit(for: error) }
         if json {
-            try JSONOutput.print(["directory": directory, "version": report.version ?? NSNull(),
-                                  "checked": report.checked, "problems": report.problems, "passed": report.passed]
-                                 as [String: Any])
+            struct Result: Encodable {
+                var directory: String
+                var version: String?
+                var checked: [String]
+                var problems: [ReleaseProblem]
+                var passed: Bool
+            }
+            try JSONOutput.print(encoding: Result(directory: directory, version: report.version, checked: report.checked,
+                                                  problems: report.problems, passed: report.passed))
         } else if report.passed {
             print("\(directory): \(report.checked.count) artifacts follow the convention for version \(report.version ?? "?")")
         } else {

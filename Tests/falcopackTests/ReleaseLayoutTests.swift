@@ -104,6 +104,55 @@ import TestSupport
         #expect(stray.stderr.contains("gadget-3.1.4-other-amd64.deb: not a name the convention gives for version 3.1.4"), "\(stray.stderr)")
     }
 
+    /// `verify` and `publish` report problems as data: printed as lines, and with `--json` as objects naming the
+    /// artifact, the kind of problem and the message.
+    @Test func problemsAreTypedWithJSON() throws {
+        let work = try TemporaryDirectory()
+        let spec = try Self.gadgetSpec(in: work)
+        let dist = work.file("dist")
+        try falcopack(["all", "--spec", spec, "--out", dist] + key.flags)
+        try FileManager.default.removeItem(atPath: dist + "/gadget-3.1.4-community-x86_64.rpm")
+        try Data("changed\n".utf8).write(to: URL(fileURLWithPath: dist + "/gadget-3.1.4-community-x86_64.tar.gz.asc"))
+
+        let verify = try runIn(repositoryRoot(), [falcopackExecutable(), "verify", dist, "--spec", spec, "--json",
+                                                  "--public-key", key.publicKey])
+        #expect(verify.status == 1)
+        struct Report: Decodable {
+            struct Problem: Decodable, Equatable {
+                var artifact: String?
+                var kind: String
+                var message: String
+            }
+            var passed: Bool
+            var problems: [Problem]
+        }
+        let report = try JSONDecoder().decode(Report.self, from: Data(verify.output.utf8))
+        #expect(!report.passed)
+        #expect(report.problems.contains(Report.Problem(artifact: "gadget-3.1.4-community-x86_64.rpm", kind: "missing",
+                                                        message: "missing (expected for version 3.1.4)")), "\(report.problems)")
+        #expect(report.problems.contains { $0.artifact == "gadget-3.1.4-community-x86_64.tar.gz.asc" && $0.kind == "signature" },
+                "\(report.problems)")
+        #expect(report.problems.contains { $0.artifact == "SHA256SUMS" && $0.kind == "checksums"
+                    && $0.message.hasPrefix("lists 'gadget-3.1.4-community-x86_64.rpm', which cannot be read") },
+                "\(report.problems)")
+        // The same problems as lines, without --json.
+        let lines = try runIn(repositoryRoot(), [falcopackExecutable(), "verify", dist, "--spec", spec, "--public-key", key.publicKey])
+        #expect(lines.stderr.contains("falcopack: verify: gadget-3.1.4-community-x86_64.rpm: missing (expected for version 3.1.4)\n"))
+
+        let repository = work.file("repo")
+        let publish = try runIn(repositoryRoot(), [falcopackExecutable(), "publish", dist, "--repo", repository, "--spec", spec,
+                                                   "--json"] + key.flags)
+        #expect(publish.status == 66)
+        #expect(publish.stderr.split(separator: "\n").count == 1, "\(publish.stderr)")
+        #expect(publish.stderr.contains("does not verify, so it is not published: gadget-3.1.4-community-x86_64.rpm: missing"),
+                "\(publish.stderr)")
+        struct Refusal: Decodable { var problems: [Report.Problem] }
+        let refusal = try JSONDecoder().decode(Refusal.self, from: Data(publish.output.utf8))
+        #expect(refusal.problems.contains { $0.kind == "signature" && $0.artifact == "gadget-3.1.4-community-x86_64.tar.gz.asc" }
+                || refusal.problems.contains { $0.kind == "signature" }, "\(refusal.problems)")
+        #expect(!FileManager.default.fileExists(atPath: repository + "/deb"))
+    }
+
     /// The release's rules, checked once for every artifact whatever its format: one line at the flag or spec line,
     /// the documented exit code, nothing written.
     @Test func releaseRulesStopTheBuildAtTheirOrigin() throws {
