@@ -60,10 +60,11 @@ struct AptRepository: PackageRepository {
             var current: [(name: String, value: String)] = []
             try bytes.withUnsafeBufferPointer { buffer in
                 func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
-                var start = 0
+                var start = 0, lineNumber = 0
                 while start <= buffer.count {
                     var end = start
                     while end < buffer.count && buffer[end] != 0x0A { end += 1 }
+                    lineNumber += 1
                     defer { start = end + 1 }
                     if start == buffer.count { break }
                     var first = start, last = end
@@ -72,18 +73,23 @@ struct AptRepository: PackageRepository {
                         if !current.isEmpty { stanzas.append(Stanza(fields: current)) }
                         current = []
                     } else if isBlank(buffer[start]) {
-                        guard !current.isEmpty else { throw RepositoryError(path: file, reason: "a continuation line opens a stanza") }
+                        guard !current.isEmpty else {
+                            throw IndexError(file: file, field: "line \(lineNumber)", "a continuation line opens a stanza")
+                        }
                         current[current.count - 1].value += "\n" + String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<end]), as: UTF8.self)
                     } else {
                         guard let colon = buffer[start..<end].firstIndex(of: UInt8(ascii: ":")) else {
                             let line = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<end]), as: UTF8.self)
-                            throw RepositoryError(path: file, reason: "'\(line.prefix(60))' is not a field")
+                            throw IndexError(file: file, field: "line \(lineNumber)", "'\(line.prefix(60))' is not a field")
                         }
                         var valueStart = colon + 1
                         while valueStart < last && isBlank(buffer[valueStart]) { valueStart += 1 }
                         while last > valueStart && isBlank(buffer[last - 1]) { last -= 1 }
-                        current.append((String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<colon]), as: UTF8.self),
-                                        String(decoding: UnsafeBufferPointer(rebasing: buffer[valueStart..<last]), as: UTF8.self)))
+                        let name = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<colon]), as: UTF8.self)
+                        if current.contains(where: { $0.name.caseInsensitiveCompare(name) == .orderedSame }) {
+                            throw IndexError(file: file, field: name, "appears twice in one stanza (line \(lineNumber))")
+                        }
+                        current.append((name, String(decoding: UnsafeBufferPointer(rebasing: buffer[valueStart..<last]), as: UTF8.self)))
                     }
                 }
             }
@@ -143,18 +149,14 @@ struct AptRepository: PackageRepository {
             guard let release = FileManager.default.contents(atPath: releasePath).map({ String(decoding: $0, as: UTF8.self) }) else {
                 throw RepositoryError(path: path, reason: "is not an apt repository falcopack can add to: no dists/\(settings.suite)/Release")
             }
-            guard let fields = try Stanza.parse(release, file: releasePath).first, fields["Suite"] == settings.suite else {
-                throw RepositoryError(path: releasePath, reason: "is not the Release of suite \(settings.suite)")
-            }
-            if let existing = fields["Date"].flatMap(Self.parseDate) { date = max(date, existing) }
-            for line in (fields["SHA256"] ?? "").split(separator: "\n") {
-                if let hash = line.split(separator: " ").first, hash.count == 64 { previousHashes.insert(String(hash)) }
-            }
+            let fields = try Self.releaseFields(release, file: releasePath, suite: settings.suite)
+            date = max(date, fields.date)
+            previousHashes = fields.hashes
             for (architecture, folder) in indexFolders {
                 let index = "\(dists)/\(folder)/Packages"
                 guard let data = FileManager.default.contents(atPath: index) else {
-                    if fields["Architectures"]?.split(separator: " ").contains(Substring(architecture)) == true {
-                        throw RepositoryError(path: index, reason: "is missing, though Release lists \(architecture)")
+                    if fields.architectures.contains(architecture) {
+                        throw IndexError(file: releasePath, field: "Architectures", "lists \(architecture), whose \(index) is missing")
                     }
                     continue
                 }
@@ -162,9 +164,11 @@ struct AptRepository: PackageRepository {
                 if let old = FileManager.default.contents(atPath: index + ".gz") { _ = try? gzip.learn(Array(old)) }
                 if let old = FileManager.default.contents(atPath: index + ".xz") { _ = try? xz.learn(Array(old)) }
                 compressors[architecture] = (gzip, xz)
+                var listed: Set<String> = []
                 for stanza in try Stanza.parse(Array(data), file: index) {
-                    guard stanza["Package"] != nil, stanza["Version"] != nil, stanza["Filename"] != nil else {
-                        throw RepositoryError(path: index, reason: "a stanza lacks Package, Version or Filename")
+                    try Self.check(stanza, file: index)
+                    guard listed.insert(stanza.identity).inserted else {
+                        throw IndexError(file: index, field: "Package", "\(stanza.identity) is listed twice")
                     }
                     stanzas[stanza.identity] = stanza
                 }
@@ -317,6 +321,56 @@ struct AptRepository: PackageRepository {
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = dateFormat
         return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+    }
+
+    /// What a publish needs of the Release it replaces: its date, the digests it lists (kept for clients that read
+    /// it a moment ago) and its architectures. Every field it reads must be well-formed.
+    static func releaseFields(_ text: String, file: String, suite: String) throws -> (date: Int64, hashes: Set<String>, architectures: Set<String>) {
+        let stanzas = try Stanza.parse(text, file: file)
+        guard stanzas.count == 1, let fields = stanzas.first else {
+            throw IndexError(file: file, field: "Suite", "a Release holds one stanza, this one \(stanzas.count)")
+        }
+        guard let found = fields["Suite"] else { throw IndexError(file: file, field: "Suite", "missing") }
+        guard found == suite else {
+            throw IndexError(file: file, field: "Suite", "'\(found)' is not the repository's suite \(suite)")
+        }
+        guard let dateText = fields["Date"] else { throw IndexError(file: file, field: "Date", "missing") }
+        guard let date = parseDate(dateText) else {
+            throw IndexError(file: file, field: "Date", "'\(dateText)' is not an RFC 2822 date in UTC")
+        }
+        guard let architectures = fields["Architectures"] else { throw IndexError(file: file, field: "Architectures", "missing") }
+        var hashes: Set<String> = []
+        for line in (fields["SHA256"] ?? "").split(separator: "\n") where !line.allSatisfy({ $0 == " " }) {
+            let parts = line.split(separator: " ")
+            guard parts.count == 3, Self.isHex(parts[0], count: 64), UInt64(parts[1]) != nil else {
+                throw IndexError(file: file, field: "SHA256", "'\(line.prefix(80))' is not DIGEST SIZE PATH")
+            }
+            hashes.insert(String(parts[0]))
+        }
+        return (date, hashes, Set(architectures.split(separator: " ").map(String.init)))
+    }
+
+    /// A Packages stanza this publish keeps must name its package and file soundly: the fields apt reads to
+    /// download it, each well-formed, and a file inside the pool.
+    static func check(_ stanza: Stanza, file: String) throws {
+        for field in ["Package", "Version", "Architecture", "Filename", "Size", "SHA256"] where stanza[field] == nil {
+            throw IndexError(file: file, field: field, "missing from the stanza of \(stanza["Package"] ?? "a package")")
+        }
+        let name = stanza["Package"]!
+        guard UInt64(stanza["Size"]!) != nil else {
+            throw IndexError(file: file, field: "Size", "'\(stanza["Size"]!)' of \(name) is not a number of bytes")
+        }
+        guard isHex(Substring(stanza["SHA256"]!), count: 64) else {
+            throw IndexError(file: file, field: "SHA256", "'\(stanza["SHA256"]!)' of \(name) is not a SHA-256 in hexadecimal")
+        }
+        let filename = stanza["Filename"]!
+        guard filename.hasPrefix("pool/"), !filename.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) else {
+            throw IndexError(file: file, field: "Filename", "'\(filename)' of \(name) is not a file under pool/")
+        }
+    }
+
+    static func isHex(_ text: Substring, count: Int) -> Bool {
+        text.utf8.count == count && text.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
     }
 
     static func parseDate(_ text: String) -> Int64? {

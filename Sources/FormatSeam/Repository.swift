@@ -131,3 +131,21 @@ extension ArtifactFormat {
 public protocol RepositoryFormat: ArtifactFormat {
     var packageRepository: any PackageRepository { get }
 }
+
+/// An index a repository already holds (written by another tool, or edited by hand) that cannot be read: a field
+/// missing, repeated or malformed. Nothing is published over it.
+public struct IndexError: Error, CustomStringConvertible, Sendable {
+    /// The index file.
+    public var file: String
+    /// The field, as the index names it (`SHA256`, `package.location`).
+    public var field: String
+    public var reason: String
+
+    public init(file: String, field: String, _ reason: String) {
+        self.file = file
+        self.field = field
+        self.reason = reason
+    }
+
+    public var description: String { "\(file): \(field): \(reason); fix or remove the file, then publish again" }
+}

@@ -49,29 +49,38 @@ struct YumRepository: PackageRepository {
                 throw RepositoryError(path: path, reason: "is not a yum repository falcopack can add to: no repodata/repomd.xml")
             }
             let locations = try Self.locations(in: repomd, file: repomdPath)
-            if let old = XML.firstText(of: "revision", in: repomd).flatMap({ Int64($0) }) { revision = max(revision, old) }
+            guard let revisionText = XML.firstText(of: "revision", in: repomd) else {
+                throw IndexError(file: repomdPath, field: "revision", "missing")
+            }
+            guard let old = Int64(revisionText) else {
+                throw IndexError(file: repomdPath, field: "revision", "'\(revisionText)' is not a number")
+            }
+            revision = max(revision, old)
             previous = Set(locations.values.map { OutputFile.basename(of: $0) })
             var parts: [String: [String: String]] = [:]
             for kind in Self.kinds {
                 let file = path + "/" + locations[kind]!
                 guard let data = FileManager.default.contents(atPath: file) else {
-                    throw RepositoryError(path: file, reason: "is missing, though repomd.xml names it")
+                    throw IndexError(file: repomdPath, field: "data.location", "names \(locations[kind]!), which is missing")
                 }
                 var compressor = RunCompressor(codec: Self.codec)
                 let text: [UInt8]
                 do {
                     text = try compressor.learn(Array(data))
                 } catch {
-                    throw RepositoryError(path: file, reason: "does not decompress: \(error)")
+                    throw IndexError(file: file, field: "\(kind) metadata", "does not decompress: \(error)")
                 }
                 compressors[kind] = compressor
                 parts[kind] = try Self.packageElements(text, kind: kind, file: file)
             }
+            let primaryFile = path + "/" + locations["primary"]!
             for (pkgid, primary) in parts["primary"]! {
-                guard let filelists = parts["filelists"]![pkgid], let other = parts["other"]![pkgid] else {
-                    throw RepositoryError(path: repodata, reason: "package \(pkgid) is in primary but not in filelists or other")
+                for kind in ["filelists", "other"] where parts[kind]![pkgid] == nil {
+                    throw IndexError(file: path + "/" + locations[kind]!, field: "package.pkgid",
+                                     "package \(pkgid) is in primary but not here")
                 }
-                records[pkgid] = try Self.record(pkgid: pkgid, primary: primary, filelists: filelists, other: other, file: repodata)
+                records[pkgid] = try Self.record(pkgid: pkgid, primary: primary, filelists: parts["filelists"]![pkgid]!,
+                                                 other: parts["other"]![pkgid]!, file: primaryFile)
             }
         }
 
@@ -192,13 +201,19 @@ struct YumRepository: PackageRepository {
     static func locations(in repomd: String, file: String) throws -> [String: String] {
         var found: [String: String] = [:]
         for block in XML.elements("data", in: repomd) {
-            guard let type = XML.attribute("type", of: block), let href = XML.attribute("href", of: XML.elements("location", in: block).first ?? "") else {
-                continue
+            guard let type = XML.attribute("type", of: block) else { throw IndexError(file: file, field: "data.type", "missing") }
+            guard let href = XML.attribute("href", of: XML.elements("location", in: block).first ?? "") else {
+                throw IndexError(file: file, field: "data.location", "the \(type) metadata has no location href")
             }
-            found[type] = href
+            guard href.hasPrefix("repodata/"), !href.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) else {
+                throw IndexError(file: file, field: "data.location", "'\(href)' is not a file under repodata/")
+            }
+            guard found.updateValue(href, forKey: type) == nil else {
+                throw IndexError(file: file, field: "data.type", "\(type) metadata is named twice")
+            }
         }
         for kind in kinds where found[kind] == nil {
-            throw RepositoryError(path: file, reason: "names no \(kind) metadata")
+            throw IndexError(file: file, field: "data.type", "names no \(kind) metadata")
         }
         return found
     }
@@ -210,7 +225,9 @@ struct YumRepository: PackageRepository {
 
     static func packageElements(_ bytes: [UInt8], kind: String, file: String) throws -> [String: String] {
         let root = ["primary": "<metadata", "filelists": "<filelists", "other": "<otherdata"][kind]!
-        guard bytes.firstIndex(of: Array(root.utf8)) != nil else { throw RepositoryError(path: file, reason: "is not \(kind) metadata") }
+        guard bytes.firstIndex(of: Array(root.utf8)) != nil else {
+            throw IndexError(file: file, field: String(root.dropFirst()), "is not \(kind) metadata")
+        }
         var out: [String: String] = [:]
         for range in XML.ranges("package", in: bytes) {
             let element = String(decoding: bytes[range], as: UTF8.self)
@@ -220,23 +237,37 @@ struct YumRepository: PackageRepository {
             } else {
                 pkgid = XML.attribute("pkgid", of: element)
             }
-            guard let pkgid, pkgid.count == 64 else { throw RepositoryError(path: file, reason: "a package has no sha256 pkgid") }
-            out[pkgid] = element
+            let field = kind == "primary" ? "package.checksum" : "package.pkgid"
+            guard let pkgid, pkgid.count == 64, pkgid.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) else {
+                throw IndexError(file: file, field: field, "a package has no SHA-256 (\(pkgid.map { "'\($0.prefix(70))'" } ?? "none"))")
+            }
+            guard out.updateValue(element, forKey: pkgid) == nil else {
+                throw IndexError(file: file, field: field, "package \(pkgid) is listed twice")
+            }
         }
         return out
     }
 
     static func record(pkgid: String, primary: String, filelists: String, other: String, file: String) throws -> Record {
-        guard let name = XML.firstText(of: "name", in: primary), let arch = XML.firstText(of: "arch", in: primary),
-              let version = XML.elements("version", in: primary).first,
-              let location = XML.elements("location", in: primary).first.flatMap({ XML.attribute("href", of: $0) }) else {
-            throw RepositoryError(path: file, reason: "package \(pkgid) lacks name, arch, version or location")
+        func missing(_ field: String) -> IndexError { IndexError(file: file, field: field, "missing from package \(pkgid)") }
+        guard let name = XML.firstText(of: "name", in: primary) else { throw missing("package.name") }
+        guard let arch = XML.firstText(of: "arch", in: primary) else { throw missing("package.arch") }
+        guard let version = XML.elements("version", in: primary).first else { throw missing("package.version") }
+        guard let ver = XML.attribute("ver", of: version) else { throw missing("package.version.ver") }
+        let epochText = XML.attribute("epoch", of: version) ?? "0"
+        guard let epoch = Int(epochText), epoch >= 0 else {
+            throw IndexError(file: file, field: "package.version.epoch", "'\(epochText)' of package \(pkgid) is not a number")
         }
-        return Record(pkgid: pkgid, name: XML.unescape(name), arch: arch,
-                      epoch: Int(XML.attribute("epoch", of: version) ?? "0") ?? 0,
-                      version: XML.unescape(XML.attribute("ver", of: version) ?? ""),
+        guard let location = XML.elements("location", in: primary).first.flatMap({ XML.attribute("href", of: $0) }) else {
+            throw missing("package.location")
+        }
+        let href = XML.unescape(location)
+        guard href.hasPrefix("packages/"), !href.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) else {
+            throw IndexError(file: file, field: "package.location", "'\(href)' of package \(pkgid) is not a file under packages/")
+        }
+        return Record(pkgid: pkgid, name: XML.unescape(name), arch: arch, epoch: epoch, version: XML.unescape(ver),
                       release: XML.unescape(XML.attribute("rel", of: version) ?? ""),
-                      location: XML.unescape(location), primary: primary, filelists: filelists, other: other)
+                      location: href, primary: primary, filelists: filelists, other: other)
     }
 
     static let codec = Codec.defaultGzip

@@ -43,6 +43,8 @@ public enum Publisher {
         public var added: [String]
         /// Every release the repository holds, newest first.
         public var releases: [String]
+        /// What the publish could not tidy once it had committed (an old file it could not remove).
+        public var warnings: [String] = []
     }
 
     /// A release that does not verify against the publishing key: nothing is published. Every problem is kept,
@@ -103,7 +105,7 @@ public enum Publisher {
             // Every release already published, as its manifest says, and the page that lists them, read while the
             // indexes are staged.
             let files = root + "/" + filesFolder
-            let published = Promise<Published>.start { Published.read(files: files, page: root + "/index.html") }
+            let published = Promise<Published>.start { try Published.read(files: files, page: root + "/index.html") }
 
             var renames: [(from: String, to: String)] = []
             var removals: [String] = []
@@ -154,9 +156,9 @@ public enum Publisher {
                 // Its section of the page, drawn here on every core rather than after, one release at a time.
                 var result = PlacedRelease(version: release.version, json: json,
                                            section: IndexPage.section(manifest, key: IndexPage.key(manifest: json)))
-                let held = FileManager.default.fileExists(atPath: target)
-                    ? existing.manifests[release.version].flatMap { try? ReleaseManifest.read($0) }?.sameArtifacts(as: manifest) == true
-                    : nil
+                let held = try existing.manifests[release.version].map { json in
+                    try ReleaseManifest.read(json, file: target + "/" + manifestName).sameArtifacts(as: manifest)
+                }
                 if try RepositoryPolicy.admit("version \(release.version)", held: held, from: release.directory,
                                               replace: request.replace) == .unchanged {
                     return result
@@ -187,7 +189,7 @@ public enum Publisher {
             }
 
             // Every release the repository will hold, newest first; the oldest beyond --keep leave files/ too.
-            var versions = Set((try? FileManager.default.contentsOfDirectory(atPath: files))?.filter { !$0.hasPrefix(".") } ?? [])
+            var versions = Set(existing.manifests.keys)
             versions.formUnion(releases.map(\.version))
             var ordered = RepositoryPolicy.newestFirst(versions, compare: VersionOrder.compare)
             if let keep = request.keep, ordered.count > keep {
@@ -206,12 +208,12 @@ public enum Publisher {
                 }
             }
             // A release's section of the page is drawn again only when its manifest is new or changed.
-            let sections = ordered.compactMap { version -> IndexPage.Section? in
+            let sections = try ordered.compactMap { version -> IndexPage.Section? in
                 if let section = fresh[version] { return section }
                 guard let json = existing.manifests[version] else { return nil }
                 let key = IndexPage.key(manifest: json)
                 if let html = existing.sections[key] { return IndexPage.Section(key: key, html: html) }
-                return (try? ReleaseManifest.read(json)).map { IndexPage.section($0, key: key) }
+                return IndexPage.section(try ReleaseManifest.read(json, file: files + "/" + version + "/" + manifestName), key: key)
             }
             let clients = formats.compactMap { format in
                 formatReleases[format.name] != nil ? format.repository?.clientInstructions(url: url, settings: settings) : nil
@@ -224,8 +226,16 @@ public enum Publisher {
             // Committing: from here what was placed is what the new indexes name, never discarded.
             areas = []
             for (from, to) in renames { try StagingArea.rename(from, to) }
-            for path in removals { try? FileManager.default.removeItem(atPath: path) }
-            return Report(added: added, releases: ordered)
+            // Committed: what cannot be removed now is left behind, and said.
+            var warnings: [String] = []
+            for path in removals {
+                do {
+                    try FileManager.default.removeItem(atPath: path)
+                } catch {
+                    warnings.append("\(path): left behind, as it cannot be removed: \(error.localizedDescription)")
+                }
+            }
+            return Report(added: added, releases: ordered, warnings: warnings)
         } catch {
             for area in areas { area.discardPlaced() }
             StagingArea.sweep(root)
@@ -249,12 +259,18 @@ public enum Publisher {
         var manifests: [String: [UInt8]] = [:]
         var sections: [String: ArraySlice<UInt8>] = [:]
 
-        static func read(files: String, page: String) -> Published {
+        /// Every folder under `files/` is a release with its manifest: one without is an error, not a release the
+        /// page would silently drop.
+        static func read(files: String, page: String) throws -> Published {
             var published = Published()
-            for version in (try? FileManager.default.contentsOfDirectory(atPath: files)) ?? [] where !version.hasPrefix(".") {
-                if let data = FileReader.contents(of: files + "/" + version + "/" + manifestName) {
-                    published.manifests[version] = data
+            let versions = FileManager.default.fileExists(atPath: files)
+                ? try FileManager.default.contentsOfDirectory(atPath: files) : []
+            for version in versions where !version.hasPrefix(".") {
+                let path = files + "/" + version + "/" + manifestName
+                guard let data = FileReader.contents(of: path) else {
+                    throw IndexError(file: path, field: "(document)", "missing or unreadable: every release folder holds its manifest")
                 }
+                published.manifests[version] = data
             }
             if let data = FileManager.default.contents(atPath: page) { published.sections = IndexPage.sections(in: Array(data)) }
             return published

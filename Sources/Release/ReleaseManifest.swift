@@ -61,7 +61,7 @@ struct ReleaseManifest: Codable, Equatable, Sendable {
             case .tarball, .images:
                 artifacts.append(try artifact(name, href: beside + name, signed: true))
             case .folder:
-                images += Self.images(in: directory + "/" + name)
+                images += try Self.images(in: directory + "/" + name)
             default:
                 continue
             }
@@ -74,14 +74,21 @@ struct ReleaseManifest: Codable, Equatable, Sendable {
         return ReleaseManifest(version: version, artifacts: artifacts, images: images)
     }
 
-    /// The tagged images of a layout, from its index.
-    static func images(in layout: String) -> [Image] {
-        guard let data = FileManager.default.contents(atPath: layout + "/index.json"),
-              let index = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [] }
-        return (index["manifests"] as? [[String: Any]] ?? []).compactMap { entry in
-            guard let reference = (entry["annotations"] as? [String: String])?["org.opencontainers.image.ref.name"],
-                  let digest = entry["digest"] as? String else { return nil }
-            return Image(reference: reference, digest: digest)
+    /// The tagged images of a layout, from its index; entries without a tag (the artifacts that refer to images)
+    /// are not images.
+    static func images(in layout: String) throws -> [Image] {
+        struct Index: Decodable {
+            struct Entry: Decodable {
+                var digest: String
+                var annotations: [String: String]?
+            }
+            var manifests: [Entry]
+        }
+        let file = layout + "/index.json"
+        guard let data = FileReader.contents(of: file) else { throw MalformedArtifact(path: file, reason: "cannot be read") }
+        let index = try decode(Index.self, from: data, file: file)
+        return index.manifests.compactMap { entry in
+            entry.annotations?["org.opencontainers.image.ref.name"].map { Image(reference: $0, digest: entry.digest) }
         }
     }
 
@@ -91,7 +98,25 @@ struct ReleaseManifest: Codable, Equatable, Sendable {
         return Array(try encoder.encode(self)) + [0x0A]
     }
 
-    static func read(_ bytes: [UInt8]) throws -> ReleaseManifest {
-        try JSONDecoder().decode(ReleaseManifest.self, from: Data(bytes))
+    /// The manifest a publish wrote as `file`; one that does not decode names the field.
+    static func read(_ bytes: [UInt8], file: String) throws -> ReleaseManifest {
+        try decode(ReleaseManifest.self, from: bytes, file: file)
+    }
+
+    /// `bytes` as JSON of `type`; what does not decode is an error naming the file and the field.
+    static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8], file: String) throws -> T {
+        do {
+            return try JSONDecoder().decode(type, from: Data(bytes))
+        } catch let error as DecodingError {
+            let (path, reason): ([CodingKey], String) = switch error {
+            case .keyNotFound(let key, let context): (context.codingPath + [key], "missing")
+            case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+                (context.codingPath, context.debugDescription)
+            @unknown default: ([], "\(error)")
+            }
+            let field = path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+                .replacingOccurrences(of: ".[", with: "[")
+            throw IndexError(file: file, field: field.isEmpty ? "(document)" : field, reason)
+        }
     }
 }

@@ -29,6 +29,7 @@ enum Failure {
         case is MalformedArtifact: 66
         case is SigningKeyError: 66
         case is RepositoryError: 66
+        case is IndexError: 65
         case is Publisher.Unverified: 66
         case is Publisher.Busy: 75
         case let error as IOError: error.writing ? 73 : 66

@@ -70,8 +70,10 @@ struct PublishCommand: ParsableCommand {
             let report = try Publisher.publish(Publisher.Request(
                 releases: releases, repository: repo, convention: convention, signer: signer, keep: keep,
                 replace: replace, url: url ?? specURL, date: date))
+            for warning in report.warnings { FileHandle.standardError.write(Data("falcopack: warning: \(warning)\n".utf8)) }
             if json {
-                try JSONOutput.print(["repository": repo, "added": report.added, "releases": report.releases] as [String: Any])
+                try JSONOutput.print(["repository": repo, "added": report.added, "releases": report.releases,
+                                      "warnings": report.warnings] as [String: Any])
             } else {
                 let added = report.added.isEmpty ? "nothing new" : "added \(report.added.joined(separator: ", "))"
                 // A long-lived repository holds hundreds of releases: the newest few, then how many more.
