@@ -129,7 +129,7 @@ let package = Package(
         .target(
             name: "FuzzHarness",
             dependencies: ["Codecs", "DebFormat", "RPMFormat", "TarballFormat", "ImageFormat", "FormatSeam", "PackageModel",
-                           "Signing", "SpecFile"]
+                           "Signing", "SpecFile", "FalcoArtifacts", "Release", "Pipeline"]
         ),
         .executableTarget(
             name: "falcopack",

@@ -10,7 +10,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 seconds="${FUZZ_SECONDS:-60}"
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(deb rpm tar oci-archive openpgp apt-index yum-index compressed-index spec)
+[ ${#targets[@]} -gt 0 ] || targets=(deb rpm tar oci-archive openpgp apt-index yum-index compressed-index spec publish)
 work="$root/.build/fuzz-work"
 corpus="$root/.cache/fuzz-corpus"
 regressions="$root/Tests/FuzzRegressions"
@@ -57,6 +57,15 @@ if [ ! -f "$corpus/compressed-index/.made" ]; then
 	{ head -c 2000 "$packages" | gzip -9nc; tail -c +2001 "$packages" | gzip -9nc; } >"$corpus/compressed-index/members.gz"
 	xz -T2 --block-size=2000 -c "$packages" >"$corpus/compressed-index/blocks.xz"
 	touch "$corpus/compressed-index/.made"
+fi
+
+# The publish target makes its own repository to fuzz; its seed is that repository's indexes, as published.
+if [ ! -f "$corpus/publish/.made" ]; then
+	mkdir -p "$corpus/publish" "$work/empty"
+	FALCOPACK_FUZZ_TARGET=publish FALCOPACK_FUZZ_SEED_OUT="$corpus/publish/seed" ASAN_OPTIONS=detect_leaks=0 \
+		"$fuzzer" -runs=0 "$work/empty" >"$work/publish-seed.log" 2>&1
+	[ -s "$corpus/publish/seed" ] || { echo "fuzz publish: no seed made (see $work/publish-seed.log)" >&2; exit 1; }
+	touch "$corpus/publish/.made"
 fi
 
 total=0

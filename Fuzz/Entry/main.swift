@@ -14,6 +14,10 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 /// outside the leak check libFuzzer runs around each input.
 @_cdecl("LLVMFuzzerInitialize")
 public func fuzzInitialize(_ argc: UnsafeMutablePointer<CInt>?, _ argv: UnsafeMutablePointer<Arguments?>?) -> CInt {
+    // FALCOPACK_FUZZ_SEED_OUT: write the target's own seed there (scripts/fuzz.sh, for the publish target).
+    if let out = ProcessInfo.processInfo.environment["FALCOPACK_FUZZ_SEED_OUT"], let seed = try? FuzzHarness.seed(target) {
+        FileManager.default.createFile(atPath: out, contents: Data(seed))
+    }
     FuzzHarness.run(target, UnsafeRawBufferPointer(start: nil, count: 0))
     return 0
 }

@@ -49,10 +49,21 @@ public enum FuzzHarness {
                 _ = try? compressor.learn(Array(bytes), limit: 16 << 20)
             }
         },
+        "publish": { bytes in _ = try? PublishFuzz.publish(Array(bytes)) },
         "spec": { bytes in
             _ = try? Spec.parse(String(decoding: bytes, as: UTF8.self), file: "fuzz.yaml", formats: ["deb", "rpm", "oci", "tar"])
         },
     ]
+
+    /// An input to start fuzzing `target` from, for a target whose inputs falcopack makes itself (publish's).
+    public static func seed(_ target: String) throws -> [UInt8]? {
+        target == "publish" ? try PublishFuzz.fixture.get().seed() : nil
+    }
+
+    /// The publish target's publish of one input, for the tests to see what it did.
+    public static func publish(_ input: [UInt8]) throws -> [String] {
+        try PublishFuzz.publish(input).added
+    }
 
     public static func run(_ target: String, _ bytes: UnsafeRawBufferPointer) {
         guard let body = targets[target] else {

@@ -18,7 +18,8 @@ import TestSupport
 
     @Test func everyTargetIsKnown() {
         for (target, file) in Self.inputs { #expect(FuzzHarness.targets[target] != nil, "\(file)") }
-        #expect(FuzzHarness.targets.keys.sorted() == ["apt-index", "compressed-index", "deb", "oci-archive", "openpgp", "rpm", "spec", "tar", "yum-index"])
+        #expect(FuzzHarness.targets.keys.sorted() == ["apt-index", "compressed-index", "deb", "oci-archive", "openpgp", "publish", "rpm",
+                                                      "spec", "tar", "yum-index"])
     }
 
     @Test func everyKeptInputIsReadOrRefused() throws {
@@ -26,5 +27,21 @@ import TestSupport
             let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
             bytes.withUnsafeBytes { FuzzHarness.run(target, $0) }
         }
+    }
+
+    /// The publish target drives the whole update path: its seed (the indexes as published) publishes the second
+    /// release, with --keep; a broken index in it is refused by name.
+    @Test func thePublishTargetPublishesThroughTheIndexesItIsGiven() throws {
+        let seed = try #require(try FuzzHarness.seed("publish"))
+        #expect(try FuzzHarness.publish(seed) == ["1.0.1"])
+        #expect(try FuzzHarness.publish([1] + seed.dropFirst()) == ["1.0.1"], "--keep 1")
+        let broken = Array(String(decoding: seed, as: UTF8.self).replacingOccurrences(of: "\nSize: ", with: "\nSize: x").utf8)
+        #expect(throws: (any Error).self) { try FuzzHarness.publish(broken) }
+        do {
+            _ = try FuzzHarness.publish(broken)
+        } catch {
+            #expect("\(error)".contains("Packages: Size: 'x"), "\(error)")
+        }
+        seed.withUnsafeBytes { FuzzHarness.run("publish", $0) }
     }
 }
