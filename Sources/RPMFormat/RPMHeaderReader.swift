@@ -121,8 +121,8 @@ struct RPMHeaderReader {
     }
 
     /// Integers of a signature header tag (PAYLOADSIZE, LONGARCHIVESIZE), which rpm reads as the main header's.
-    func signatureIntegers(_ tag: UInt32) -> [Int64] {
-        if case .integers(let values) = signature[tag] { return values }
+    func signatureIntegers(_ tag: HeaderTag) -> [Int64] {
+        if case .integers(let values) = signature[tag.number] { return values }
         return []
     }
 

@@ -9,15 +9,15 @@ extension YumRepository {
     /// One dependency entry as repodata spells it.
     struct Entry {
         var name: String
-        var flags: UInt32
+        var flags: DependencyFlags
         var version: String
         var pre = false
 
         var xml: String {
             var out = "<rpm:entry name=\"\(XML.escape(name))\""
-            let sense = flags & 0xE
-            let names: [UInt32: String] = [0x2: "LT", 0x4: "GT", 0x8: "EQ", 0xA: "LE", 0xC: "GE"]
-            if let flag = names[sense] { out += " flags=\"\(flag)\"" }
+            let names: [DependencyFlags: String] = [.less: "LT", .greater: "GT", .equal: "EQ", [.less, .equal]: "LE",
+                                                    [.greater, .equal]: "GE"]
+            if let flag = names[flags.intersection(.sense)] { out += " flags=\"\(flag)\"" }
             if !version.isEmpty {
                 let (epoch, ver, rel) = Self.evr(version)
                 out += " epoch=\"\(epoch)\" ver=\"\(XML.escape(ver))\""
@@ -81,7 +81,7 @@ extension YumRepository {
 
         func entries(_ names: HeaderTag, _ flags: HeaderTag, _ versions: HeaderTag) -> [Entry] {
             let n = header.strings(names), f = header.integers(flags), v = header.strings(versions)
-            return n.indices.map { Entry(name: n[$0], flags: $0 < f.count ? UInt32(truncatingIfNeeded: f[$0]) : 0,
+            return n.indices.map { Entry(name: n[$0], flags: DependencyFlags(rawValue: $0 < f.count ? UInt32(truncatingIfNeeded: f[$0]) : 0),
                                          version: $0 < v.count ? v[$0] : "") }
         }
         let paths = header.paths
@@ -90,7 +90,7 @@ extension YumRepository {
             let mode = index < modes.count ? modes[index] : 0
             let flag = index < fileFlags.count ? fileFlags[index] : 0
             if mode & 0o170000 == 0o040000 { return (path, "dir") }
-            if flag & 0x40 != 0 { return (path, "ghost") }
+            if RPMFileFlags(rawValue: UInt32(truncatingIfNeeded: flag)).contains(.ghost) { return (path, "ghost") }
             return (path, nil)
         }
         let provides = entries(.provideName, .provideFlags, .provideVersion)
@@ -103,8 +103,9 @@ extension YumRepository {
             if fileSet.contains(entry.name) && isPrimary(entry.name) { continue }
             if provided.contains(entry.name) { continue }
             // PREREQ, or needed by %pre or %post.
-            entry.pre = entry.flags & (0x40 | 0x200 | 0x400) != 0
-            if let last = seen[entry.name], last.flags & 0xE == entry.flags & 0xE, last.version == entry.version,
+            entry.pre = !entry.flags.isDisjoint(with: [.preReq, .scriptPre, .scriptPost])
+            if let last = seen[entry.name], last.flags.intersection(.sense) == entry.flags.intersection(.sense),
+               last.version == entry.version,
                last.pre == entry.pre {
                 continue
             }
@@ -119,7 +120,7 @@ extension YumRepository {
         }
         let versionElement = "<version epoch=\"\(epoch)\" ver=\"\(XML.escape(version))\" rel=\"\(XML.escape(release))\"/>"
         let size = header.integers(.longSize).first ?? header.integers(.size).first ?? 0
-        let archive = header.signatureIntegers(271).first ?? header.signatureIntegers(1007).first ?? 0
+        let archive = header.signatureIntegers(.sigLongArchiveSize).first ?? header.signatureIntegers(.sigPayloadSize).first ?? 0
         let end = header.headerStart + header.headerBytes.count
 
         var primary = """

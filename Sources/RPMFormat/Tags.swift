@@ -109,6 +109,8 @@ public struct DependencyFlags: OptionSet, Hashable, Sendable {
     public static let greater = DependencyFlags(rawValue: 0x4)
     public static let equal = DependencyFlags(rawValue: 0x8)
     public static let scriptPostTrans = DependencyFlags(rawValue: 0x20)
+    /// A legacy prerequisite (`PreReq:`).
+    public static let preReq = DependencyFlags(rawValue: 0x40)
     public static let scriptPreTrans = DependencyFlags(rawValue: 0x80)
     public static let interp = DependencyFlags(rawValue: 0x100)
     public static let scriptPre = DependencyFlags(rawValue: 0x200)
@@ -116,6 +118,9 @@ public struct DependencyFlags: OptionSet, Hashable, Sendable {
     public static let scriptPreUn = DependencyFlags(rawValue: 0x800)
     public static let scriptPostUn = DependencyFlags(rawValue: 0x1000)
     public static let rpmlib = DependencyFlags(rawValue: 0x100_0000)
+
+    /// The comparison alone: less, greater, equal, or a pair of them.
+    public static let sense: DependencyFlags = [.less, .greater, .equal]
 }
 
 /// File flags (`include/rpm/rpmfiles.h`).
