@@ -131,8 +131,12 @@ public struct BillOfMaterials: Sendable {
     }
 
     /// JSON with sorted keys and two-space indentation: the same document gives the same bytes.
-    static func serialize(_ object: Any) throws -> [UInt8] {
-        Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted,
-                                                                          .withoutEscapingSlashes])) + [0x0A]
+    /// The document in the JSON form bills of materials have always had here: keys in JSONSerialization's sorted
+    /// order (which differs from JSONEncoder's for upper-case keys such as `SPDXID`), so the same release gives
+    /// the same bytes.
+    static func serialize(_ document: some Encodable) throws -> [UInt8] {
+        let object = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(document))
+        return Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted,
+                                                                                  .withoutEscapingSlashes])) + [0x0A]
     }
 }

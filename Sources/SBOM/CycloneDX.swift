@@ -4,37 +4,102 @@ import Foundation
 /// image a component holding its files, base images as container components it depends on, and the spec's
 /// components (the driver) as well.
 public enum CycloneDXDocument {
-    public static func write(_ bill: BillOfMaterials, toolVersion: String) throws -> [UInt8] {
-        func licenses(_ expression: String?) -> [[String: Any]]? {
-            expression.map { [["expression": $0]] }
-        }
-        var release: [String: Any] = ["type": "application", "bom-ref": "release", "name": bill.name,
-                                      "version": bill.version]
-        if let license = licenses(bill.license) { release["licenses"] = license }
-        if let supplier = bill.supplier { release["supplier"] = ["name": supplier] }
-        if let homepage = bill.homepage { release["externalReferences"] = [["type": "website", "url": homepage]] }
+    struct Hash: Encodable {
+        var alg: String
+        var content: String
+    }
 
-        var components: [[String: Any]] = []
+    struct License: Encodable {
+        var expression: String
+    }
+
+    struct Supplier: Encodable {
+        var name: String
+    }
+
+    struct ExternalReference: Encodable {
+        var type: String
+        var url: String
+    }
+
+    struct Component: Encodable {
+        var type: String
+        var bomRef: String?
+        var name: String
+        var version: String?
+        var purl: String?
+        var description: String?
+        var licenses: [License]?
+        var supplier: Supplier?
+        var hashes: [Hash]?
+        var externalReferences: [ExternalReference]?
+        var components: [Component]?
+
+        enum CodingKeys: String, CodingKey {
+            case type, bomRef = "bom-ref", name, version, purl, description, licenses, supplier, hashes, externalReferences,
+                 components
+        }
+    }
+
+    struct Tool: Encodable {
+        var type = "application"
+        var name = "falcopack"
+        var version: String
+    }
+
+    struct Tools: Encodable {
+        var components: [Tool]
+    }
+
+    struct Metadata: Encodable {
+        var timestamp: String
+        var tools: Tools
+        var component: Component
+    }
+
+    struct Dependency: Encodable {
+        var ref: String
+        var dependsOn: [String]
+    }
+
+    struct Document: Encodable {
+        var schema = "http://cyclonedx.org/schema/bom-1.5.schema.json"
+        var bomFormat = "CycloneDX"
+        var specVersion = "1.5"
+        var serialNumber: String
+        var version = 1
+        var metadata: Metadata
+        var components: [Component]
+        var dependencies: [Dependency]
+
+        enum CodingKeys: String, CodingKey {
+            case schema = "$schema", bomFormat, specVersion, serialNumber, version, metadata, components, dependencies
+        }
+    }
+
+    public static func write(_ bill: BillOfMaterials, toolVersion: String) throws -> [UInt8] {
+        func licenses(_ expression: String?) -> [License]? {
+            expression.map { [License(expression: $0)] }
+        }
+        let release = Component(type: "application", bomRef: "release", name: bill.name, version: bill.version,
+                                licenses: licenses(bill.license), supplier: bill.supplier.map(Supplier.init(name:)),
+                                externalReferences: bill.homepage.map { [ExternalReference(type: "website", url: $0)] })
+
+        var components: [Component] = []
         var dependencies: [String: [String]] = ["release": []]
         var bases: [BillOfMaterials.Base: String] = [:]
         // Images sit inside the archive that holds them.
-        var nested: [String: [[String: Any]]] = [:]
+        var nested: [String: [Component]] = [:]
         var order: [String] = []
         for (index, item) in bill.items.enumerated() {
             let ref = "item-\(index + 1)"
-            var component: [String: Any] = [
-                "type": type(item.kind), "bom-ref": ref, "name": item.name,
-                "hashes": [["alg": "SHA-256", "content": item.sha256]],
-            ]
-            if let version = item.version { component["version"] = version }
-            if let purl = item.purl { component["purl"] = purl }
-            if let license = licenses(item.license) { component["licenses"] = license }
-            if !item.files.isEmpty {
-                component["components"] = item.files.map { file -> [String: Any] in
-                    ["type": "file", "name": file.path,
-                     "hashes": [["alg": "SHA-1", "content": file.sha1], ["alg": "SHA-256", "content": file.sha256]]]
-                }
-            }
+            let component = Component(
+                type: type(item.kind), bomRef: ref, name: item.name, version: item.version, purl: item.purl,
+                licenses: licenses(item.license), hashes: [Hash(alg: "SHA-256", content: item.sha256)],
+                components: item.files.isEmpty ? nil : item.files.map { file in
+                    Component(type: "file", name: file.path,
+                              hashes: [Hash(alg: "SHA-1", content: file.sha1), Hash(alg: "SHA-256", content: file.sha256)])
+                })
             if let base = item.base {
                 let baseRef: String
                 if let known = bases[base] {
@@ -42,8 +107,8 @@ public enum CycloneDXDocument {
                 } else {
                     baseRef = "base-\(bases.count + 1)"
                     bases[base] = baseRef
-                    components.append(["type": "container", "bom-ref": baseRef, "name": base.reference,
-                                       "hashes": [["alg": "SHA-256", "content": base.sha256]]])
+                    components.append(Component(type: "container", bomRef: baseRef, name: base.reference,
+                                                hashes: [Hash(alg: "SHA-256", content: base.sha256)]))
                 }
                 dependencies[ref, default: []].append(baseRef)
             }
@@ -58,33 +123,22 @@ public enum CycloneDXDocument {
         for name in order {
             guard var top = nested[name]?.first else { continue }
             let inside = Array(nested[name]!.dropFirst())
-            if !inside.isEmpty { top["components"] = (top["components"] as? [[String: Any]] ?? []) + inside }
+            if !inside.isEmpty { top.components = (top.components ?? []) + inside }
             components.append(top)
         }
         for (index, part) in bill.components.enumerated() {
             let ref = "component-\(index + 1)"
-            var component: [String: Any] = ["type": "device-driver", "bom-ref": ref, "name": part.name,
-                                            "version": part.version]
-            if let license = licenses(part.license) { component["licenses"] = license }
-            if let description = part.description { component["description"] = description }
-            components.append(component)
+            components.append(Component(type: "device-driver", bomRef: ref, name: part.name, version: part.version,
+                                        description: part.description, licenses: licenses(part.license)))
             dependencies["release"]!.append(ref)
         }
 
-        let document: [String: Any] = [
-            "$schema": "http://cyclonedx.org/schema/bom-1.5.schema.json",
-            "bomFormat": "CycloneDX",
-            "specVersion": "1.5",
-            "serialNumber": serialNumber(bill),
-            "version": 1,
-            "metadata": [
-                "timestamp": bill.timestamp,
-                "tools": ["components": [["type": "application", "name": "falcopack", "version": toolVersion]]],
-                "component": release,
-            ],
-            "components": components,
-            "dependencies": dependencies.keys.sorted().map { ["ref": $0, "dependsOn": dependencies[$0]!] },
-        ]
+        let document = Document(
+            serialNumber: serialNumber(bill),
+            metadata: Metadata(timestamp: bill.timestamp, tools: Tools(components: [Tool(version: toolVersion)]),
+                               component: release),
+            components: components,
+            dependencies: dependencies.keys.sorted().map { Dependency(ref: $0, dependsOn: dependencies[$0]!) })
         return try BillOfMaterials.serialize(document)
     }
 

@@ -5,23 +5,83 @@ import Foundation
 /// one for each base image and declared component, a file element for every file in an artifact (SHA-1, which
 /// SPDX requires, and SHA-256), and the relationships between them.
 public enum SPDXDocument {
+    struct Checksum: Encodable {
+        var algorithm: String
+        var checksumValue: String
+    }
+
+    struct ExternalReference: Encodable {
+        var referenceCategory: String
+        var referenceType: String
+        var referenceLocator: String
+    }
+
+    struct VerificationCode: Encodable {
+        var packageVerificationCodeValue: String
+    }
+
+    struct Package: Encodable {
+        var SPDXID: String
+        var name: String
+        var versionInfo: String?
+        var downloadLocation = "NOASSERTION"
+        var filesAnalyzed: Bool
+        var copyrightText = "NOASSERTION"
+        var primaryPackagePurpose: String
+        var licenseConcluded = "NOASSERTION"
+        var licenseDeclared: String
+        var supplier: String?
+        var homepage: String?
+        var checksums: [Checksum]?
+        var packageFileName: String?
+        var externalRefs: [ExternalReference]?
+        var packageVerificationCode: VerificationCode?
+        var description: String?
+    }
+
+    struct File: Encodable {
+        var SPDXID: String
+        var fileName: String
+        var licenseConcluded = "NOASSERTION"
+        var copyrightText = "NOASSERTION"
+        var checksums: [Checksum]
+    }
+
+    struct Relationship: Encodable {
+        var spdxElementId: String
+        var relationshipType: String
+        var relatedSpdxElement: String
+    }
+
+    struct CreationInfo: Encodable {
+        var created: String
+        var creators: [String]
+    }
+
+    struct Document: Encodable {
+        var SPDXID = "SPDXRef-DOCUMENT"
+        var spdxVersion = "SPDX-2.3"
+        var dataLicense = "CC0-1.0"
+        var name: String
+        var documentNamespace: String
+        var creationInfo: CreationInfo
+        var packages: [Package]
+        var files: [File]
+        var relationships: [Relationship]
+    }
+
     public static func write(_ bill: BillOfMaterials) throws -> [UInt8] {
-        var packages: [[String: Any]] = []
-        var files: [[String: Any]] = []
-        var relationships: [[String: Any]] = []
+        var packages: [Package] = []
+        var files: [File] = []
+        var relationships: [Relationship] = []
         func relate(_ element: String, _ type: String, _ related: String) {
-            relationships.append(["spdxElementId": element, "relationshipType": type, "relatedSpdxElement": related])
+            relationships.append(Relationship(spdxElementId: element, relationshipType: type, relatedSpdxElement: related))
         }
         let supplier = bill.supplier.map(organization)
         let releaseID = "SPDXRef-Release"
-        var release: [String: Any] = [
-            "SPDXID": releaseID, "name": bill.name, "versionInfo": bill.version, "downloadLocation": "NOASSERTION",
-            "filesAnalyzed": false, "copyrightText": "NOASSERTION", "primaryPackagePurpose": "APPLICATION",
-            "licenseConcluded": "NOASSERTION", "licenseDeclared": bill.license ?? "NOASSERTION",
-        ]
-        if let supplier { release["supplier"] = supplier }
-        if let homepage = bill.homepage { release["homepage"] = homepage }
-        packages.append(release)
+        packages.append(Package(SPDXID: releaseID, name: bill.name, versionInfo: bill.version, filesAnalyzed: false,
+                                primaryPackagePurpose: "APPLICATION", licenseDeclared: bill.license ?? "NOASSERTION",
+                                supplier: supplier, homepage: bill.homepage))
         relate("SPDXRef-DOCUMENT", "DESCRIBES", releaseID)
 
         var itemIDs: [String: String] = [:]
@@ -31,32 +91,20 @@ public enum SPDXDocument {
         var baseIDs: [BillOfMaterials.Base: String] = [:]
         for (index, item) in bill.items.enumerated() {
             let id = itemIDs[item.name]!
-            var package: [String: Any] = [
-                "SPDXID": id, "name": item.name, "downloadLocation": "NOASSERTION", "copyrightText": "NOASSERTION",
-                "checksums": [["algorithm": "SHA256", "checksumValue": item.sha256]],
-                "licenseConcluded": "NOASSERTION", "licenseDeclared": item.license ?? "NOASSERTION",
-                "primaryPackagePurpose": purpose(item.kind),
-            ]
-            if item.kind != .container { package["packageFileName"] = item.name }
-            if let version = item.version { package["versionInfo"] = version }
-            if let supplier { package["supplier"] = supplier }
-            if let purl = item.purl {
-                package["externalRefs"] = [["referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl",
-                                            "referenceLocator": purl]]
-            }
-            if item.files.isEmpty {
-                package["filesAnalyzed"] = false
-            } else {
-                package["filesAnalyzed"] = true
-                package["packageVerificationCode"] = ["packageVerificationCodeValue": verificationCode(item.files)]
+            var package = Package(
+                SPDXID: id, name: item.name, versionInfo: item.version, filesAnalyzed: !item.files.isEmpty,
+                primaryPackagePurpose: purpose(item.kind), licenseDeclared: item.license ?? "NOASSERTION", supplier: supplier,
+                checksums: [Checksum(algorithm: "SHA256", checksumValue: item.sha256)],
+                packageFileName: item.kind != .container ? item.name : nil,
+                externalRefs: item.purl.map { [ExternalReference(referenceCategory: "PACKAGE-MANAGER", referenceType: "purl",
+                                                                 referenceLocator: $0)] })
+            if !item.files.isEmpty {
+                package.packageVerificationCode = VerificationCode(packageVerificationCodeValue: verificationCode(item.files))
                 for (fileIndex, file) in item.files.enumerated() {
                     let fileID = "SPDXRef-File-\(index + 1)-\(fileIndex + 1)"
-                    files.append([
-                        "SPDXID": fileID, "fileName": "./" + file.path, "licenseConcluded": "NOASSERTION",
-                        "copyrightText": "NOASSERTION",
-                        "checksums": [["algorithm": "SHA1", "checksumValue": file.sha1],
-                                      ["algorithm": "SHA256", "checksumValue": file.sha256]],
-                    ])
+                    files.append(File(SPDXID: fileID, fileName: "./" + file.path,
+                                      checksums: [Checksum(algorithm: "SHA1", checksumValue: file.sha1),
+                                                  Checksum(algorithm: "SHA256", checksumValue: file.sha256)]))
                     relate(id, "CONTAINS", fileID)
                 }
             }
@@ -69,41 +117,27 @@ public enum SPDXDocument {
                 } else {
                     baseID = "SPDXRef-Base-\(baseIDs.count + 1)"
                     baseIDs[base] = baseID
-                    packages.append([
-                        "SPDXID": baseID, "name": base.reference, "downloadLocation": "NOASSERTION",
-                        "filesAnalyzed": false, "copyrightText": "NOASSERTION", "licenseConcluded": "NOASSERTION",
-                        "licenseDeclared": "NOASSERTION", "primaryPackagePurpose": "CONTAINER",
-                        "checksums": [["algorithm": "SHA256", "checksumValue": base.sha256]],
-                    ])
+                    packages.append(Package(SPDXID: baseID, name: base.reference, filesAnalyzed: false,
+                                            primaryPackagePurpose: "CONTAINER", licenseDeclared: "NOASSERTION",
+                                            checksums: [Checksum(algorithm: "SHA256", checksumValue: base.sha256)]))
                 }
                 relate(id, "DESCENDANT_OF", baseID)
             }
         }
         for (index, component) in bill.components.enumerated() {
             let id = "SPDXRef-Component-\(index + 1)-" + identifier(component.name)
-            var package: [String: Any] = [
-                "SPDXID": id, "name": component.name, "versionInfo": component.version, "downloadLocation": "NOASSERTION",
-                "filesAnalyzed": false, "copyrightText": "NOASSERTION", "licenseConcluded": "NOASSERTION",
-                "licenseDeclared": component.license ?? "NOASSERTION", "primaryPackagePurpose": "SOURCE",
-            ]
-            if let description = component.description { package["description"] = description }
-            packages.append(package)
+            packages.append(Package(SPDXID: id, name: component.name, versionInfo: component.version, filesAnalyzed: false,
+                                    primaryPackagePurpose: "SOURCE", licenseDeclared: component.license ?? "NOASSERTION",
+                                    description: component.description))
             relate(releaseID, "CONTAINS", id)
         }
 
-        let document: [String: Any] = [
-            "SPDXID": "SPDXRef-DOCUMENT",
-            "spdxVersion": "SPDX-2.3",
-            "dataLicense": "CC0-1.0",
-            "name": "\(bill.name)-\(bill.version)",
-            "documentNamespace": namespace(bill),
-            "creationInfo": ["created": bill.timestamp,
-                             "creators": ["Tool: " + bill.tool.replacingOccurrences(of: " ", with: "-")]
-                                 + (bill.supplier.map { [organization($0)] } ?? [])],
-            "packages": packages,
-            "files": files,
-            "relationships": relationships,
-        ]
+        let document = Document(
+            name: "\(bill.name)-\(bill.version)", documentNamespace: namespace(bill),
+            creationInfo: CreationInfo(created: bill.timestamp,
+                                       creators: ["Tool: " + bill.tool.replacingOccurrences(of: " ", with: "-")]
+                                           + (bill.supplier.map { [organization($0)] } ?? [])),
+            packages: packages, files: files, relationships: relationships)
         return try BillOfMaterials.serialize(document)
     }
 
