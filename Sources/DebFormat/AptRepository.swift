@@ -131,7 +131,7 @@ struct AptRepository: PackageRepository {
         var architectures = settings.architectures.map(format.architectureName)
         let releasePath = dists + "/Release"
         // A repository keeps the architectures it was made with.
-        if let release = FileManager.default.contents(atPath: releasePath).map({ String(decoding: $0, as: UTF8.self) }),
+        if let release = FileReader.contents(of: releasePath, limit: 1 << 30).map({ String(decoding: $0, as: UTF8.self) }),
            let listed = (try? Stanza.parse(release, file: releasePath))?.first?["Architectures"] {
             architectures = listed.split(separator: " ").map(String.init)
         }
@@ -146,7 +146,7 @@ struct AptRepository: PackageRepository {
         // The compressed indexes being replaced: their unchanged runs are copied, not compressed again.
         var compressors: [String: (gzip: RunCompressor, xz: RunCompressor)] = [:]
         if FileManager.default.fileExists(atPath: path), !StagingArea.isFirstPublishCutShort(path, folders: ["pool", "dists"], index: releasePath) {
-            guard let release = FileManager.default.contents(atPath: releasePath).map({ String(decoding: $0, as: UTF8.self) }) else {
+            guard let release = FileReader.contents(of: releasePath, limit: 1 << 30).map({ String(decoding: $0, as: UTF8.self) }) else {
                 throw RepositoryError(path: path, reason: "is not an apt repository falcopack can add to: no dists/\(settings.suite)/Release")
             }
             let fields = try Self.releaseFields(release, file: releasePath, suite: settings.suite)
@@ -154,15 +154,15 @@ struct AptRepository: PackageRepository {
             previousHashes = fields.hashes
             for (architecture, folder) in indexFolders {
                 let index = "\(dists)/\(folder)/Packages"
-                guard let data = FileManager.default.contents(atPath: index) else {
+                guard let data = FileReader.contents(of: index, limit: 1 << 30) else {
                     if fields.architectures.contains(architecture) {
                         throw IndexError(file: releasePath, field: "Architectures", "lists \(architecture), whose \(index) is missing")
                     }
                     continue
                 }
                 var gzip = RunCompressor(codec: Self.gzip), xz = RunCompressor(codec: Self.xz)
-                if let old = FileManager.default.contents(atPath: index + ".gz") { _ = try? gzip.learn(Array(old)) }
-                if let old = FileManager.default.contents(atPath: index + ".xz") { _ = try? xz.learn(Array(old)) }
+                if let old = FileReader.contents(of: index + ".gz", limit: 1 << 30) { _ = try? gzip.learn(Array(old)) }
+                if let old = FileReader.contents(of: index + ".xz", limit: 1 << 30) { _ = try? xz.learn(Array(old)) }
                 compressors[architecture] = (gzip, xz)
                 var listed: Set<String> = []
                 for stanza in try Stanza.parse(Array(data), file: index) {

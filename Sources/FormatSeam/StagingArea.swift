@@ -24,7 +24,7 @@ public final class StagingArea: @unchecked Sendable {
 
     /// `bytes` under `path` now; a file already there with the same bytes is left as it is.
     public func place(_ bytes: [UInt8], at path: String) throws {
-        let existing = FileManager.default.contents(atPath: path)
+        let existing = FileReader.contents(of: path, limit: 1 << 30)
         if let existing, Array(existing) == bytes { return }
         let temporary = try Self.write(bytes, beside: path)
         try Self.rename(temporary, path)

@@ -45,7 +45,7 @@ struct YumRepository: PackageRepository {
         if FileManager.default.fileExists(atPath: path),
            !StagingArea.isFirstPublishCutShort(path, folders: ["packages", "repodata"], index: repodata + "/repomd.xml") {
             let repomdPath = repodata + "/repomd.xml"
-            guard let repomd = FileManager.default.contents(atPath: repomdPath).map({ String(decoding: $0, as: UTF8.self) }) else {
+            guard let repomd = FileReader.contents(of: repomdPath, limit: 1 << 30).map({ String(decoding: $0, as: UTF8.self) }) else {
                 throw RepositoryError(path: path, reason: "is not a yum repository falcopack can add to: no repodata/repomd.xml")
             }
             let locations = try Self.locations(in: repomd, file: repomdPath)
@@ -60,7 +60,7 @@ struct YumRepository: PackageRepository {
             var parts: [String: [String: String]] = [:]
             for kind in Self.kinds {
                 let file = path + "/" + locations[kind]!
-                guard let data = FileManager.default.contents(atPath: file) else {
+                guard let data = FileReader.contents(of: file, limit: 1 << 30) else {
                     throw IndexError(file: repomdPath, field: "data.location", "names \(locations[kind]!), which is missing")
                 }
                 var compressor = RunCompressor(codec: Self.codec)

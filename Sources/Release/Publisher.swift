@@ -272,7 +272,7 @@ public enum Publisher {
                 }
                 published.manifests[version] = data
             }
-            if let data = FileManager.default.contents(atPath: page) { published.sections = IndexPage.sections(in: Array(data)) }
+            if let data = FileReader.contents(of: page, limit: 1 << 30) { published.sections = IndexPage.sections(in: Array(data)) }
             return published
         }
     }
