@@ -17,9 +17,9 @@ struct ArchiveWriter {
     let build: BuildContext
 
     func write(to sink: ByteSink) throws {
-        let manifest: [[String: Any]] = images.map { written in
-            ["Config": OCI.blobPath(written.config.digest), "RepoTags": written.image.references,
-             "Layers": written.layers.map { OCI.blobPath($0.digest) }]
+        let manifest = images.map { written in
+            DockerArchiveEntry(config: OCI.blobPath(written.config.digest), repoTags: written.image.references,
+                               layers: written.layers.map { OCI.blobPath($0.digest) })
         }
         var members: [String: ArchiveEntry.Contents] = ["manifest.json": .bytes(try OCI.canonical(manifest))]
         for (path, bytes) in files { members[path] = .bytes(bytes) }

@@ -28,9 +28,9 @@ extension ImageSetWriter {
     /// Notes each image for the release's bill of materials, and writes its own as a referrer; returns the
     /// referrers' descriptors for the index.
     func writeBillsOfMaterials(_ images: [WrittenImage], version: String, license: String?,
-                               supplier: String) throws -> [[String: Any]] {
+                               supplier: String) throws -> [Descriptor] {
         let empty = try writeBytes(Array("{}".utf8), mediaType: Self.emptyMediaType)
-        var referrers: [[String: Any]] = []
+        var referrers: [Descriptor] = []
         for written in images {
             let image = written.image
             let reference = image.references.first ?? image.name
@@ -48,15 +48,12 @@ extension ImageSetWriter {
                                        created: UInt32(clamping: context.build.sourceDateEpoch), tool: context.build.tool,
                                        items: [item])
             let document = try writeBytes(try SPDXDocument.write(bill), mediaType: Self.sbomMediaType)
-            let manifest: [String: Any] = [
-                "schemaVersion": 2, "mediaType": OCI.manifestMediaType, "artifactType": Self.sbomMediaType,
-                "config": empty.descriptor.json, "layers": [document.descriptor.json],
-                "subject": written.manifest.descriptor.json,
-                "annotations": ["org.opencontainers.image.created": created],
-            ]
+            let manifest = ImageManifest(artifactType: Self.sbomMediaType, config: empty.descriptor, layers: [document.descriptor],
+                                         subject: written.manifest.descriptor,
+                                         annotations: ["org.opencontainers.image.created": created])
             let blob = try writeBytes(try OCI.canonical(manifest), mediaType: OCI.manifestMediaType)
-            var descriptor = blob.descriptor.json
-            descriptor["artifactType"] = Self.sbomMediaType
+            var descriptor = blob.descriptor
+            descriptor.artifactType = Self.sbomMediaType
             referrers.append(descriptor)
         }
         return referrers
@@ -89,14 +86,8 @@ extension ImageSetWriter {
 
     /// The "atomic container signature" claim: this reference is this manifest.
     static func claim(reference: String, manifest: String, creator: String, time: Int64) throws -> [UInt8] {
-        let claim: [String: Any] = [
-            "critical": [
-                "identity": ["docker-reference": reference],
-                "image": ["docker-manifest-digest": manifest],
-                "type": "atomic container signature",
-            ],
-            "optional": ["creator": creator, "timestamp": time],
-        ]
-        return try OCI.canonical(claim)
+        try OCI.canonical(SignatureClaim(
+            critical: SignatureClaim.Critical(identity: .init(dockerReference: reference), image: .init(dockerManifestDigest: manifest)),
+            optional: SignatureClaim.Optional(creator: creator, timestamp: time)))
     }
 }

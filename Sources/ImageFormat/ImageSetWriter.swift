@@ -311,8 +311,8 @@ final class ImageSetWriter {
 
     // MARK: Configurations, manifests, index
 
-    private func writeJSON(_ object: Any, mediaType: String) throws -> Blob {
-        try writeBytes(try OCI.canonical(object), mediaType: mediaType)
+    private func writeJSON(_ document: some Encodable, mediaType: String) throws -> Blob {
+        try writeBytes(try OCI.canonical(document), mediaType: mediaType)
     }
 
     func writeBytes(_ bytes: [UInt8], mediaType: String) throws -> Blob {
@@ -330,12 +330,13 @@ final class ImageSetWriter {
 
     private func writeImage(_ image: ContainerImage, base: LoadedBase, baseLayers: [Blob], layers: [Blob],
                             names: [String]) throws -> WrittenImage {
-        var config = base.config
-        config["architecture"] = "amd64"
-        config["os"] = "linux"
-        config["created"] = created
-        var run = base.config["config"] as? [String: Any] ?? [:]
-        var environment = run["Env"] as? [String] ?? []
+        var others = base.config.mapValues(JSONValue.init)
+        let baseHistory = (base.config["history"] as? [Any] ?? []).map(JSONValue.init)
+        for field in ["architecture", "os", "created", "config", "rootfs", "history"] { others[field] = nil }
+        var runOthers = (base.config["config"] as? [String: Any] ?? [:]).mapValues(JSONValue.init)
+        for field in ["Env", "Entrypoint", "Cmd", "WorkingDir", "Labels"] { runOthers[field] = nil }
+        let baseRun = base.config["config"] as? [String: Any] ?? [:]
+        var environment = baseRun["Env"] as? [String] ?? []
         if !environment.contains(where: { $0.hasPrefix("PATH=") }) {
             environment.insert("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", at: 0)
         }
@@ -343,36 +344,35 @@ final class ImageSetWriter {
             environment.removeAll { $0.hasPrefix(variable.name + "=") }
             environment.append("\(variable.name)=\(variable.value)")
         }
-        run["Env"] = environment
-        if let entrypoint = image.config.entrypoint {
-            run["Entrypoint"] = entrypoint
+        var entrypoint = baseRun["Entrypoint"] as? [String]
+        var command = baseRun["Cmd"] as? [String]
+        if let given = image.config.entrypoint {
+            entrypoint = given
             // As docker does: a new entrypoint drops the base's command.
-            run["Cmd"] = image.config.command ?? NSNull()
-        } else if let command = image.config.command {
-            run["Cmd"] = command
+            command = image.config.command
+        } else if let given = image.config.command {
+            command = given
         }
-        if run["Cmd"] is NSNull { run.removeValue(forKey: "Cmd") }
-        if let directory = image.config.workingDirectory { run["WorkingDir"] = directory }
-        var labels = run["Labels"] as? [String: String] ?? [:]
+        var labels = baseRun["Labels"] as? [String: String] ?? [:]
         labels.merge(image.config.labels) { $1 }
-        run["Labels"] = labels
-        config["config"] = run
-        let diffIDs = (baseLayers + layers).map { $0.diffID ?? $0.digest }
-        config["rootfs"] = ["type": "layers", "diff_ids": diffIDs]
-        var history = base.config["history"] as? [[String: Any]] ?? []
-        if history.isEmpty && !baseLayers.isEmpty {
-            history = baseLayers.map { _ in ["created": created, "created_by": "falcopack: base \(base.name)"] }
+        var history: [ImageConfiguration.History] = []
+        if baseHistory.isEmpty && !baseLayers.isEmpty {
+            history = baseLayers.map { _ in ImageConfiguration.History(created: created, createdBy: "falcopack: base \(base.name)") }
         }
-        history += names.map { ["created": created, "created_by": "falcopack: layer \($0)"] }
-        config["history"] = history
+        history += names.map { ImageConfiguration.History(created: created, createdBy: "falcopack: layer \($0)") }
+        let config = ImageConfiguration(
+            architecture: "amd64", created: created,
+            config: ImageConfiguration.Run(environment: environment, entrypoint: entrypoint, command: command,
+                                           workingDirectory: image.config.workingDirectory ?? baseRun["WorkingDir"] as? String,
+                                           labels: labels, others: runOthers),
+            diffIDs: (baseLayers + layers).map { $0.diffID ?? $0.digest }, baseHistory: baseHistory, history: history,
+            others: others)
         let configBlob = try writeJSON(config, mediaType: OCI.configMediaType)
 
         var annotations = [OCI.baseName: base.name]
         if let digest = base.digest { annotations[OCI.baseDigest] = digest }
-        let manifest: [String: Any] = [
-            "schemaVersion": 2, "mediaType": OCI.manifestMediaType, "config": configBlob.descriptor.json,
-            "layers": (baseLayers + layers).map(\.descriptor.json), "annotations": annotations,
-        ]
+        let manifest = ImageManifest(config: configBlob.descriptor, layers: (baseLayers + layers).map(\.descriptor),
+                                     annotations: annotations)
         let manifestBlob = try writeJSON(manifest, mediaType: OCI.manifestMediaType)
         return WrittenImage(image: image, manifest: manifestBlob, config: configBlob, layers: baseLayers + layers,
                             base: base)
@@ -380,18 +380,17 @@ final class ImageSetWriter {
 
     /// Writes index.json (a manifest per tag, then the referrers), oci-layout and the Dockerfiles; returns them by
     /// path, for the archive.
-    private func writeIndex(_ images: [WrittenImage], referrers: [[String: Any]]) throws -> [(path: String, bytes: [UInt8])] {
-        var manifests: [[String: Any]] = []
+    private func writeIndex(_ images: [WrittenImage], referrers: [Descriptor]) throws -> [(path: String, bytes: [UInt8])] {
+        var manifests: [Descriptor] = []
         for written in images {
             for reference in written.image.references {
                 var descriptor = written.manifest.descriptor
                 descriptor.annotations = [OCI.refName: reference]
                 descriptor.platform = ["architecture": "amd64", "os": "linux"]
-                manifests.append(descriptor.json)
+                manifests.append(descriptor)
             }
         }
-        let index: [String: Any] = ["schemaVersion": 2, "mediaType": OCI.indexMediaType,
-                                    "manifests": manifests + referrers]
+        let index = ImageIndex(manifests: manifests + referrers)
         var files: [(path: String, bytes: [UInt8])] = [
             ("index.json", try OCI.canonical(index)), (OCI.layoutFile, Array(OCI.layoutVersion.utf8)),
         ]

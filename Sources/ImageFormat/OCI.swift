@@ -26,10 +26,11 @@ enum OCI {
         "blobs/" + digest.replacingOccurrences(of: ":", with: "/")
     }
 
-    /// Canonical JSON: keys sorted, no whitespace, slashes as they are; the same object gives the same bytes and so
-    /// the same digest.
-    static func canonical(_ object: Any) throws -> [UInt8] {
-        Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+    /// Canonical JSON: keys sorted (in JSONSerialization's order, which every image falcopack wrote has), no
+    /// whitespace, slashes as they are; the same document gives the same bytes and so the same digest.
+    static func canonical(_ document: some Encodable) throws -> [UInt8] {
+        let object = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(document))
+        return Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
     }
 
     /// `YYYY-MM-DDTHH:MM:SSZ` for a time in seconds since 1970.
@@ -42,18 +43,27 @@ enum OCI {
 }
 
 /// A content descriptor: what a manifest or index says of a blob.
-struct Descriptor: Hashable {
+struct Descriptor: Hashable, Encodable {
     var mediaType: String
     var digest: String
     var size: Int64
     var annotations: [String: String] = [:]
     var platform: [String: String]?
+    /// For an artifact's manifest in an index.
+    var artifactType: String?
 
-    var json: [String: Any] {
-        var object: [String: Any] = ["mediaType": mediaType, "digest": digest, "size": size]
-        if !annotations.isEmpty { object["annotations"] = annotations }
-        if let platform { object["platform"] = platform }
-        return object
+    enum CodingKeys: String, CodingKey {
+        case mediaType, digest, size, annotations, platform, artifactType
+    }
+
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(mediaType, forKey: .mediaType)
+        try container.encode(digest, forKey: .digest)
+        try container.encode(size, forKey: .size)
+        if !annotations.isEmpty { try container.encode(annotations, forKey: .annotations) }
+        try container.encodeIfPresent(platform, forKey: .platform)
+        try container.encodeIfPresent(artifactType, forKey: .artifactType)
     }
 
     init(mediaType: String, digest: String, size: Int64, annotations: [String: String] = [:],
