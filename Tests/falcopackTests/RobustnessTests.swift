@@ -65,14 +65,14 @@ import TestSupport
         let repositoryReference = work.file("repository-reference")
         let publishTime = try timed(["publish", reference, "--repo", repositoryReference] + key.flags)
 
-        var generator = SystemRandomNumberGenerator()
+        var generator = KillSeed()
         let out = work.file("out"), cache = work.file("cache")
         // 50 builds of everything, 25 of the images alone, killed at random moments.
         for index in 0..<75 {
             let arguments = try arguments(out: out, cache: cache, command: index < 50 ? "all" : "image")
             try killed(arguments, after: Double.random(in: 0...buildTime, using: &generator))
             for (path, digest) in try files(out) where !path.hasPrefix("falco-0.28.1-images/") || expected[path] != nil {
-                #expect(expected[path] == digest, "after kill \(index): \(path) is not the file a whole build writes")
+                #expect(expected[path] == digest, "after kill \(index) (\(generator)): \(path) is not the file a whole build writes")
             }
         }
         // The next build finishes, sweeps what the killed ones left, and a cache they filled gives the same bytes.
@@ -85,7 +85,7 @@ import TestSupport
         for index in 0..<25 {
             try killed(["publish", reference, "--repo", repository] + key.flags,
                        after: Double.random(in: 0...publishTime, using: &generator))
-            try expectWholeIndexes(repository, after: index)
+            try expectWholeIndexes(repository, after: "\(index) (\(generator))")
         }
         #expect(try timed(["publish", reference, "--repo", repository] + key.flags) > 0)
         let published = try files(repository), wanted = try files(repositoryReference)
@@ -95,7 +95,7 @@ import TestSupport
 
     /// What apt and dnf check before they trust a repository, on whatever indexes a killed publish left: the
     /// signatures hold, and every file an index lists exists with the SHA-256 it lists.
-    func expectWholeIndexes(_ repository: String, after index: Int) throws {
+    func expectWholeIndexes(_ repository: String, after index: String) throws {
         let keyring = try key.gnupg.keyring(key.publicKey)
         let dists = repository + "/deb/dists/stable"
         if FileManager.default.fileExists(atPath: dists + "/InRelease") {
