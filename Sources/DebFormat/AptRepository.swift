@@ -86,7 +86,7 @@ struct AptRepository: PackageRepository {
                         while valueStart < last && isBlank(buffer[valueStart]) { valueStart += 1 }
                         while last > valueStart && isBlank(buffer[last - 1]) { last -= 1 }
                         let name = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<colon]), as: UTF8.self)
-                        if current.contains(where: { $0.name.caseInsensitiveCompare(name) == .orderedSame }) {
+                        if current.contains(where: { Self.sameName($0.name, name) }) {
                             throw IndexError(file: file, field: name, "appears twice in one stanza (line \(lineNumber))")
                         }
                         current.append((name, String(decoding: UnsafeBufferPointer(rebasing: buffer[valueStart..<last]), as: UTF8.self)))
@@ -213,7 +213,7 @@ struct AptRepository: PackageRepository {
 
         for dropped in RepositoryPolicy.beyondKeep(stanzas.values, keep: settings.keep,
                                                    group: { "\($0["Package"]!) \($0["Architecture"]!)" },
-                                                   version: { $0["Version"]! }, compare: DebVersionOrder.compare) {
+                                                   version: { $0["Version"]! }, order: DebVersionOrder.order) {
             stanzas[dropped.identity] = nil
             removals.append(path + "/" + dropped["Filename"]!)
         }
@@ -225,7 +225,7 @@ struct AptRepository: PackageRepository {
             let listed = stanzas.values.filter { $0["Architecture"] == architecture || $0["Architecture"] == "all" }
                 .map { (package: $0["Package"]!, version: $0["Version"]!, stanza: $0) }
             // Each version's packages by name.
-            let chosen = RepositoryPolicy.oldestFirst(listed, version: \.version, compare: DebVersionOrder.compare) { a, b in
+            let chosen = RepositoryPolicy.oldestFirst(listed, version: \.version, order: DebVersionOrder.order) { a, b in
                 if a.package != b.package { return a.package < b.package }
                 return a.version != b.version ? a.version < b.version : a.stanza.identity < b.stanza.identity
             }
@@ -268,7 +268,7 @@ struct AptRepository: PackageRepository {
 
         return StagedRepository(renames: staging.renames, removals: removals,
                                 releases: RepositoryPolicy.newestFirst(stanzas.values.compactMap { $0["Version"] },
-                                                                       compare: DebVersionOrder.compare),
+                                                                       order: DebVersionOrder.order),
                                 locations: locations)
     }
 

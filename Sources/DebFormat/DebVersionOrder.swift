@@ -1,3 +1,5 @@
+import FormatSeam
+
 /// dpkg's version order (deb-version(7)): epochs as numbers, then the upstream version and the revision compared
 /// by dpkg's `verrevcmp`, in which `~` sorts before everything, even the end.
 enum DebVersionOrder {
@@ -14,6 +16,9 @@ enum DebVersionOrder {
             self.revision = Array(revision.utf8)
         }
     }
+
+    /// The order as repositories use it: each version parsed once.
+    static let order = RepositoryPolicy.Order(parse: Parts.init, compare: compare)
 
     static func compare(_ a: String, _ b: String) -> Int {
         compare(Parts(a), Parts(b))

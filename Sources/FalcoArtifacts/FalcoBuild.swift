@@ -100,7 +100,9 @@ public enum FalcoBuild {
             prepare: { scope in
                 guard let driver = spec.driver else { return }
                 let cache = IdentityCache()
-                func identity() throws -> DriverIdentity {
+                // verify and publish name several releases at once, each in a child of this scope.
+                func identity() throws -> DriverIdentity { try cache.lock.withLock { try read() } }
+                func read() throws -> DriverIdentity {
                     if let known = cache.identity { return known }
                     let sources = try driver.sources.expand(in: scope)
                     let found = try DriverIdentity.read(sources: sources, name: try driver.name?.expand(in: scope),
@@ -117,7 +119,8 @@ public enum FalcoBuild {
     }
 }
 
-private final class IdentityCache {
+private final class IdentityCache: @unchecked Sendable {
+    let lock = NSLock()
     var identity: DriverIdentity?
 }
 

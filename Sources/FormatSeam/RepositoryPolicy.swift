@@ -30,51 +30,60 @@ public enum RepositoryPolicy {
         }
     }
 
+    /// A format's version order: each version parsed once, then compared as parsed.
+    public struct Order<Parsed>: Sendable {
+        public let parse: @Sendable (String) -> Parsed
+        public let compare: @Sendable (Parsed, Parsed) -> Int
+
+        public init(parse: @escaping @Sendable (String) -> Parsed, compare: @escaping @Sendable (Parsed, Parsed) -> Int) {
+            self.parse = parse
+            self.compare = compare
+        }
+    }
+
     /// The records beyond the newest `keep` of each group (a package of one architecture, say); none without `keep`.
-    public static func beyondKeep<Record>(_ records: some Sequence<Record>, keep: Int?, group: (Record) -> String,
-                                          version: (Record) -> String, compare: (String, String) -> Int) -> [Record] {
+    @inlinable public static func beyondKeep<Record, Parsed>(_ records: some Sequence<Record>, keep: Int?, group: (Record) -> String,
+                                                  version: (Record) -> String, order: Order<Parsed>) -> [Record] {
         guard let keep else { return [] }
         var groups: [String: [Record]] = [:]
         for record in records { groups[group(record), default: []].append(record) }
         return groups.values.flatMap { members in
-            newestFirst(members, version: version, compare: compare, tiebreak: { version($0) > version($1) }).dropFirst(keep)
+            newestFirst(members, version: version, order: order, tiebreak: { version($0) > version($1) }).dropFirst(keep)
         }
     }
 
     /// `records` oldest version first; records whose versions compare equal are ordered by `tiebreak`.
-    public static func oldestFirst<Record>(_ records: some Collection<Record>, version: (Record) -> String,
-                                           compare: (String, String) -> Int,
-                                           tiebreak: (Record, Record) -> Bool) -> [Record] {
-        let rank = ranks(records.map(version), compare: compare)
+    @inlinable public static func oldestFirst<Record, Parsed>(_ records: some Collection<Record>, version: (Record) -> String,
+                                                   order: Order<Parsed>, tiebreak: (Record, Record) -> Bool) -> [Record] {
+        let rank = ranks(records.map(version), order: order)
         return records.map { (rank: rank[version($0)]!, record: $0) }
             .sorted { $0.rank != $1.rank ? $0.rank < $1.rank : tiebreak($0.record, $1.record) }
             .map(\.record)
     }
 
     /// `records` newest version first; ties by `tiebreak`.
-    public static func newestFirst<Record>(_ records: some Collection<Record>, version: (Record) -> String,
-                                           compare: (String, String) -> Int,
-                                           tiebreak: (Record, Record) -> Bool) -> [Record] {
-        let rank = ranks(records.map(version), compare: compare)
+    @inlinable public static func newestFirst<Record, Parsed>(_ records: some Collection<Record>, version: (Record) -> String,
+                                                   order: Order<Parsed>, tiebreak: (Record, Record) -> Bool) -> [Record] {
+        let rank = ranks(records.map(version), order: order)
         return records.map { (rank: rank[version($0)]!, record: $0) }
             .sorted { $0.rank != $1.rank ? $0.rank > $1.rank : tiebreak($0.record, $1.record) }
             .map(\.record)
     }
 
     /// Versions newest first, equal ones by their text, descending: what a repository reports it holds.
-    public static func newestFirst(_ versions: some Sequence<String>, compare: (String, String) -> Int) -> [String] {
-        newestFirst(Array(Set(versions)), version: { $0 }, compare: compare, tiebreak: >)
+    @inlinable public static func newestFirst<Parsed>(_ versions: some Sequence<String>, order: Order<Parsed>) -> [String] {
+        newestFirst(Array(Set(versions)), version: { $0 }, order: order, tiebreak: >)
     }
 
     /// Each version's place among `versions`, oldest 0, versions that compare equal sharing one: a sort of many
-    /// records compares these, not the versions.
-    public static func ranks(_ versions: some Sequence<String>, compare: (String, String) -> Int) -> [String: Int] {
-        let sorted = Set(versions).sorted { compare($0, $1) < 0 }
+    /// records compares these, not the versions, and each version is parsed once.
+    @inlinable public static func ranks<Parsed>(_ versions: some Sequence<String>, order: Order<Parsed>) -> [String: Int] {
+        let sorted = Set(versions).map { (version: $0, parsed: order.parse($0)) }.sorted { order.compare($0.parsed, $1.parsed) < 0 }
         var ranks: [String: Int] = [:]
         var rank = 0
-        for (index, version) in sorted.enumerated() {
-            if index > 0 && compare(sorted[index - 1], version) != 0 { rank += 1 }
-            ranks[version] = rank
+        for (index, entry) in sorted.enumerated() {
+            if index > 0 && order.compare(sorted[index - 1].parsed, entry.parsed) != 0 { rank += 1 }
+            ranks[entry.version] = rank
         }
         return ranks
     }

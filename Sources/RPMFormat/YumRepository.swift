@@ -119,13 +119,14 @@ struct YumRepository: PackageRepository {
         func key(_ record: Record) -> String { "\(record.epoch):\(record.version)-\(record.release)" }
         var evrs: [String: (epoch: Int, version: String, release: String)] = [:]
         for record in records.values { evrs[key(record)] = record.evr }
-        let compare = { (a: String, b: String) in RPMVersionOrder.compare(evrs[a]!, evrs[b]!) }
+        let known = evrs
+        let order = RepositoryPolicy.Order(parse: { known[$0]! }, compare: RPMVersionOrder.compare)
         for dropped in RepositoryPolicy.beyondKeep(records.values, keep: settings.keep, group: { "\($0.name) \($0.arch)" },
-                                                   version: key, compare: compare) {
+                                                   version: key, order: order) {
             records[dropped.pkgid] = nil
             removals.append(path + "/" + dropped.location)
         }
-        let sorted = RepositoryPolicy.oldestFirst(records.values, version: key, compare: compare) { a, b in
+        let sorted = RepositoryPolicy.oldestFirst(records.values, version: key, order: order) { a, b in
             key(a) != key(b) ? key(a) < key(b) : a.location < b.location
         }
         var data: [String] = []
@@ -168,7 +169,7 @@ struct YumRepository: PackageRepository {
         }
         return StagedRepository(renames: staging.renames, removals: removals,
                                 releases: RepositoryPolicy.newestFirst(records.values.map(\.version),
-                                                                       compare: RPMVersionOrder.rpmvercmp),
+                                                                       order: RepositoryPolicy.Order(parse: { $0 }, compare: RPMVersionOrder.rpmvercmp)),
                                 locations: locations)
     }
 

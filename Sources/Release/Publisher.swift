@@ -191,7 +191,7 @@ public enum Publisher {
             // Every release the repository will hold, newest first; the oldest beyond --keep leave files/ too.
             var versions = Set(existing.manifests.keys)
             versions.formUnion(releases.map(\.version))
-            var ordered = RepositoryPolicy.newestFirst(versions, compare: VersionOrder.compare)
+            var ordered = RepositoryPolicy.newestFirst(versions, order: VersionOrder.order)
             if let keep = request.keep, ordered.count > keep {
                 for version in ordered.dropFirst(keep) { removals.append(files + "/" + version) }
                 ordered = Array(ordered.prefix(keep))
@@ -327,6 +327,9 @@ enum VersionOrder {
     static func compare(_ a: String, _ b: String) -> Int {
         compare(runs: runs(a), runs(b))
     }
+
+    /// The order as the release files use it: each version split into runs once.
+    static let order = RepositoryPolicy.Order(parse: runs, compare: compare(runs:_:))
 
     static func compare(runs x: [String], _ y: [String]) -> Int {
         for (p, q) in zip(x, y) where p != q {

@@ -13,8 +13,6 @@ public final class ReleaseConvention: @unchecked Sendable {
     public let hooks: PlanHooks
     private let base: Scope
     private let finder: ReleaseLayout.VersionFinder
-    /// Scopes cache what they expand and hooks read inputs lazily: one layout is made at a time.
-    private let lock = NSLock()
 
     public init(spec: Spec, formats: [any ArtifactFormat], inputs: ResolvedInputs, hooks: PlanHooks = PlanHooks()) throws {
         self.spec = spec
@@ -29,15 +27,14 @@ public final class ReleaseConvention: @unchecked Sendable {
 
     /// `template` in the spec's scope, with the inputs as given.
     public func expand(_ template: Template) throws -> String {
-        try lock.withLock { try template.expand(in: base.child()) }
+        try template.expand(in: base.child())
     }
 
     /// The release of `version`, every artifact named.
     public func layout(version: String) throws -> ReleaseLayout {
-        try lock.withLock {
-            let scope = base.child()
-            scope.set("version", version)
-            return try ReleaseLayout(spec: spec, formats: formats, base: scope)
-        }
+        // Each layout expands in a scope of its own; the base is only read (the hooks guard what they cache).
+        let scope = base.child()
+        scope.set("version", version)
+        return try ReleaseLayout(spec: spec, formats: formats, base: scope)
     }
 }

@@ -69,7 +69,7 @@ public struct ReleaseLayout: @unchecked Sendable {
         func fileName(_ template: Template, in scope: Scope) throws -> String {
             let name = try template.expand(in: scope)
             guard !name.isEmpty, name != ".", name != "..", !name.contains("/"),
-                  !name.unicodeScalars.contains(where: { CharacterSet.whitespacesAndNewlines.contains($0) }) else {
+                  !name.unicodeScalars.contains(where: \.properties.isWhitespace) else {
                 let (location, category) = origin(template)
                 throw SpecError(category, at: location, "file name '\(name)' must be one path component without spaces")
             }

@@ -104,6 +104,26 @@ import TestSupport
         #expect(stray.stderr.contains("gadget-3.1.4-other-amd64.deb: not a name the convention gives for version 3.1.4"), "\(stray.stderr)")
     }
 
+    /// An input a name uses is read by `verify` and `publish` as a build reads it: here from the environment
+    /// variable the spec declares, as given to the build by its flag.
+    @Test func verifyNamesWithTheInputsTheBuildWasGiven() throws {
+        let work = try TemporaryDirectory()
+        let plain = try Self.gadgetSpec(in: work)
+        let text = try String(contentsOfFile: plain, encoding: .utf8)
+            .replacingOccurrences(of: "variables:\n  edition: community\n", with: "")
+            .replacingOccurrences(of: "inputs:\n", with: "inputs:\n  edition: {help: edition, default: community, env: GADGET_EDITION}\n")
+        let spec = try work.write("edition.yaml", Array(text.utf8))
+        let dist = work.file("dist")
+        try falcopack(["all", "--spec", spec, "--edition", "pro", "--out", dist] + key.flags)
+        #expect(FileManager.default.fileExists(atPath: dist + "/gadget-3.1.4-pro-amd64.deb"))
+        let given = try runIn(repositoryRoot(), [falcopackExecutable(), "verify", dist, "--spec", spec],
+                              environment: ["GADGET_EDITION": "pro"])
+        #expect(given.status == 0, "\(given.stderr)")
+        let defaulted = try runIn(repositoryRoot(), [falcopackExecutable(), "verify", dist, "--spec", spec])
+        #expect(defaulted.status == 1)
+        #expect(defaulted.stderr.contains("gadget-3.1.4-community-amd64.deb: missing (expected for version 3.1.4)"), "\(defaulted.stderr)")
+    }
+
     /// `verify` and `publish` report problems as data: printed as lines, and with `--json` as objects naming the
     /// artifact, the kind of problem and the message.
     @Test func problemsAreTypedWithJSON() throws {
