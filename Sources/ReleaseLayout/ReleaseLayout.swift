@@ -137,24 +137,6 @@ public struct ReleaseLayout: @unchecked Sendable {
     public static func topFolder(ofTarball name: String, format: any ArtifactFormat) -> String {
         String(name.dropLast(format.suffix(of: name)?.count ?? 0))
     }
-
-    /// The entry named `name`.
-    public func entry(named name: String) -> Entry? { entries.first { $0.name == name } }
-
-    /// The package, tarball and image-archive entries: what a format writes.
-    public var artifacts: [Entry] {
-        entries.filter {
-            switch $0.role {
-            case .package, .tarball, .images: true
-            default: false
-            }
-        }
-    }
-
-    /// Every file and folder name the release holds, signatures included when `signed`.
-    public func names(signed: Bool) -> [String] {
-        entries.flatMap { entry in [entry.name] + (signed ? entry.signature.map { [$0] } ?? [] : []) }
-    }
 }
 
 /// One channel's image tags (`release`: `x.y.z` and `latest`), expanded, with the templates they came from.
