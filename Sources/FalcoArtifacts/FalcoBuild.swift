@@ -75,18 +75,20 @@ public enum FalcoBuild {
     }
 
     /// What the spec at `specPath` expects of a release, named as a build with `environment` names it.
-    public static func convention(specPath: String, environment: [String: String]) throws -> ReleaseConvention {
+    public static func convention(specPath: String, inputFlags: [String: String] = [:],
+                                  environment: [String: String]) throws -> ReleaseConvention {
         let spec = try loadSpec(path: specPath)
-        let inputs = try ResolvedInputs(spec: spec, flags: [:], environment: environment)
+        let inputs = try ResolvedInputs(spec: spec, flags: inputFlags, environment: environment)
         return try ReleaseConvention(spec: spec, formats: formats, inputs: inputs, hooks: hooks(for: spec))
     }
 
     /// - Parameter publicKey: a public key file (armored or binary); every signature in the release is checked
     ///   against it.
-    public static func verify(directory: String, specPath: String, publicKey: String? = nil,
+    public static func verify(directory: String, specPath: String, publicKey: String? = nil, inputFlags: [String: String] = [:],
                               environment: [String: String] = [:]) throws -> Verifier.Report {
         let keyring = try publicKey.map(Keyring.load(path:))
-        return Verifier.verify(directory: directory, convention: try convention(specPath: specPath, environment: environment),
+        return Verifier.verify(directory: directory,
+                               convention: try convention(specPath: specPath, inputFlags: inputFlags, environment: environment),
                                keyring: keyring)
     }
 

@@ -45,27 +45,7 @@ struct BuildOptions: ParsableArguments {
 
     /// `--name value` and `--name=value` pairs for the spec's inputs.
     func inputFlags() throws -> [String: String] {
-        var flags: [String: String] = [:]
-        var index = 0
-        while index < inputArguments.count {
-            let argument = inputArguments[index]
-            guard argument.hasPrefix("--"), argument.count > 2 else {
-                throw ValidationError("unexpected argument '\(argument)'")
-            }
-            var name = String(argument.dropFirst(2))
-            let value: String
-            if let equals = name.firstIndex(of: "=") {
-                value = String(name[name.index(after: equals)...])
-                name = String(name[..<equals])
-            } else {
-                guard index + 1 < inputArguments.count else { throw ValidationError("'--\(name)' needs a value") }
-                index += 1
-                value = inputArguments[index]
-            }
-            guard flags[name] == nil else { throw ValidationError("'--\(name)' is given twice") }
-            flags[name] = value
-            index += 1
-        }
+        var flags = try SpecInputFlags.parse(inputArguments)
         if let version { flags["version"] = version }
         return flags
     }
@@ -90,4 +70,34 @@ struct BuildOptions: ParsableArguments {
 struct DriverOption: ParsableArguments {
     @Option(help: "The driver variant (module or bpf, as the spec names them); default: every variant.")
     var driver: String?
+}
+
+/// The spec's inputs given as flags (`--falco-bin PATH`, `--driver-src=DIR`), which the spec, not the command,
+/// declares: how a build takes them, and how `verify` and `publish` take the same ones to name a release as it
+/// was built.
+enum SpecInputFlags {
+    static func parse(_ arguments: [String]) throws -> [String: String] {
+        var flags: [String: String] = [:]
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            guard argument.hasPrefix("--"), argument.count > 2 else {
+                throw ValidationError("unexpected argument '\(argument)'")
+            }
+            var name = String(argument.dropFirst(2))
+            let value: String
+            if let equals = name.firstIndex(of: "=") {
+                value = String(name[name.index(after: equals)...])
+                name = String(name[..<equals])
+            } else {
+                guard index + 1 < arguments.count else { throw ValidationError("'--\(name)' needs a value") }
+                index += 1
+                value = arguments[index]
+            }
+            guard flags[name] == nil else { throw ValidationError("'--\(name)' is given twice") }
+            flags[name] = value
+            index += 1
+        }
+        return flags
+    }
 }

@@ -57,6 +57,7 @@ struct PublishCommand: ParsableCommand {
     func run() throws {
         do {
             let environment = ProcessInfo.processInfo.environment
+            // The releases are positional, so the spec's inputs come from the environment variables it declares.
             let convention = try FalcoBuild.convention(specPath: SpecLocation.resolve(self.spec), environment: environment)
             let spec = convention.spec
             guard let key = signingKey ?? environment["FALCOPACK_SIGNING_KEY"], !key.isEmpty else {

@@ -16,10 +16,15 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Check every signature of the release against this OpenPGP public key.", valueName: "file"))
     var publicKey: String?
     @Flag(help: "Print JSON.") var json = false
+    @Argument(parsing: .allUnrecognized,
+              help: ArgumentHelp("After the folder: the spec's inputs the build was given, as it took them (--driver-src DIR, ...), where names use them; else their environment variables.",
+                                 valueName: "--input value"))
+    var inputArguments: [String] = []
 
     func run() throws {
         let report: Verifier.Report
         do { report = try FalcoBuild.verify(directory: directory, specPath: SpecLocation.resolve(spec), publicKey: publicKey,
+                                            inputFlags: try SpecInputFlags.parse(inputArguments),
                                             environment: ProcessInfo.processInfo.environment) } catch { throw Failure.exit(for: error) }
         if json {
             struct Result: Encodable {

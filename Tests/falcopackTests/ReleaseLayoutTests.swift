@@ -104,8 +104,8 @@ import TestSupport
         #expect(stray.stderr.contains("gadget-3.1.4-other-amd64.deb: not a name the convention gives for version 3.1.4"), "\(stray.stderr)")
     }
 
-    /// An input a name uses is read by `verify` and `publish` as a build reads it: here from the environment
-    /// variable the spec declares, as given to the build by its flag.
+    /// An input a name uses is read by `verify` and `publish` as a build reads it: from the environment variable the
+    /// spec declares, or (for `verify`) the same flag, as given to the build by its flag.
     @Test func verifyNamesWithTheInputsTheBuildWasGiven() throws {
         let work = try TemporaryDirectory()
         let plain = try Self.gadgetSpec(in: work)
@@ -119,6 +119,12 @@ import TestSupport
         let given = try runIn(repositoryRoot(), [falcopackExecutable(), "verify", dist, "--spec", spec],
                               environment: ["GADGET_EDITION": "pro"])
         #expect(given.status == 0, "\(given.stderr)")
+        // Or by the same flag as the build, after the folder.
+        let flagged = try runIn(repositoryRoot(), [falcopackExecutable(), "verify", dist, "--spec", spec, "--edition", "pro"])
+        #expect(flagged.status == 0, "\(flagged.stderr)")
+        let published = try runIn(repositoryRoot(), [falcopackExecutable(), "publish", dist, "--repo", work.file("repo"), "--spec", spec]
+                                  + key.flags, environment: ["GADGET_EDITION": "pro"])
+        #expect(published.status == 0, "\(published.stderr)")
         let defaulted = try runIn(repositoryRoot(), [falcopackExecutable(), "verify", dist, "--spec", spec])
         #expect(defaulted.status == 1)
         #expect(defaulted.stderr.contains("gadget-3.1.4-community-amd64.deb: missing (expected for version 3.1.4)"), "\(defaulted.stderr)")
