@@ -41,11 +41,19 @@ enum PublishFuzz {
     }
 
     nonisolated(unsafe) static let fixture: Result<Fixture, Error> = Result { try makeFixture() }
+    static let runs = Counter()
+
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var count = 0
+        func next() -> Int { lock.withLock { count += 1; return count } }
+    }
 
     /// Publishes the second release into the repository the input describes: what it reported, or why it refused.
     static func publish(_ input: [UInt8]) throws -> Publisher.Report {
         let fixture = try fixture.get()
-        let repository = fixture.folder + "/repository"
+        // A folder of its own: the tests publish through this target from more than one thread.
+        let repository = fixture.folder + "/repository-" + String(runs.next())
         try? FileManager.default.removeItem(atPath: repository)
         try FileManager.default.copyItem(atPath: fixture.template, toPath: repository)
         defer { try? FileManager.default.removeItem(atPath: repository) }
