@@ -273,10 +273,9 @@ struct AptRepository: PackageRepository {
     }
 
     func clientInstructions(url: String, settings: RepositorySettings) -> ClientInstructions {
-        let base = url.hasSuffix("/") ? url : url + "/"
-        return ClientInstructions(systems: "Debian and Ubuntu", commands: [
-            "curl -fsSL \(base + settings.keyFile) | sudo tee \(Self.keyring(settings)) >/dev/null",
-            "curl -fsSL \(base + settings.name).list | sudo tee /etc/apt/sources.list.d/\(settings.name).list",
+        ClientInstructions(systems: "Debian and Ubuntu", commands: [
+            "curl -fsSL \(address(settings.keyFile, under: url)) | sudo tee \(Self.keyring(settings)) >/dev/null",
+            "curl -fsSL \(address(settings.name + ".list", under: url)) | sudo tee /etc/apt/sources.list.d/\(settings.name).list",
             "sudo apt-get update && sudo apt-get install -y \(settings.install)",
         ])
     }
@@ -288,7 +287,7 @@ struct AptRepository: PackageRepository {
 
     func clientFiles(url: String, settings: RepositorySettings) -> [(name: String, contents: String)] {
         let keyring = Self.keyring(settings)
-        let base = url.hasSuffix("/") ? url + folder : url + "/" + folder
+        let base = address(folder, under: url)
         return [
             ("\(settings.name).list",
              "deb [signed-by=\(keyring)] \(base) \(settings.suite) \(settings.component)\n"),

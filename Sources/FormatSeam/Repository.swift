@@ -24,6 +24,13 @@ public protocol PackageRepository: Sendable {
     func clientInstructions(url: String, settings: RepositorySettings) -> ClientInstructions
 }
 
+extension PackageRepository {
+    /// Where clients reach `path` of the repository whose top is at `url`.
+    public func address(_ path: String, under url: String) -> String {
+        (url.hasSuffix("/") ? url : url + "/") + path
+    }
+}
+
 /// The systems a repository format serves, and the commands that add the repository and install from it.
 public struct ClientInstructions: Sendable {
     public var systems: String

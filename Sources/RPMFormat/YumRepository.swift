@@ -174,16 +174,15 @@ struct YumRepository: PackageRepository {
     }
 
     func clientInstructions(url: String, settings: RepositorySettings) -> ClientInstructions {
-        let base = url.hasSuffix("/") ? url : url + "/"
-        return ClientInstructions(systems: "Fedora, RHEL, CentOS Stream, Amazon Linux", commands: [
-            "sudo curl -fsSL -o /etc/yum.repos.d/\(settings.name).repo \(base + settings.name).repo",
+        ClientInstructions(systems: "Fedora, RHEL, CentOS Stream, Amazon Linux", commands: [
+            "sudo curl -fsSL -o /etc/yum.repos.d/\(settings.name).repo \(address(settings.name + ".repo", under: url))",
             "sudo dnf install -y \(settings.install)    # or yum",
         ])
     }
 
     func clientFiles(url: String, settings: RepositorySettings) -> [(name: String, contents: String)] {
-        let base = (url.hasSuffix("/") ? url : url + "/") + folder
-        let key = (url.hasSuffix("/") ? url : url + "/") + settings.keyFile
+        let base = address(folder, under: url)
+        let key = address(settings.keyFile, under: url)
         return [("\(settings.name).repo", """
             [\(settings.name)]
             name=\(settings.label)

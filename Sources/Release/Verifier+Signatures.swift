@@ -137,16 +137,8 @@ extension Verifier {
                                    problems: [ReleaseProblem(directory, .naming, "no artifact is named as the convention names them")])
         }
         var problems: [ReleaseProblem] = []
-        let layout: ReleaseLayout
-        do {
-            layout = try convention.layout(version: version)
-        } catch {
-            return PublishingCheck(version: version, expected: [:], digests: [:], listed: [], problems: [ReleaseProblem(nil, .naming, "\(error)")])
-        }
-        problems += layout.violations().map(ReleaseProblem.init(violation:))
-        let expected = expectations(layout, spec: convention.spec, problems: &problems)
-        for file in expected.keys.sorted() where !present.contains(file) {
-            problems.append(ReleaseProblem(file, .missing, "missing (expected for version \(version))"))
+        guard let expected = expectations(version: version, convention: convention, present: present, problems: &problems) else {
+            return PublishingCheck(version: version, expected: [:], digests: [:], listed: [], problems: problems)
         }
         let files = artifacts.filter { !folders.contains($0) }
         // Every file read once: its SHA-256 checks SHA256SUMS, is what the page lists, and is where the

@@ -66,6 +66,26 @@ public enum Verifier {
         return expected
     }
 
+    /// What the release of `version` must hold, by name, with every rule it breaks and every expected name not in
+    /// `present` among `problems`; nil when the spec cannot name it (the problem says why).
+    static func expectations(version: String, convention: ReleaseConvention, present: [String],
+                             problems: inout [ReleaseProblem]) -> [String: Expectation]? {
+        let layout: ReleaseLayout
+        do {
+            layout = try convention.layout(version: version)
+        } catch {
+            problems.append(ReleaseProblem(nil, .naming, "\(error)"))
+            return nil
+        }
+        problems += layout.violations().map(ReleaseProblem.init(violation:))
+        let expected = expectations(layout, spec: convention.spec, problems: &problems)
+        let found = Set(present)
+        for file in expected.keys.sorted() where !found.contains(file) {
+            problems.append(ReleaseProblem(file, .missing, "missing (expected for version \(version))"))
+        }
+        return expected
+    }
+
     /// - Parameter keyring: when given, every artifact must also carry a signature by one of its keys that matches
     ///   its bytes: inside a package, in `FILE.asc` beside any other file, in the layout for each image tag.
     public static func verify(directory: String, convention: ReleaseConvention, keyring: Keyring? = nil) -> Report {
@@ -90,16 +110,8 @@ public enum Verifier {
                 ReleaseProblem(directory, .naming, "no artifact is named as the convention names them (\(artifacts.joined(separator: ", ")))"),
             ])
         }
-        let layout: ReleaseLayout
-        do {
-            layout = try convention.layout(version: version)
-        } catch {
-            return Report(version: version, checked: artifacts, problems: [ReleaseProblem(nil, .naming, "\(error)")])
-        }
-        problems += layout.violations().map(ReleaseProblem.init(violation:))
-        let expected = expectations(layout, spec: convention.spec, problems: &problems)
-        for file in expected.keys.sorted() where !present.contains(file) {
-            problems.append(ReleaseProblem(file, .missing, "missing (expected for version \(version))"))
+        guard let expected = expectations(version: version, convention: convention, present: present, problems: &problems) else {
+            return Report(version: version, checked: artifacts, problems: problems)
         }
         for file in artifacts where expected[file] == nil {
             problems.append(ReleaseProblem(file, .unexpected, "not a name the convention gives for version \(version)"))
