@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Prepares the demo release's default inputs in .cache/ (ignored by git):
 #   .cache/scap/driver  the real driver sources of Debian's falcosecurity-scap-dkms package (kernel module, bpf/)
-#   .cache/demo/falco   a stand-in for the falco binary, built from Payloads/demo/falco.c, that prints the
-#                       Falco version and the driver version compiled into it
+#   .cache/demo/ARCH/falco  a stand-in for the falco binary of x86_64 and aarch64 (cross-compiled), built from
+#                       Payloads/demo/falco.c, that prints the Falco version and the driver version compiled into it
+#   .cache/demo/falco   the x86_64 one again, for specs of one architecture
 # Set FALCO_VERSION to build the stand-in for another version (default: the spec's).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,9 +29,15 @@ driver_version="$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$scap/driver/dkms.c
 mkdir -p "$cache/demo"
 stamp="$cache/demo/falco.build"
 wanted="$version $driver_version $(sha256sum Payloads/demo/falco.c | cut -c1-64)"
-if [ ! -x "$cache/demo/falco" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
-  gcc -O2 -s -fstack-protector-strong -D_FORTIFY_SOURCE=2 -Wl,-z,relro,-z,now -pie -fPIE -o "$cache/demo/falco" \
-    -DFALCO_VERSION="\"$version\"" -DDRIVER_VERSION="\"$driver_version\"" Payloads/demo/falco.c
+if [ ! -x "$cache/demo/falco" ] || [ ! -x "$cache/demo/aarch64/falco" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+  for arch in x86_64 aarch64; do
+    compiler=gcc
+    [ "$arch" = aarch64 ] && compiler=aarch64-linux-gnu-gcc
+    mkdir -p "$cache/demo/$arch"
+    "$compiler" -O2 -s -fstack-protector-strong -D_FORTIFY_SOURCE=2 -Wl,-z,relro,-z,now -pie -fPIE -o "$cache/demo/$arch/falco" \
+      -DFALCO_VERSION="\"$version\"" -DDRIVER_VERSION="\"$driver_version\"" Payloads/demo/falco.c
+  done
+  cp "$cache/demo/x86_64/falco" "$cache/demo/falco"
   echo "$wanted" > "$stamp"
 fi
-echo "demo inputs: $scap/driver (scap $driver_version), $cache/demo/falco (stand-in, falco $version)"
+echo "demo inputs: $scap/driver (scap $driver_version), $cache/demo/{x86_64,aarch64}/falco (stand-ins, falco $version)"

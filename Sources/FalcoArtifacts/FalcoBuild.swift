@@ -21,8 +21,8 @@ public enum FalcoBuild {
 
     public struct Options: Sendable {
         public var specPath: String
-        /// Input values given as flags, by input name.
-        public var inputFlags: [String: String]
+        /// Input values given as flags, by input name, in the order given.
+        public var inputFlags: [String: [String]]
         public var environment: [String: String]
         public var outputDirectory: String
         /// `--compression`: the codec of every package's payload, overriding the spec.
@@ -34,7 +34,10 @@ public enum FalcoBuild {
         /// The writing program and its version, as bills of materials name it.
         public var tool = "falcopack"
 
-        public init(specPath: String, inputFlags: [String: String], environment: [String: String],
+        /// `--arch`: the architectures to build, in any spelling; empty: every one the spec declares.
+        public var architectures: [String] = []
+
+        public init(specPath: String, inputFlags: [String: [String]], environment: [String: String],
                     outputDirectory: String, compression: String? = nil, jobs: Int, cacheDirectory: String? = nil) {
             self.specPath = specPath
             self.inputFlags = inputFlags
@@ -57,7 +60,9 @@ public enum FalcoBuild {
         let inputs = try ResolvedInputs(spec: spec, flags: options.inputFlags, environment: options.environment)
         var context = try BuildContext.fromEnvironment(options.environment, fallback: spec.sourceDateEpoch)
         context.tool = options.tool
-        let request = BuildRequest(spec: spec, inputs: inputs, selection: try selection(spec), formats: formats,
+        var chosen = try selection(spec)
+        chosen.architectures = options.architectures
+        let request = BuildRequest(spec: spec, inputs: inputs, selection: chosen, formats: formats,
                                    outputDirectory: options.outputDirectory, compression: options.compression,
                                    jobs: options.jobs, context: context, cacheDirectory: options.cacheDirectory,
                                    signingPassphrase: options.signingPassphrase)
@@ -75,7 +80,7 @@ public enum FalcoBuild {
     }
 
     /// What the spec at `specPath` expects of a release, named as a build with `environment` names it.
-    public static func convention(specPath: String, inputFlags: [String: String] = [:],
+    public static func convention(specPath: String, inputFlags: [String: [String]] = [:],
                                   environment: [String: String]) throws -> ReleaseConvention {
         let spec = try loadSpec(path: specPath)
         let inputs = try ResolvedInputs(spec: spec, flags: inputFlags, environment: environment)
@@ -84,7 +89,7 @@ public enum FalcoBuild {
 
     /// - Parameter publicKey: a public key file (armored or binary); every signature in the release is checked
     ///   against it.
-    public static func verify(directory: String, specPath: String, publicKey: String? = nil, inputFlags: [String: String] = [:],
+    public static func verify(directory: String, specPath: String, publicKey: String? = nil, inputFlags: [String: [String]] = [:],
                               environment: [String: String] = [:]) throws -> Verifier.Report {
         let keyring = try publicKey.map(Keyring.load(path:))
         return Verifier.verify(directory: directory,

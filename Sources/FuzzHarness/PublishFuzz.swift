@@ -136,7 +136,7 @@ enum PublishFuzz {
         let keyPath = folder + "/key.asc"
         try Data(try generated.armoredSecretKey(passphrase: nil).utf8).write(to: URL(fileURLWithPath: keyPath))
         for version in ["1.0.0", "1.0.1"] {
-            _ = try FalcoBuild.build(FalcoBuild.Options(specPath: specPath, inputFlags: ["version": version, "signing-key": keyPath],
+            _ = try FalcoBuild.build(FalcoBuild.Options(specPath: specPath, inputFlags: ["version": [version], "signing-key": [keyPath]],
                                                         environment: [:], outputDirectory: folder + "/" + version, jobs: 1),
                                      selection: Selection.everything(in:), onEvent: { _ in })
         }

@@ -1,7 +1,50 @@
 /// A machine architecture. Each format spells it its own way (`amd64`, `x86_64`, ...).
-public enum Architecture: String, CaseIterable, Hashable, Sendable {
+public enum Architecture: String, CaseIterable, Hashable, Sendable, Comparable {
     case x86_64
     case aarch64
     /// Architecture-independent.
     case all
+
+    /// Every spelling a spec, a flag or an environment variable may use: the rpm and kernel one, Debian's and
+    /// OCI's, and rpm's `noarch`.
+    public static let spellings: [String: Architecture] = [
+        "x86_64": .x86_64, "amd64": .x86_64, "aarch64": .aarch64, "arm64": .aarch64, "all": .all, "noarch": .all,
+    ]
+
+    /// The architecture `spelling` names, in any format's spelling, or nil.
+    public init?(spelling: String) {
+        guard let found = Self.spellings[spelling] else { return nil }
+        self = found
+    }
+
+    /// The spellings of this architecture, its own name first (`aarch64`, `arm64`).
+    public var spelledAs: [String] {
+        [rawValue] + Self.spellings.filter { $0.value == self && $0.key != rawValue }.map(\.key).sorted()
+    }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+
+    /// The architecture an ELF file's header names (`e_machine`, at offset 18, in the byte order its `EI_DATA`
+    /// gives), or nil for a file that is not ELF or is for another machine.
+    public init?(elfHeader header: [UInt8]) {
+        guard header.count >= 20, header.starts(with: [0x7F, 0x45, 0x4C, 0x46]) else { return nil }
+        let machine = header[5] == 2 ? UInt16(header[18]) << 8 | UInt16(header[19])
+            : UInt16(header[18]) | UInt16(header[19]) << 8
+        switch machine {
+        case 62: self = .x86_64
+        case 183: self = .aarch64
+        default: return nil
+        }
+    }
+
+    /// The machine an ELF header names, for messages: `x86-64`, `AArch64`, or its number.
+    public static func elfMachineName(_ header: [UInt8]) -> String? {
+        guard header.count >= 20, header.starts(with: [0x7F, 0x45, 0x4C, 0x46]) else { return nil }
+        if let known = Architecture(elfHeader: header) { return known == .x86_64 ? "x86-64" : "AArch64" }
+        let machine = header[5] == 2 ? UInt16(header[18]) << 8 | UInt16(header[19])
+            : UInt16(header[18]) | UInt16(header[19]) << 8
+        return "machine \(machine)"
+    }
 }

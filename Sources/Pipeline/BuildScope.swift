@@ -14,6 +14,20 @@ public enum BuildScope {
                 return input.value
             })
         }
+        // An input per architecture is visible under its own name only where an artifact's architecture is known.
+        for (name, byArchitecture) in inputs.perArchitecture {
+            for (architecture, input) in byArchitecture {
+                base.set(Scope.hiddenName(name, architecture.rawValue), computed: {
+                    if let problem = input.problem { throw problem }
+                    return input.value
+                })
+            }
+            let declaration = spec.inputs.first { $0.name == name }!
+            base.set(name, computed: {
+                throw SpecError(at: declaration.location,
+                                "input '\(name)' has one value per architecture; use it where an artifact's architecture is known")
+            })
+        }
         // The spec's own folder, for contents shipped beside it.
         base.set("spec-dir", ResolvedInputs.absolute(spec.directory.isEmpty ? "." : spec.directory, base: ""))
         for (name, value) in spec.variables { base.set(name, template: value) }

@@ -11,6 +11,7 @@ import SpecFile
 extension Planner {
     func imageJob(_ entry: ReleaseLayout.Entry, names: [String], others: [Job]) throws -> Job {
         let section = spec.images!, format = entry.format!, scope = entry.scope
+        let architecture = spec.package.architectures[0]
         let channel = try section.channel?.expand(in: scope) ?? section.tags.first?.channel ?? ""
         guard let tags = entry.channels.first(where: { $0.name == channel })?.tags else {
             let (location, category) = section.channel.map(origin(of:)) ?? (section.location, .spec)
@@ -44,7 +45,8 @@ extension Planner {
                 guard let layerEntry = section.layers.first(where: { $0.name == layerName }) else {
                     throw SpecError(at: location, "no image-layers entry is named '\(layerName)'")
                 }
-                var layer = try imageLayer(layerEntry, format: format, scope: imageScope, others: others, needs: &needs)
+                var layer = try imageLayer(layerEntry, format: format, architecture: architecture, scope: imageScope,
+                                           others: others, needs: &needs)
                 let compression = try compression(of: layerEntry, scope: imageScope, default: codec)
                 if let resolved = layerCompression[layerName], resolved != compression {
                     throw SpecError(at: location, "layer '\(layerName)' would be compressed otherwise in image '\(name)' than in another image; give it a name of its own here")
@@ -53,7 +55,8 @@ extension Planner {
                 provenance.layers[layerName] = layerEntry.compression.map { ($0.location, .spec) }
                 if let installed = layerEntry.installed {
                     // The record covers the package's files this image holds below it.
-                    layer.installedRecord = try installedRecord(installed, holding: Set(imageFiles.map(\.path)))
+                    layer.installedRecord = try installedRecord(installed, architecture: architecture,
+                                                                holding: Set(imageFiles.map(\.path)))
                 }
                 if let existing = layers[layerName], existing != layer {
                     throw SpecError(at: location, "layer '\(layerName)' would hold other files in image '\(name)' than in another image; give it a name of its own here")
@@ -103,7 +106,9 @@ extension Planner {
         }
 
         let metadata = try packageMetadata(format, name: try scope.value(of: "package", at: spec.package.name.location),
-                                           summary: spec.package.summary, release: nil, scope: scope, provenance: &provenance)
+                                           summary: spec.package.summary, release: nil,
+                                           architecture: spec.package.architectures[0], scope: scope,
+                                           provenance: &provenance)
         let artifact = Artifact(package: Package(metadata: metadata, files: []), codec: codec,
                                 images: ImageSet(images: images, layers: layers), layerCompression: layerCompression)
         try provenance.reporting { try format.validate(artifact) }
@@ -112,14 +117,16 @@ extension Planner {
     }
 
     /// The files of one layer by component.
-    private func imageLayer(_ entry: LayerEntry, format: any ArtifactFormat, scope: Scope, others: [Job],
+    private func imageLayer(_ entry: LayerEntry, format: any ArtifactFormat, architecture: Architecture, scope: Scope,
+                            others: [Job],
                             needs: inout [String]) throws -> ImageLayer {
         var files: [PlannedFile] = []
         if let from = entry.from {
             guard let variant = spec.variants.first(where: { $0.name == from.variant }) else {
                 throw SpecError(at: from.location, "'\(from.variant)' is not a variant (variants: \(spec.variants.map(\.name).joined(separator: ", ")))")
             }
-            let variantScope = try ArtifactScope.package(base, spec: spec, format: format, variant: variant)
+            let variantScope = try ArtifactScope.package(base, spec: spec, format: format, variant: variant,
+                                                         architecture: architecture)
             let installed = try ContentResolver(root: .installPaths, scope: variantScope).resolve(spec.contents + variant.contents)
             for template in from.paths {
                 var path = try template.expand(in: variantScope)
@@ -137,7 +144,7 @@ extension Planner {
             for name in artifacts.formats where request.formats.named(name) == nil {
                 throw SpecError(at: artifacts.location, "no format is named '\(name)'")
             }
-            let names = releaseArtifacts(formats: Set(artifacts.formats))
+            let names = releaseArtifacts(formats: Set(artifacts.formats), architecture: architecture)
             guard !names.isEmpty else {
                 throw SpecError(at: artifacts.location, "the spec has no artifacts in the formats \(artifacts.formats.joined(separator: ", "))")
             }
@@ -163,10 +170,12 @@ extension Planner {
         return try template.expand(in: scope) == "none" ? .uncompressed : .compressed(try parseCodec(template, in: scope))
     }
 
-    /// The names this spec gives its packages and tarballs in `formats`, whether or not this build writes them.
-    private func releaseArtifacts(formats: Set<String>) -> [String] {
+    /// The names this spec gives its packages and tarballs in `formats` for `architecture` (and those every
+    /// architecture shares), whether or not this build writes them.
+    private func releaseArtifacts(formats: Set<String>, architecture: Architecture) -> [String] {
         layout.entries.filter { entry in
-            switch entry.role {
+            guard entry.architecture == nil || entry.architecture == architecture else { return false }
+            return switch entry.role {
             case .package(let format, _), .tarball(_, let format): formats.contains(format)
             default: false
             }
@@ -174,16 +183,18 @@ extension Planner {
     }
 
     /// What a format's package manager records of a variant's package, for the files of it an image holds.
-    private func installedRecord(_ installed: LayerEntry.Installed, holding paths: Set<String>) throws -> InstalledRecord {
+    private func installedRecord(_ installed: LayerEntry.Installed, architecture: Architecture,
+                                 holding paths: Set<String>) throws -> InstalledRecord {
         guard let format = request.formats.named(installed.format), let section = spec.formats[format.name] else {
             throw SpecError(at: installed.location, "'\(installed.format)' is not a package format of \(spec.file)")
         }
         guard let variant = spec.variants.first(where: { $0.name == installed.variant }) else {
             throw SpecError(at: installed.location, "'\(installed.variant)' is not a variant")
         }
-        let scope = try ArtifactScope.package(base, spec: spec, format: format, variant: variant)
-        let (artifact, provenance) = try packageArtifact(format, section: section, variant: variant, scope: scope,
-                                                         codecOverride: nil)
+        let scope = try ArtifactScope.package(base, spec: spec, format: format, variant: variant,
+                                              architecture: architecture)
+        let (artifact, provenance) = try packageArtifact(format, section: section, variant: variant,
+                                                         architecture: architecture, scope: scope, codecOverride: nil)
         var package = artifact.package
         package.files = package.files.filter { file in
             paths.contains(file.path) || (file.type == .directory && paths.contains { $0.hasPrefix(file.path + "/") })

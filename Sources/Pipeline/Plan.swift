@@ -17,6 +17,9 @@ public struct Selection: Sendable {
     public var images: [String]
     /// Write `SHA256SUMS` over everything in the selection (the `all` command).
     public var checksums: Bool
+    /// The spec's architectures to build, in any spelling (`--arch`); empty: every one. What every architecture
+    /// shares (a sources tarball) is in each selection.
+    public var architectures: [String] = []
 
     public init(packages: [String: [String]] = [:], tarballs: [String] = [], images: [String] = [],
                 checksums: Bool = false) {

@@ -59,11 +59,12 @@ public struct Planner {
             throw SpecError(.usage, at: SourceLocation(file: spec.file), "the spec declares no images")
         }
         try checkRules()
+        let architectures = try selectedArchitectures()
 
         var jobs: [Job] = []
         var aliases: [Alias] = []
         let selection = request.selection
-        for entry in layout.entries {
+        for entry in layout.entries where entry.architecture.map(architectures.contains) ?? true {
             switch entry.role {
             case .package(let format, let variant) where selection.packages[format]?.contains(variant) == true:
                 jobs.append(try packageJob(entry, codecOverride: codecOverride))
@@ -72,6 +73,13 @@ public struct Planner {
             case .tarball(let name, _) where selection.tarballs.contains(name):
                 jobs.append(try tarballJob(entry))
             case .images where !selection.images.isEmpty:
+                // The images are of the spec's first architecture's platform; a build of others writes none.
+                let platform = spec.package.architectures[0]
+                guard architectures.contains(platform) else {
+                    guard selection.packages.isEmpty && selection.tarballs.isEmpty else { continue }
+                    throw SpecError(.usage, at: SourceLocation(file: "--arch"),
+                                    "the images are written for \(platform.rawValue) only; add --arch \(platform.rawValue)")
+                }
                 jobs.append(try imageJob(entry, names: selection.images, others: jobs))
             default:
                 continue
@@ -84,6 +92,24 @@ public struct Planner {
         plan.billOfMaterials = billOfMaterials
         plan.signer = try signer()
         return plan
+    }
+
+    /// `--arch`, in any spelling, each one of the spec's; every architecture when it is not given.
+    private func selectedArchitectures() throws -> Set<Architecture> {
+        let declared = spec.package.architectures
+        var chosen = Set<Architecture>()
+        for spelling in request.selection.architectures {
+            guard let architecture = Architecture(spelling: spelling) else {
+                throw SpecError(.usage, at: SourceLocation(file: "--arch"),
+                                "'\(spelling)' is not an architecture (x86_64 or amd64, aarch64 or arm64)")
+            }
+            guard declared.contains(architecture) else {
+                throw SpecError(.usage, at: SourceLocation(file: "--arch"),
+                                "'\(spelling)' is not an architecture of \(spec.file) (\(declared.map(\.rawValue).joined(separator: ", ")))")
+            }
+            chosen.insert(architecture)
+        }
+        return chosen.isEmpty ? Set(declared) : chosen
     }
 
     /// The release's own rules, at the line or flag that made the offending name.
@@ -131,14 +157,15 @@ public struct Planner {
     private func packageJob(_ entry: ReleaseLayout.Entry, codecOverride: Codec?) throws -> Job {
         let format = entry.format!, variant = entry.variant!
         let (artifact, provenance) = try packageArtifact(format, section: spec.formats[format.name]!, variant: variant,
-                                                         scope: entry.scope, codecOverride: codecOverride)
+                                                         architecture: entry.architecture!, scope: entry.scope,
+                                                         codecOverride: codecOverride)
         try provenance.reporting { try format.validate(artifact) }
         return Job(name: entry.name, role: entry.role, format: format, artifact: artifact, signature: entry.signature)
     }
 
     /// A variant's package in one format, and where each part of it came from; not yet checked by the format.
-    func packageArtifact(_ format: any ArtifactFormat, section: FormatSection, variant: Variant, scope: Scope,
-                         codecOverride: Codec?) throws -> (Artifact, Provenance) {
+    func packageArtifact(_ format: any ArtifactFormat, section: FormatSection, variant: Variant,
+                         architecture: Architecture, scope: Scope, codecOverride: Codec?) throws -> (Artifact, Provenance) {
         let perFormat = variant.formats[format.name] ?? VariantFormat()
         var provenance = Provenance(spec: spec)
         let package = spec.package
@@ -146,8 +173,8 @@ public struct Planner {
         provenance.metadata[.name] = origin(of: variant.package)
         let metadata = try packageMetadata(
             format, name: try scope.value(of: "package", at: variant.package.location),
-            summary: variant.summary ?? package.summary, release: section.release ?? package.release, scope: scope,
-            provenance: &provenance
+            summary: variant.summary ?? package.summary, release: section.release ?? package.release,
+            architecture: architecture, scope: scope, provenance: &provenance
         ) { provenance in
             var relations = Relations()
             for source in [section.relations, variant.relations, perFormat.relations] {
@@ -188,7 +215,8 @@ public struct Planner {
     /// The package section of the spec as one artifact carries it, expanded in its scope under the artifact's name
     /// and summary: the same fields for a package, a tarball and an image set, so each is described alike (in the
     /// bills of materials, say). The version is checked by the format first, then `relations` are made.
-    func packageMetadata(_ format: any ArtifactFormat, name: String, summary: Template, release: Template?, scope: Scope,
+    func packageMetadata(_ format: any ArtifactFormat, name: String, summary: Template, release: Template?,
+                         architecture: Architecture, scope: Scope,
                          provenance: inout Provenance,
                          relations: (inout Provenance) throws -> Relations = { _ in Relations() }) throws -> PackageMetadata {
         let package = spec.package
@@ -206,7 +234,7 @@ public struct Planner {
             if let template { provenance.metadata[field] = origin(of: template) }
         }
         return PackageMetadata(
-            name: name, version: version, architecture: package.architecture,
+            name: name, version: version, architecture: architecture,
             maintainer: try package.maintainer.expand(in: scope), summary: try summary.expand(in: scope),
             description: try package.description.expand(in: scope), homepage: try package.homepage?.expand(in: scope),
             section: try package.section?.expand(in: scope), priority: try package.priority?.expand(in: scope),
@@ -244,8 +272,11 @@ public struct Planner {
             return file
         }
         let codec = try section.compression.map { try parseCodec($0, in: scope) } ?? format.defaultCodec
+        // A tarball every architecture shares is described as the first architecture's, as it is named.
         let metadata = try packageMetadata(format, name: try scope.value(of: "package", at: spec.package.name.location),
-                                           summary: spec.package.summary, release: nil, scope: scope, provenance: &provenance)
+                                           summary: spec.package.summary, release: nil,
+                                           architecture: entry.architecture ?? spec.package.architectures[0],
+                                           scope: scope, provenance: &provenance)
         let artifact = Artifact(package: Package(metadata: metadata, files: files), codec: codec)
         try provenance.reporting { try format.validate(artifact) }
         return Job(name: name, role: entry.role, format: format, artifact: artifact, signature: entry.signature)

@@ -295,7 +295,7 @@ public enum Publisher {
             name: name, origin: try value(section?.origin, title), label: try value(section?.label, title),
             suite: try value(section?.suite, "stable"), codename: try value(section?.codename, "stable"),
             component: try value(section?.component, "main"),
-            architectures: section?.architectures.isEmpty == false ? section!.architectures : [spec.package.architecture],
+            architectures: section?.architectures.isEmpty == false ? section!.architectures : spec.package.architectures,
             date: request.date, keep: request.keep, replace: request.replace,
             keyFile: ReleaseLayout.armoredName(name),
             install: try value(section?.install, try spec.defaultVariant.map { try convention.expand($0.package) } ?? package))

@@ -45,7 +45,7 @@ public enum Verifier {
                     let spelled = try format.version(upstream: layout.version, release: release)
                     expectation.identity = Inspection.Identity(
                         name: try entry.scope.value(of: "package", at: spec.package.name.location),
-                        version: spelled.description, architecture: format.architectureName(spec.package.architecture))
+                        version: spelled.description, architecture: format.architectureName(entry.architecture ?? spec.package.architectures[0]))
                 case .tarball:
                     expectation.sourcesOnly = entry.tarball?.sourcesOnly ?? false
                 case .images, .folder:

@@ -1,31 +1,47 @@
 import FormatSeam
+import PackageModel
 import SpecFile
 
 /// The variables one artifact adds to the spec's, for `ReleaseLayout` to name it and the planner to fill it.
 public enum ArtifactScope {
-    public static func package(_ base: Scope, spec: Spec, format: any ArtifactFormat, variant: Variant) throws -> Scope {
+    /// The variables of one architecture: its value of every input declared per architecture, and
+    /// `architecture` (x86_64, aarch64).
+    public static func architecture(_ base: Scope, spec: Spec, _ architecture: Architecture) -> Scope {
         let scope = base.child()
+        scope.set("architecture", architecture.rawValue)
+        for input in spec.inputs where input.perArchitecture {
+            scope.alias(input.name, to: Scope.hiddenName(input.name, architecture.rawValue))
+        }
+        return scope
+    }
+
+    public static func package(_ base: Scope, spec: Spec, format: any ArtifactFormat, variant: Variant,
+                               architecture: Architecture) throws -> Scope {
+        let scope = Self.architecture(base, spec: spec, architecture)
         scope.set("format", format.name)
         scope.set("variant", variant.name)
-        scope.set("arch", format.architectureName(spec.package.architecture))
+        scope.set("arch", format.architectureName(architecture))
         scope.set("package", try variant.package.expand(in: scope))
         return scope
     }
 
-    public static func tarball(_ base: Scope, spec: Spec, tarball: Tarball, format: any ArtifactFormat) throws -> Scope {
-        let scope = base.child()
+    /// A tarball of one architecture; one that holds no binary is named for the spec's first.
+    public static func tarball(_ base: Scope, spec: Spec, tarball: Tarball, format: any ArtifactFormat,
+                               architecture: Architecture) throws -> Scope {
+        let scope = Self.architecture(base, spec: spec, architecture)
         scope.set("format", format.name)
         scope.set("kind", tarball.name)
         scope.set("package", try spec.package.name.expand(in: scope))
-        scope.set("arch", try spec.tarballs?.arch?.expand(in: scope) ?? format.architectureName(spec.package.architecture))
+        scope.set("arch", try spec.tarballs?.arch(of: architecture)?.expand(in: scope) ?? format.architectureName(architecture))
         return scope
     }
 
     /// The images' archive and folder: named once for every image in them.
     public static func images(_ base: Scope, spec: Spec, format: any ArtifactFormat) throws -> Scope {
-        let scope = base.child()
+        let first = spec.package.architectures[0]
+        let scope = Self.architecture(base, spec: spec, first)
         scope.set("format", format.name)
-        scope.set("arch", format.architectureName(spec.package.architecture))
+        scope.set("arch", format.architectureName(first))
         scope.set("package", try spec.package.name.expand(in: scope))
         return scope
     }

@@ -14,6 +14,8 @@ public struct ReleaseLayout: @unchecked Sendable {
         public var role: ArtifactRole
         /// The format that writes it; nil for the release's own files (sums, bills of materials).
         public var format: (any ArtifactFormat)?
+        /// The one architecture it is for; nil for what every architecture shares (a sources tarball, the images'
+        /// archive, which holds every platform) and for the release's own files.
         public var architecture: Architecture?
         /// Variables the artifact's templates expand in: the spec's, the inputs', and the artifact's own
         /// (`format`, `variant`, `arch`, `package`, `kind`).
@@ -79,29 +81,37 @@ public struct ReleaseLayout: @unchecked Sendable {
             format.signsInside ? nil : Self.signatureName(of: name)
         }
 
+        let architectures = spec.package.architectures
         for format in formats {
             guard let section = spec.formats[format.name] else { continue }
-            for variant in spec.variants {
-                let scope = try ArtifactScope.package(base, spec: spec, format: format, variant: variant)
-                let name = try fileName(section.file, in: scope)
-                entries.append(Entry(name: name, role: .package(format: format.name, variant: variant.name), format: format,
-                                     architecture: spec.package.architecture, scope: scope, template: section.file,
-                                     signature: signature(name, format), variant: variant))
-                if variant.isDefault, let alias = section.alias {
-                    let aliasName = try fileName(alias, in: scope)
-                    entries.append(Entry(name: aliasName, role: .alias(of: name), format: format,
-                                         architecture: spec.package.architecture, scope: scope, template: alias,
-                                         signature: signature(aliasName, format), variant: variant))
+            for architecture in architectures {
+                for variant in spec.variants {
+                    let scope = try ArtifactScope.package(base, spec: spec, format: format, variant: variant,
+                                                          architecture: architecture)
+                    let name = try fileName(section.file, in: scope)
+                    entries.append(Entry(name: name, role: .package(format: format.name, variant: variant.name),
+                                         format: format, architecture: architecture, scope: scope,
+                                         template: section.file, signature: signature(name, format), variant: variant))
+                    if variant.isDefault, let alias = section.alias {
+                        let aliasName = try fileName(alias, in: scope)
+                        entries.append(Entry(name: aliasName, role: .alias(of: name), format: format,
+                                             architecture: architecture, scope: scope, template: alias,
+                                             signature: signature(aliasName, format), variant: variant))
+                    }
                 }
             }
         }
+        // A tarball that holds no binary is the same for every architecture: written once, without one.
         for tarball in spec.tarballs?.kinds ?? [] {
             let format = try ArtifactScope.format(of: tarball, among: formats)
-            let scope = try ArtifactScope.tarball(base, spec: spec, tarball: tarball, format: format)
-            let name = try fileName(tarball.file, in: scope)
-            entries.append(Entry(name: name, role: .tarball(name: tarball.name, format: format.name), format: format,
-                                 architecture: spec.package.architecture, scope: scope, template: tarball.file,
-                                 signature: signature(name, format), tarball: tarball))
+            for architecture in tarball.sourcesOnly ? [architectures[0]] : architectures {
+                let scope = try ArtifactScope.tarball(base, spec: spec, tarball: tarball, format: format,
+                                                      architecture: architecture)
+                let name = try fileName(tarball.file, in: scope)
+                entries.append(Entry(name: name, role: .tarball(name: tarball.name, format: format.name), format: format,
+                                     architecture: tarball.sourcesOnly ? nil : architecture, scope: scope,
+                                     template: tarball.file, signature: signature(name, format), tarball: tarball))
+            }
         }
         if let images = spec.images {
             guard let format = formats.claiming(images.archive.text) else {
@@ -115,10 +125,10 @@ public struct ReleaseLayout: @unchecked Sendable {
                 ImageChannel(name: channel, tags: try tags.map { try $0.expand(in: scope) }, templates: tags)
             }
             entries.append(Entry(name: archive, role: .images(format: format.name), format: format,
-                                 architecture: spec.package.architecture, scope: scope, template: images.archive,
+                                 architecture: nil, scope: scope, template: images.archive,
                                  signature: signature(archive, format), folder: folder, channels: channels))
             entries.append(Entry(name: folder, role: .folder(of: archive), format: format,
-                                 architecture: spec.package.architecture, scope: scope, template: images.layout,
+                                 architecture: nil, scope: scope, template: images.layout,
                                  channels: channels))
         }
         if let sbom = spec.sbom {

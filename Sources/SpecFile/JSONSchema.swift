@@ -20,6 +20,7 @@ extension SpecSchema {
         case .mode: return ["type": "string", "pattern": "^0?[0-7]{3,4}$"]
         case .oneOf(let values): return ["type": "string", "enum": values]
         case .list(let element): return ["type": "array", "items": jsonObject(for: element)]
+        case .either(let scalar, let other): return ["anyOf": [jsonObject(for: scalar), jsonObject(for: other)]]
         case .map(let value):
             return ["type": "object", "additionalProperties": jsonObject(for: value)]
         case .object(let fields):

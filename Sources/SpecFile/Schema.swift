@@ -14,6 +14,8 @@ public indirect enum Shape: Sendable {
     case object([Field])
     /// Keys chosen by the author (input names, variant names), each value of one shape.
     case map(Shape)
+    /// A scalar of the first shape, or a list or mapping of the second: one value, or one per architecture.
+    case either(Shape, Shape)
 }
 
 public struct Field: Sendable {
@@ -31,6 +33,9 @@ public struct Field: Sendable {
 }
 
 public enum SpecSchema {
+    /// An architecture in any format's spelling.
+    static let architecture = Shape.oneOf(Architecture.spellings.keys.sorted())
+
     /// Relation fields, shared by variants and format sections. Each entry is one relation, deb syntax:
     /// `"dkms (>= 2.1.0.0)"`, alternatives with `|`.
     static let relationFields: [Field] = RelationField.allCases.map { field in
@@ -110,6 +115,8 @@ public enum SpecSchema {
             Field("default", .string, "value when neither the flag nor the environment variable is given"),
             Field("env", .string, "environment variable that sets the input"),
             Field("required", .boolean, "false: an unset input expands to an empty string"),
+            Field("per-architecture", .boolean,
+                  "one value per architecture: --NAME ARCH=PATH, env NAME_ARCH; a bare ELF file is the input of the machine its header names"),
         ])), "named inputs; each is also a flag --NAME and may be set from its env variable"),
         Field("variables", .map(.string), "named templates, usable as {{ name }} anywhere after"),
         Field("driver", .object([
@@ -121,7 +128,8 @@ public enum SpecSchema {
             Field("name", .string, required: true, "package name of the default variant"),
             Field("version", .string, required: true, "upstream version"),
             Field("release", .string, "release of every package format: rpm Release (default 1), deb revision (default none)"),
-            Field("architecture", .oneOf(["x86_64", "aarch64", "all"]), required: true, "target architecture"),
+            Field("architecture", .either(architecture, .list(architecture)), required: true,
+                  "the architecture, or the list of architectures the release holds (x86_64 or amd64, aarch64 or arm64, all)"),
             Field("maintainer", .string, required: true, "Name <email>"),
             Field("summary", .string, required: true, "one line"),
             Field("description", .string, required: true, "paragraphs"),
@@ -142,7 +150,8 @@ public enum SpecSchema {
             Field(name, .object(variantFormatSection), "\(name)-only contents, scripts and relations")
         })), required: true, "driver variants (module, bpf): one package of each format each"),
         Field("tarballs", .object([
-            Field("arch", .string, "architecture as tarball names spell it; default: the rpm spelling"),
+            Field("arch", .either(.string, .map(.string)),
+                  "architecture as tarball names spell it, or one spelling per architecture ({x86_64: x86}); default: the rpm spelling"),
             Field("compression", .string, "codec[:level]; gzip by default"),
             Field("kinds", .map(.object([
                 Field("file", .string, required: true, "file-name template; the top folder is the name without its ending (.tar.gz)"),
@@ -209,7 +218,7 @@ public enum SpecSchema {
             Field("suite", .string, "apt suite; default stable"),
             Field("codename", .string, "apt codename; default stable"),
             Field("component", .string, "apt component; default main"),
-            Field("architectures", .list(.oneOf(["x86_64", "aarch64", "all"])), "architectures the repository holds; default the package's"),
+            Field("architectures", .list(architecture), "architectures the repository holds, among the package's; default the package's"),
             Field("url", .string, "where clients reach the repository, for the client files and the page; default file:// and its folder"),
         ]), "the apt and yum repositories publish writes"),
     ] }

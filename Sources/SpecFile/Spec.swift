@@ -40,6 +40,8 @@ public struct InputDeclaration: Sendable {
     public var defaultValue: Template?
     public var environment: String?
     public var required: Bool
+    /// One value per architecture (a binary built for each).
+    public var perArchitecture: Bool = false
     public var location: SourceLocation
 }
 
@@ -89,7 +91,9 @@ public struct PackageSection: Sendable {
     public var name: Template
     public var version: Template
     public var release: Template?
-    public var architecture: Architecture
+    /// The architectures the release holds, in the spec's order: one set of packages, a bin tarball and an image
+    /// platform each.
+    public var architectures: [Architecture]
     public var maintainer: Template
     public var summary: Template
     public var description: Template
@@ -160,7 +164,12 @@ public struct FormatSection: Sendable {
 }
 
 public struct TarballsSection: Sendable {
+    /// The architecture as tarball names spell it: one spelling for every architecture, or one per architecture.
     public var arch: Template?
+    public var archByArchitecture: [Architecture: Template] = [:]
+
+    /// How a tarball of `architecture` spells it; nil: the format's own spelling.
+    public func arch(of architecture: Architecture) -> Template? { archByArchitecture[architecture] ?? arch }
     public var compression: Template?
     public var kinds: [Tarball]
 }

@@ -28,6 +28,8 @@ struct SpecNode {
     func check(against shape: Shape) throws {
         if case .alias = node { throw error("YAML aliases are not supported; write the value out") }
         switch shape {
+        case .either(let scalar, let other):
+            if case .scalar = node { try check(against: scalar) } else { try check(against: other) }
         case .string, .mode, .oneOf, .integer, .boolean:
             guard case .scalar(let scalar) = node else { throw error("expected \(shape.noun), found \(node.noun)") }
             // `key:` and `key: ~` are YAML nulls; a quoted "" is a real (empty) string.
@@ -120,6 +122,11 @@ struct SpecNode {
         return ""
     }
 
+    var isScalar: Bool {
+        if case .scalar = node { return true }
+        return false
+    }
+
     var template: Template { Template(text, at: location) }
     var bool: Bool {
         if case .scalar(let scalar) = node { return Bool.construct(from: scalar) ?? false }
@@ -153,6 +160,7 @@ private extension Shape {
         case .oneOf(let values): "one of \(values.joined(separator: ", "))"
         case .list: "a list"
         case .object, .map: "a mapping"
+        case .either(let scalar, let other): "\(scalar.noun) or \(other.noun)"
         }
     }
 }

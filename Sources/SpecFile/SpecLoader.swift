@@ -60,11 +60,11 @@ extension Spec {
             variables: try root["variables"]?.entries().map { ($0.name, $0.node.template) } ?? [],
             driver: root["driver"].map { DriverSection(sources: $0.string("sources")!, name: $0.string("name"),
                                                         version: $0.string("version")) },
-            package: readPackage(root["package"]!),
+            package: try readPackage(root["package"]!),
             contents: readContents(root["contents"]),
             variants: variants,
             formats: sections,
-            tarballs: try root["tarballs"].map(readTarballs),
+            tarballs: try root["tarballs"].map { try readTarballs($0, package: root["package"]!) },
             images: try readImages(root),
             signing: root["signing"].map { SigningSection(key: $0.string("key")!, location: $0.location) },
             sbom: root["sbom"].map { node in
@@ -76,11 +76,11 @@ extension Spec {
                     } ?? [],
                     location: node.location)
             },
-            repository: root["repository"].map { node in
-                RepositorySection(name: node.string("name"), origin: node.string("origin"), label: node.string("label"),
+            repository: try root["repository"].map { node in
+                try RepositorySection(name: node.string("name"), origin: node.string("origin"), label: node.string("label"),
                                   suite: node.string("suite"), codename: node.string("codename"),
                                   component: node.string("component"), install: node.string("install"),
-                                  architectures: node["architectures"]?.items.compactMap { Architecture(rawValue: $0.text) } ?? [],
+                                  architectures: try readRepositoryArchitectures(node, package: root["package"]!),
                                   url: node.string("url"))
             }
         )
@@ -180,15 +180,16 @@ extension Spec {
                 defaultValue: input.string("default"),
                 environment: input["env"]?.text,
                 required: input["required"]?.bool ?? true,
+                perArchitecture: input.flag("per-architecture"),
                 location: input.location
             )
         }
     }
 
-    private static func readPackage(_ node: SpecNode) -> PackageSection {
-        PackageSection(
+    private static func readPackage(_ node: SpecNode) throws -> PackageSection {
+        try PackageSection(
             name: node.string("name")!, version: node.string("version")!, release: node.string("release"),
-            architecture: Architecture(rawValue: node["architecture"]!.text)!,
+            architectures: readArchitectures(node["architecture"]!),
             maintainer: node.string("maintainer")!, summary: node.string("summary")!,
             description: node.string("description")!, homepage: node.string("homepage"),
             license: node.string("license"), vendor: node.string("vendor"), section: node.string("section"),
@@ -226,9 +227,51 @@ extension Spec {
         )
     }
 
-    private static func readTarballs(_ node: SpecNode) throws -> TarballsSection {
-        TarballsSection(
-            arch: node.string("arch"),
+    /// `architecture: x86_64` or `architecture: [x86_64, aarch64]`, in any spelling, each once; `all` alone.
+    private static func readArchitectures(_ node: SpecNode) throws -> [Architecture] {
+        let items = node.isScalar ? [node] : node.items
+        guard !items.isEmpty else { throw node.error("lists no architecture") }
+        var architectures: [Architecture] = []
+        for item in items {
+            let architecture = Architecture(spelling: item.text)!
+            guard !architectures.contains(architecture) else {
+                throw item.error("'\(item.text)' is \(architecture.rawValue), listed already")
+            }
+            architectures.append(architecture)
+        }
+        if architectures.count > 1 && architectures.contains(.all) {
+            throw node.error("'all' is a release of its own: list machine architectures, or all alone")
+        }
+        return architectures
+    }
+
+    /// The architecture `node` spells, which must be one of the package's.
+    private static func known(_ node: SpecNode, spelling: String, package: SpecNode) throws -> Architecture {
+        let declared = try readArchitectures(package["architecture"]!)
+        guard let architecture = Architecture(spelling: spelling), declared.contains(architecture) else {
+            throw node.error("'\(spelling)' is not an architecture of this spec (package.architecture: \(declared.map(\.rawValue).joined(separator: ", ")))")
+        }
+        return architecture
+    }
+
+    private static func readRepositoryArchitectures(_ node: SpecNode, package: SpecNode) throws -> [Architecture] {
+        try node["architectures"]?.items.map { try known($0, spelling: $0.text, package: package) } ?? []
+    }
+
+    private static func readTarballs(_ node: SpecNode, package: SpecNode) throws -> TarballsSection {
+        let archNode = node["arch"]
+        var byArchitecture: [Architecture: Template] = [:]
+        if let archNode, !archNode.isScalar {
+            for (name, value) in try archNode.entries() {
+                let architecture = try known(value, spelling: name, package: package)
+                guard byArchitecture.updateValue(value.template, forKey: architecture) == nil else {
+                    throw value.error("'\(name)' is \(architecture.rawValue), spelled already")
+                }
+            }
+        }
+        return TarballsSection(
+            arch: archNode?.isScalar == true ? archNode?.template : nil,
+            archByArchitecture: byArchitecture,
             compression: node.string("compression"),
             kinds: try node["kinds"]!.entries().map { name, kind in
                 Tarball(name: name, file: kind.string("file")!, sourcesOnly: kind.flag("sources-only"),

@@ -177,10 +177,19 @@ public final class Scope {
 
     public var names: [String] { entries.keys.sorted() }
 
+    /// Makes `name` what `other` is: an architecture's scope gives an input its value for that architecture.
+    public func alias(_ name: String, to other: String) {
+        entries[name] = entries[other]
+        cache[name] = nil
+    }
+
+    /// Names no template can write (`falco-bin@aarch64`) hold what only a child scope shows under its own name.
+    public static func hiddenName(_ name: String, _ qualifier: String) -> String { name + "@" + qualifier }
+
     public func value(of name: String, at location: SourceLocation) throws -> String {
         if let cached = cache[name] { return cached }
         guard let entry = entries[name] else {
-            throw SpecError(at: location, "undefined variable '\(name)' (defined: \(names.joined(separator: ", ")))")
+            throw SpecError(at: location, "undefined variable '\(name)' (defined: \(names.filter { !$0.contains("@") }.joined(separator: ", ")))")
         }
         guard resolving.insert(name).inserted else {
             throw SpecError(at: location, "variable '\(name)' refers to itself")

@@ -30,6 +30,11 @@ struct BuildOptions: ParsableArguments {
                                valueName: "file"))
     var signingPassphraseFile: String?
 
+    @Option(name: .customLong("arch"), parsing: .upToNextOption,
+            help: ArgumentHelp("Build these of the spec's architectures only (x86_64 or amd64, aarch64 or arm64); default: every one.",
+                               valueName: "arch"))
+    var architectures: [String] = []
+
     @Flag(help: "Print the results as JSON.")
     var json = false
 
@@ -44,9 +49,9 @@ struct BuildOptions: ParsableArguments {
     }
 
     /// `--name value` and `--name=value` pairs for the spec's inputs.
-    func inputFlags() throws -> [String: String] {
+    func inputFlags() throws -> [String: [String]] {
         var flags = try SpecInputFlags.parse(inputArguments)
-        if let version { flags["version"] = version }
+        if let version { flags["version"] = [version] }
         return flags
     }
 
@@ -60,6 +65,7 @@ struct BuildOptions: ParsableArguments {
             jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
             cacheDirectory: cacheDir
         )
+        options.architectures = architectures
         options.signingPassphrase = try SigningKeys.passphrase(file: signingPassphraseFile)
         options.tool = "falcopack \(falcopackVersion)"
         return options
@@ -76,8 +82,9 @@ struct DriverOption: ParsableArguments {
 /// declares: how a build takes them, and how `verify` and `publish` take the same ones to name a release as it
 /// was built.
 enum SpecInputFlags {
-    static func parse(_ arguments: [String]) throws -> [String: String] {
-        var flags: [String: String] = [:]
+    /// Each flag's values in the order given; the spec decides which inputs may be given more than once.
+    static func parse(_ arguments: [String]) throws -> [String: [String]] {
+        var flags: [String: [String]] = [:]
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
@@ -94,8 +101,7 @@ enum SpecInputFlags {
                 index += 1
                 value = arguments[index]
             }
-            guard flags[name] == nil else { throw ValidationError("'--\(name)' is given twice") }
-            flags[name] = value
+            flags[name, default: []].append(value)
             index += 1
         }
         return flags

@@ -42,7 +42,7 @@ import TestSupport
         Case(name: "a script for the wrong format", arguments: ["deb"] + spec("wrong-format-script.yaml"), status: 65,
              message: "wrong-format-script.yaml:30: deb.scripts.pre-transaction: deb field pre-transaction '#!/bin/sh': deb has no transaction scripts; set them for rpm only"),
         Case(name: "missing input", arguments: ["all", "--falco-bin", "/nonexistent/falco"], status: 66,
-             message: "--falco-bin: input 'falco-bin' (--falco-bin): '/nonexistent/falco' does not exist (pass --falco-bin PATH or set FALCO_BIN)"),
+             message: "--falco-bin: input 'falco-bin' (--falco-bin): '/nonexistent/falco' does not exist (pass --falco-bin [ARCH=]PATH)"),
         Case(name: "version with a space", arguments: ["all", "--version", "1.0 beta"], status: 66,
              message: "--version: the version '1.0 beta' holds a space or a control character; every file name carries the version"),
         Case(name: "version with a slash", arguments: ["deb", "--version", "1.0/2"], status: 66,

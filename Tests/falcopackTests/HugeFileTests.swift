@@ -17,7 +17,7 @@ import TestSupport
             try runChecked(["chmod", "755", falco])
             let out = work.file("dist-\(name)"), timing = work.file("time-\(name)")
             let started = Date()
-            let result = try run(["/usr/bin/time", "-f", "%M", "-o", timing, falcopackExecutable(), "all", "--falco-bin", falco,
+            let result = try run(["/usr/bin/time", "-f", "%M", "-o", timing, falcopackExecutable(), "all", "--falco-bin", "x86_64=" + falco, "--arch", "x86_64",
                                   "--compression", "zstd:1", "--out", out, "--falco-base", shell, "--no-driver-base", shell,
                                   "--builder-base", shell, "--tester-base", shell, "--falcopack-bin", falcopackExecutable()],
                                  in: repositoryRoot())

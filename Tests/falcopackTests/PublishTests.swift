@@ -157,11 +157,14 @@ import TestSupport
         let work = try TemporaryDirectory()
         let repository = work.file("repo")
         try publish([first.dist, second.dist], into: repository)
-        let ours = try String(contentsOfFile: repository + "/deb/dists/stable/main/binary-amd64/Packages", encoding: .utf8)
+        // Both architectures' indexes against apt-ftparchive over the whole pool.
+        let ours = try ["amd64", "arm64"].map {
+            try String(contentsOfFile: repository + "/deb/dists/stable/main/binary-\($0)/Packages", encoding: .utf8)
+        }.joined(separator: "\n\n")
         let theirs = try runChecked(["apt-ftparchive", "packages", "pool"], in: repository + "/deb").output
         func stanzas(_ text: String) -> Set<String> { Set(text.components(separatedBy: "\n\n").filter { !$0.isEmpty }.map { $0.trimmingCharacters(in: .newlines) }) }
         #expect(stanzas(ours) == stanzas(theirs))
-        #expect(stanzas(ours).count == 4)
+        #expect(stanzas(ours).count == 8)
 
         let reference = work.file("createrepo")
         try FileManager.default.createDirectory(atPath: reference, withIntermediateDirectories: true)
@@ -393,7 +396,9 @@ import TestSupport
            let resume = lines.firstIndex(where: { $0.hasPrefix("# Signed as it is written") }) {
             lines.removeSubrange(cut..<resume)
         }
+        // One architecture, x86_64, so that an arm64 package is foreign to its repository.
         let small = lines.joined(separator: "\n").replacingOccurrences(of: "../", with: repositoryRoot() + "/")
+            .replacingOccurrences(of: "architecture: [x86_64, aarch64]", with: "architecture: x86_64")
         try small.write(toFile: spec, atomically: true, encoding: .utf8)
         func build(_ name: String, falco: String, extraSpec: (String) -> String = { $0 }) throws -> String {
             let specFile = work.file(name + ".yaml")
@@ -416,8 +421,9 @@ import TestSupport
         let digest = try runChecked(["sha256sum", b + "/falco-7.0.0-module-amd64.deb"]).output.prefix(64)
         #expect(packages.contains("SHA256: \(digest)"))
 
-        let arm = try build("arm", falco: first.falcoBinary) {
+        let arm = try build("arm", falco: first.falcoBinaryArm64) {
             $0.replacingOccurrences(of: "architecture: x86_64", with: "architecture: aarch64")
+                .replacingOccurrences(of: "arch: {x86_64: x86}", with: "arch: {aarch64: aarch64}")
         }
         let armSpec = work.file("arm.yaml")
         let foreign = try publishing([arm], into: repository, ["--spec", armSpec])

@@ -15,15 +15,19 @@ final class Release: @unchecked Sendable {
     let directory: TemporaryDirectory
     let dist: String
     let falcoBinary: String
+    /// The aarch64 stand-in, cross-compiled.
+    let falcoBinaryArm64: String
     private let extracting = NSLock()
 
     /// The files of the release, each listed in SHA256SUMS.
     var names: [String] {
         let v = version
         return ["falco-\(v)-module-amd64.deb", "falco-\(v)-bpf-amd64.deb", "falco-\(v)-amd64.deb",
+                "falco-\(v)-module-arm64.deb", "falco-\(v)-bpf-arm64.deb", "falco-\(v)-arm64.deb",
                 "falco-\(v)-module-x86_64.rpm", "falco-\(v)-bpf-x86_64.rpm", "falco-\(v)-x86_64.rpm",
-                "falco-\(v)-bin-x86.tar.gz", "falco-\(v)-src-x86.tar.gz", "falco-\(v)-module-src-x86.tar.gz",
-                "falco-\(v)-bpf-src-x86.tar.gz", "falco-\(v)-images.tar"]
+                "falco-\(v)-module-aarch64.rpm", "falco-\(v)-bpf-aarch64.rpm", "falco-\(v)-aarch64.rpm",
+                "falco-\(v)-bin-x86.tar.gz", "falco-\(v)-bin-aarch64.tar.gz", "falco-\(v)-src-x86.tar.gz",
+                "falco-\(v)-module-src-x86.tar.gz", "falco-\(v)-bpf-src-x86.tar.gz", "falco-\(v)-images.tar"]
     }
 
     /// The images' OCI layout, beside the archive.
@@ -36,9 +40,11 @@ final class Release: @unchecked Sendable {
         directory = try TemporaryDirectory()
         dist = directory.file("dist")
         falcoBinary = try Self.standIn(version: version, in: directory)
+        falcoBinaryArm64 = try Self.standIn(version: version, in: directory, compiler: "aarch64-linux-gnu-gcc")
         let key = try SigningKey.shared.get()
-        try falcopack(["all", "--version", version, "--falco-bin", falcoBinary, "--out", dist] + (try ImageBases.flags())
-                      + key.flags)
+        // The x86_64 binary bare (its ELF header names its machine), the aarch64 one named.
+        try falcopack(["all", "--version", version, "--falco-bin", falcoBinary, "--falco-bin", "arm64=" + falcoBinaryArm64,
+                       "--out", dist] + (try ImageBases.flags()) + key.flags)
     }
 
     /// A file of the src tarball (the rendered loader, scripts and entrypoint), extracted with GNU tar.
@@ -54,9 +60,9 @@ final class Release: @unchecked Sendable {
     }
 
     /// Builds the stand-in falco from Payloads/demo for `version`.
-    static func standIn(version: String, in directory: TemporaryDirectory) throws -> String {
-        let output = directory.file("falco-\(version)")
-        try runChecked(["gcc", "-O2", "-s", "-o", output, "-DFALCO_VERSION=\"\(version)\"",
+    static func standIn(version: String, in directory: TemporaryDirectory, compiler: String = "gcc") throws -> String {
+        let output = directory.file("falco-\(version)" + (compiler == "gcc" ? "" : "-" + compiler))
+        try runChecked([compiler, "-O2", "-s", "-o", output, "-DFALCO_VERSION=\"\(version)\"",
                         "-DDRIVER_VERSION=\"\(driverVersion)\"", repositoryRoot() + "/Payloads/demo/falco.c"])
         return output
     }

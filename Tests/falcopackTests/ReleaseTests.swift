@@ -17,19 +17,21 @@ import TestSupport
             .map { $0 + ".asc" }
         #expect(present == (release.names + documents + signatures + ["SHA256SUMS", "falco-\(v)-images"]).sorted())
         let check = try runChecked(["sha256sum", "-c", "SHA256SUMS"], in: release.dist)
-        #expect(check.output.split(separator: "\n").count == 13)
+        #expect(check.output.split(separator: "\n").count == 20)
         #expect(!check.output.contains("FAILED"))
     }
 
     @Test func verifyPassesOnTheRelease() throws {
         let result = try falcopack(["verify", release.dist])
-        #expect(result.output.contains("12 artifacts follow the convention for version \(Release.version)"))
+        #expect(result.output.contains("19 artifacts follow the convention for version \(Release.version)"))
     }
 
     @Test func aliasesAreHardLinksOfTheModulePackages() throws {
         let v = Release.version
         for (alias, target) in [("falco-\(v)-amd64.deb", "falco-\(v)-module-amd64.deb"),
-                                ("falco-\(v)-x86_64.rpm", "falco-\(v)-module-x86_64.rpm")] {
+                                ("falco-\(v)-x86_64.rpm", "falco-\(v)-module-x86_64.rpm"),
+                                ("falco-\(v)-arm64.deb", "falco-\(v)-module-arm64.deb"),
+                                ("falco-\(v)-aarch64.rpm", "falco-\(v)-module-aarch64.rpm")] {
             var a = stat(), b = stat()
             #expect(stat(release.path(alias), &a) == 0 && stat(release.path(target), &b) == 0)
             #expect(a.st_ino == b.st_ino)
@@ -126,7 +128,7 @@ import TestSupport
     @Test func sameInputsGiveTheSameBytesWhateverTheJobCount() throws {
         let again = try TemporaryDirectory()
         try falcopack(["all", "--version", Release.version, "--falco-bin", release.falcoBinary,
-                       "--out", again.path, "--jobs", "1"] + (try ImageBases.flags()) + (try SigningKey.shared.get().flags))
+                       "--falco-bin", "aarch64=" + release.falcoBinaryArm64, "--out", again.path, "--jobs", "1"] + (try ImageBases.flags()) + (try SigningKey.shared.get().flags))
         let first = try String(contentsOfFile: release.path("SHA256SUMS"), encoding: .utf8)
         let second = try String(contentsOfFile: again.path + "/SHA256SUMS", encoding: .utf8)
         #expect(first == second)
