@@ -29,7 +29,7 @@ dist:
 # runs those too.
 SLOW_SUITES = DebInstallTests|RPMLifecycleTests|RPMLargeFileTests|InstallTests|TarballInstallTests|ScriptTests|LoaderTests|\
 	FalcopackPackageTests|GuideTests|ImageTests|ImageInputTests|falcopackTests\.ReleaseTests|SignedReleaseTests|BillOfMaterialsTests|\
-	VerifyTests|UnitReuseTests|SigningCommandTests|BadInputTests|RobustnessTests|PublishTests|HugeFileTests
+	VerifyTests|UnitReuseTests|SigningCommandTests|BadInputTests|RobustnessTests|PublishTests|HugeFileTests|ArchitectureInstallTests
 check:
 	scripts/install-deps.sh test
 	scripts/prepare-demo.sh
@@ -41,7 +41,7 @@ check:
 test:
 	scripts/install-deps.sh test
 	scripts/prepare-demo.sh
-	scripts/prepare-bases.sh tester toolchain & bases=$$!; \
+	scripts/prepare-bases.sh tester toolchain apt-arm64 & bases=$$!; \
 		$(SWIFT) build --build-tests && $(MAKE) package PACKAGE_OUT=.build/package/dist; built=$$?; \
 		wait $$bases && exit $$built
 	$(SWIFT) test --skip-build --disable-xctest
