@@ -38,8 +38,12 @@ public struct Inspection: Sendable {
         public var manifest: String
         public var config: [String: String]
         public var layers: [String]
+        /// `os/architecture`, for an image of a multi-platform index.
+        public var platform: String?
 
-        public init(reference: String, manifest: String, config: [String: String], layers: [String]) {
+        public init(reference: String, manifest: String, config: [String: String], layers: [String],
+                    platform: String? = nil) {
+            self.platform = platform
             self.reference = reference
             self.manifest = manifest
             self.config = config

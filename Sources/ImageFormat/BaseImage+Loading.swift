@@ -36,8 +36,10 @@ struct BaseLayer {
 
 extension BaseImage {
     /// Reads the base's index, manifest and configuration (checking their digests) and lists its layers; the
-    /// layers' own bytes are checked when they are copied, so each is read once.
-    func load() throws -> LoadedBase {
+    /// layers' own bytes are checked when they are copied, so each is read once. `platform` is the OCI
+    /// architecture (amd64, arm64) the image runs on: an index gives its manifest for it; a single image must be
+    /// for it, as its configuration says; a rootfs says nothing and is taken as it is.
+    func load(platform: String = "amd64") throws -> LoadedBase {
         switch self {
         case .scratch:
             return LoadedBase(name: "scratch", digest: nil, config: [:], layers: [])
@@ -46,10 +48,20 @@ extension BaseImage {
                               layers: [BaseLayer(source: .file(path), mediaType: try Self.mediaType(ofTarball: path),
                                                  digest: nil, size: nil, diffID: nil)])
         case .ociLayout(let path, let reference):
-            return try Self.loadLayout(path, reference: reference, description: description)
+            return try Self.checked(Self.loadLayout(path, reference: reference, platform: platform, description: description),
+                                    platform: platform, description: description)
         case .dockerArchive(let path, let tag):
-            return try Self.loadArchive(path, tag: tag, description: description)
+            return try Self.checked(Self.loadArchive(path, tag: tag, description: description), platform: platform,
+                                    description: description)
         }
+    }
+
+    /// A base whose configuration names another architecture than the image's platform is refused.
+    private static func checked(_ base: LoadedBase, platform: String, description: String) throws -> LoadedBase {
+        if let architecture = base.config["architecture"] as? String, architecture != platform {
+            throw MalformedArtifact(path: description, reason: "the base is linux/\(architecture), with no linux/\(platform) image; give a base for linux/\(platform) (an image index of both platforms)")
+        }
+        return base
     }
 
     /// gzip and zstd are layer media types; a plain tar is too. xz is not, and is refused rather than recompressed.
@@ -87,7 +99,8 @@ extension BaseImage {
         return bytes
     }
 
-    private static func loadLayout(_ path: String, reference: Reference?, description: String) throws -> LoadedBase {
+    private static func loadLayout(_ path: String, reference: Reference?, platform: String,
+                                   description: String) throws -> LoadedBase {
         guard FileManager.default.fileExists(atPath: path + "/" + OCI.layoutFile) else {
             throw MalformedArtifact(path: description, reason: "not an OCI layout: no oci-layout file")
         }
@@ -95,7 +108,7 @@ extension BaseImage {
             throw MalformedArtifact(path: description, reason: "not an OCI layout: no index.json")
         }
         var index = try json(Array(indexData), description, "index.json")
-        // A layout may name an index per tag (a multi-architecture image): its linux/amd64 manifest is the base.
+        // A layout may name an index per tag (a multi-platform image): its manifest for the platform is the base.
         var candidates = (index["manifests"] as? [Any] ?? []).compactMap(Descriptor.init(json:))
         let chosen: Descriptor
         switch reference {
@@ -120,10 +133,11 @@ extension BaseImage {
         if [OCI.indexMediaType, OCI.dockerListMediaType].contains(chosen.mediaType) {
             index = try json(try blob(path, chosen, description), description, "the index \(chosen.digest)")
             candidates = (index["manifests"] as? [Any] ?? []).compactMap(Descriptor.init(json:))
-            guard let amd64 = candidates.first(where: { $0.platform?["architecture"] == "amd64" && $0.platform?["os"] == "linux" }) else {
-                throw MalformedArtifact(path: description, reason: "the index \(chosen.digest) has no linux/amd64 image")
+            guard let found = candidates.first(where: { $0.platform?["architecture"] == platform && $0.platform?["os"] == "linux" }) else {
+                let platforms = candidates.compactMap { $0.platform.map { "\($0["os"] ?? "?")/\($0["architecture"] ?? "?")" } }
+                throw MalformedArtifact(path: description, reason: "the index \(chosen.digest) has no linux/\(platform) image (it has \(platforms.isEmpty ? "none" : platforms.joined(separator: ", ")))")
             }
-            manifestDescriptor = amd64
+            manifestDescriptor = found
         }
         let manifest = try json(try blob(path, manifestDescriptor, description), description, "the manifest")
         guard let configDescriptor = Descriptor(json: manifest["config"]) else {

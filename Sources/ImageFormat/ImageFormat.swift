@@ -62,7 +62,7 @@ public struct ImageFormat: ArtifactFormat {
                 throw violation("layers", layer, "no layer of the set has this name")
             }
             do {
-                _ = try image.base.load()
+                _ = try image.base.load(platform: architectureName(image.platform))
             } catch let error as MalformedArtifact {
                 throw violation("base", image.base.description, error.reason)
             }
@@ -102,9 +102,12 @@ public struct ImageFormat: ArtifactFormat {
         guard reader.isFolder else { return [] }
         let root = path + "/" + ImageSetWriter.signaturesFolder
         guard let found = FileManager.default.enumerator(atPath: root) else { return [] }
-        var tagged: [String: String] = [:]
+        // What each tag names: its manifest, or its image index and each platform's manifest in it.
+        var tagged: [String: Set<String>] = [:]
         for descriptor in try reader.manifests() {
-            if let reference = descriptor.annotations[OCI.refName] { tagged[reference] = descriptor.digest }
+            guard let reference = descriptor.annotations[OCI.refName] else { continue }
+            tagged[reference, default: []].insert(descriptor.digest)
+            for platform in try reader.platformManifests(of: descriptor) { tagged[reference]!.insert(platform.digest) }
         }
         var out: [EmbeddedSignature] = []
         for case let relative as String in found {
@@ -129,8 +132,8 @@ public struct ImageFormat: ArtifactFormat {
                 problem = "\(relative) is not an atomic container signature"
             } else if digest != folderDigest {
                 problem = "\(relative) claims \(reference) is \(digest), but lies under \(folderDigest)"
-            } else if tagged[reference] != digest {
-                problem = "\(relative) claims \(reference) is \(digest), but the layout tags \(reference) as \(tagged[reference] ?? "nothing")"
+            } else if tagged[reference]?.contains(digest) != true {
+                problem = "\(relative) claims \(reference) is \(digest), but the layout tags \(reference) as \(tagged[reference]?.sorted().joined(separator: ", ") ?? "nothing")"
             }
             let content = message.content
             for signature in message.signatures {

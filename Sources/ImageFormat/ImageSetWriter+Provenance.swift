@@ -34,12 +34,14 @@ extension ImageSetWriter {
         for written in images {
             let image = written.image
             let reference = image.references.first ?? image.name
+            // Several platforms: an item per platform, each named for it.
+            let itemName = set.isMultiPlatform ? "\(reference) linux/\(Self.ociArchitecture(image.platform))" : reference
             let repository = reference.split(separator: ":").dropLast().joined(separator: ":")
             let base = baseIdentity(written).map {
                 BillOfMaterials.Base(reference: written.base.name, sha256: String($0.dropFirst("sha256:".count)))
             }
             let item = BillOfMaterials.Item(
-                name: reference, kind: .container, version: version, sha256: written.manifest.hex,
+                name: itemName, kind: .container, version: version, sha256: written.manifest.hex,
                 purl: "pkg:oci/\(image.name)@sha256%3A\(written.manifest.hex)?repository_url=\(repository)",
                 license: license, files: try files(of: image), base: base)
             context.notes.add(item)
@@ -70,13 +72,20 @@ extension ImageSetWriter {
 
     /// One signature per tag of each image, as `skopeo standalone-sign` makes them, at
     /// `signatures/REPOSITORY@sha256=HEX/signature-N`; returns the files written, by path.
-    func writeSignatures(_ images: [WrittenImage], signer: Signer) throws {
-        for written in images {
-            for (index, reference) in written.image.references.enumerated() {
-                let payload = try Self.claim(reference: reference, manifest: written.manifest.digest,
+    /// With several platforms, each tag's image index is signed too, so a pull of every platform and a pull of one
+    /// both verify.
+    func writeSignatures(_ images: [WrittenImage], indexes: [String: Blob], signer: Signer) throws {
+        var signed: [(references: [String], blob: Blob)] = images.map { ($0.image.references, $0.manifest) }
+        var named: Set<String> = []
+        for written in images where named.insert(written.image.name).inserted {
+            if let index = indexes[written.image.name] { signed.append((written.image.references, index)) }
+        }
+        for (references, blob) in signed {
+            for (index, reference) in references.enumerated() {
+                let payload = try Self.claim(reference: reference, manifest: blob.digest,
                                              creator: context.build.tool, time: context.build.sourceDateEpoch)
                 let repository = reference.split(separator: ":").dropLast().joined(separator: ":")
-                let path = "\(Self.signaturesFolder)/\(repository)@sha256=\(written.manifest.hex)/signature-\(index + 1)"
+                let path = "\(Self.signaturesFolder)/\(repository)@sha256=\(blob.hex)/signature-\(index + 1)"
                 let out = try folder.create(path)
                 try out.write(try signer.signedMessage(payload))
                 try out.close()

@@ -62,16 +62,27 @@ final class ImageSetWriter {
         var base: LoadedBase
     }
 
+    /// One base on one platform: a multi-platform base is a different image on each.
+    struct PlatformBase: Hashable {
+        var base: BaseImage
+        var platform: Architecture
+    }
+
+    /// How OCI spells the platform's architecture.
+    static func ociArchitecture(_ architecture: Architecture) -> String { ImageFormat().architectureName(architecture) }
+
     func write(to sink: ByteSink) throws {
-        var bases: [BaseImage: LoadedBase] = [:]
-        for image in set.images where bases[image.base] == nil { bases[image.base] = try image.base.load() }
+        var bases: [PlatformBase: LoadedBase] = [:]
+        for image in set.images where bases[image.platformBase] == nil {
+            bases[image.platformBase] = try image.base.load(platform: Self.ociArchitecture(image.platform))
+        }
 
         // The database files the installed records add to, by base: read from the base's layers as they are copied.
-        var databasesWanted: [BaseImage: Set<String>] = [:]
+        var databasesWanted: [PlatformBase: Set<String>] = [:]
         for image in set.images {
             for name in image.layers {
                 if let record = set.layers[name]?.installedRecord {
-                    databasesWanted[image.base, default: []].insert(String(record.database.drop { $0 == "/" }))
+                    databasesWanted[image.platformBase, default: []].insert(String(record.database.drop { $0 == "/" }))
                 }
             }
         }
@@ -111,8 +122,8 @@ final class ImageSetWriter {
                 var key = name
                 if let record = layer.installedRecord {
                     let database = String(record.database.drop { $0 == "/" })
-                    files += record.files + [Self.database(record, after: databases[image.base]?[database])]
-                    key += "\u{0}" + image.base.description
+                    files += record.files + [Self.database(record, after: databases[image.platformBase]?[database])]
+                    key += "\u{0}" + image.base.description + "\u{0}" + image.platform.rawValue
                 }
                 if let blob = layerBlobs[key] {
                     ours.append(blob)
@@ -122,41 +133,45 @@ final class ImageSetWriter {
                     ours.append(blob)
                 }
             }
-            written.append(try writeImage(image, base: bases[image.base]!, baseLayers: baseBlobs[image.base]!,
-                                          layers: ours, names: image.layers))
+            written.append(try writeImage(image, base: bases[image.platformBase]!, baseLayers: baseBlobs[image.platformBase]!,
+                                          layers: ours, names: image.layers.map { set.layers[$0]?.name ?? $0 }))
         }
         let referrers = try writeBillsOfMaterials(written, version: metadata.version.upstream, license: metadata.license,
                                                   supplier: metadata.maintainer)
-        if let signer = context.signer { try writeSignatures(written, signer: signer) }
-        let files = try writeIndex(written, referrers: referrers)
-        try ArchiveWriter(folder: folder, images: written, blobs: Array(blobs.values), files: files, build: context.build)
+        let indexes = try writeImageIndexes(written)
+        if let signer = context.signer { try writeSignatures(written, indexes: indexes, signer: signer) }
+        let files = try writeIndex(written, indexes: indexes, referrers: referrers)
+        // docker's manifest.json names one platform's images: the first platform the set has.
+        let dockerImages = written.filter { $0.image.platform == written.first?.image.platform }
+        try ArchiveWriter(folder: folder, images: dockerImages, blobs: Array(blobs.values), files: files, build: context.build)
             .write(to: sink)
     }
 
     /// What the bases' thread hands back: each base's layer blobs and the database files read from them.
     final class BaseWork: @unchecked Sendable {
-        var baseBlobs: [BaseImage: [Blob]] = [:]
-        var databases: [BaseImage: [String: [UInt8]]] = [:]
+        var baseBlobs: [PlatformBase: [Blob]] = [:]
+        var databases: [PlatformBase: [String: [UInt8]]] = [:]
         var failure: Error?
     }
 
     /// Copies every base's layers once each, reading the database files wanted of each base on the way.
-    private func copyBases(_ bases: [BaseImage: LoadedBase], wanting wanted: [BaseImage: Set<String>],
+    private func copyBases(_ bases: [PlatformBase: LoadedBase], wanting wanted: [PlatformBase: Set<String>],
                            into work: BaseWork) throws {
         var copied: [BaseLayer.Source: (blob: Blob, files: [String: [UInt8]])] = [:]
-        for image in set.images where work.baseBlobs[image.base] == nil {
-            let base = bases[image.base]!
+        for image in set.images where work.baseBlobs[image.platformBase] == nil {
+            let key = image.platformBase
+            let base = bases[key]!
             var layers: [Blob] = []
             var found: [String: [UInt8]] = [:]
             for layer in base.layers {
-                let done = try copied[layer.source] ?? copy(layer, of: image.base, wanting: wanted[image.base] ?? [])
+                let done = try copied[layer.source] ?? copy(layer, of: image.base, wanting: wanted[key] ?? [])
                 copied[layer.source] = done
                 layers.append(done.blob)
                 // A later layer's copy of a file replaces an earlier one's.
                 found.merge(done.files) { $1 }
             }
-            work.baseBlobs[image.base] = layers
-            work.databases[image.base] = found
+            work.baseBlobs[key] = layers
+            work.databases[key] = found
         }
     }
 
@@ -361,7 +376,7 @@ final class ImageSetWriter {
         }
         history += names.map { ImageConfiguration.History(created: created, createdBy: "falcopack: layer \($0)") }
         let config = ImageConfiguration(
-            architecture: "amd64", created: created,
+            architecture: Self.ociArchitecture(image.platform), created: created,
             config: ImageConfiguration.Run(environment: environment, entrypoint: entrypoint, command: command,
                                            workingDirectory: image.config.workingDirectory ?? baseRun["WorkingDir"] as? String,
                                            labels: labels, others: runOthers),
@@ -378,15 +393,49 @@ final class ImageSetWriter {
                             base: base)
     }
 
-    /// Writes index.json (a manifest per tag, then the referrers), oci-layout and the Dockerfiles; returns them by
-    /// path, for the archive.
-    private func writeIndex(_ images: [WrittenImage], referrers: [Descriptor]) throws -> [(path: String, bytes: [UInt8])] {
-        var manifests: [Descriptor] = []
+    /// The platform field of an image's descriptor.
+    static func platform(of image: ContainerImage) -> [String: String] {
+        ["architecture": ociArchitecture(image.platform), "os": "linux"]
+    }
+
+    /// For a multi-platform set, each image's index of its platforms' manifests, by image name, written as blobs.
+    func writeImageIndexes(_ images: [WrittenImage]) throws -> [String: Blob] {
+        guard set.isMultiPlatform else { return [:] }
+        var byName: [String: [Descriptor]] = [:]
+        var order: [String] = []
         for written in images {
+            if byName[written.image.name] == nil { order.append(written.image.name) }
+            var descriptor = written.manifest.descriptor
+            descriptor.platform = Self.platform(of: written.image)
+            byName[written.image.name, default: []].append(descriptor)
+        }
+        var indexes: [String: Blob] = [:]
+        for name in order {
+            indexes[name] = try writeJSON(ImageIndex(manifests: byName[name]!), mediaType: OCI.indexMediaType)
+        }
+        return indexes
+    }
+
+    /// Writes index.json (a manifest per tag, or for several platforms an image index per tag, then the referrers),
+    /// oci-layout and the Dockerfiles; returns them by path, for the archive.
+    private func writeIndex(_ images: [WrittenImage], indexes: [String: Blob],
+                            referrers: [Descriptor]) throws -> [(path: String, bytes: [UInt8])] {
+        var manifests: [Descriptor] = []
+        var named: Set<String> = []
+        for written in images {
+            if let index = indexes[written.image.name] {
+                guard named.insert(written.image.name).inserted else { continue }
+                for reference in written.image.references {
+                    var descriptor = index.descriptor
+                    descriptor.annotations = [OCI.refName: reference]
+                    manifests.append(descriptor)
+                }
+                continue
+            }
             for reference in written.image.references {
                 var descriptor = written.manifest.descriptor
                 descriptor.annotations = [OCI.refName: reference]
-                descriptor.platform = ["architecture": "amd64", "os": "linux"]
+                descriptor.platform = Self.platform(of: written.image)
                 manifests.append(descriptor)
             }
         }
@@ -394,7 +443,9 @@ final class ImageSetWriter {
         var files: [(path: String, bytes: [UInt8])] = [
             ("index.json", try OCI.canonical(index)), (OCI.layoutFile, Array(OCI.layoutVersion.utf8)),
         ]
-        for written in images {
+        // One Dockerfile per image: its first platform's.
+        var described: Set<String> = []
+        for written in images where described.insert(written.image.name).inserted {
             files.append(("dockerfiles/\(written.image.name)/Dockerfile", Array(Dockerfile.text(for: written).utf8)))
         }
         for (path, bytes) in files {
@@ -404,6 +455,10 @@ final class ImageSetWriter {
         }
         return files
     }
+}
+
+extension ContainerImage {
+    var platformBase: ImageSetWriter.PlatformBase { ImageSetWriter.PlatformBase(base: base, platform: platform) }
 }
 
 /// SHA-256 of the tar inside a layer, decompressed as it passes: a diff_id.

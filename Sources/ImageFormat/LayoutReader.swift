@@ -43,6 +43,14 @@ struct LayoutReader {
         try entries(artifacts: false)
     }
 
+    /// The manifests a tagged entry stands for: itself, or for an image index, each platform's manifest (with its
+    /// platform field).
+    func platformManifests(of descriptor: Descriptor) throws -> [Descriptor] {
+        guard [OCI.indexMediaType, OCI.dockerListMediaType].contains(descriptor.mediaType) else { return [descriptor] }
+        let index = try json(OCI.blobPath(descriptor.digest))
+        return (index["manifests"] as? [Any] ?? []).compactMap(Descriptor.init(json:))
+    }
+
     /// The artifacts the index lists beside the images, each with its subject in its manifest.
     func referrers() throws -> [Descriptor] {
         try entries(artifacts: true)
@@ -57,7 +65,8 @@ struct LayoutReader {
 
     func inspection(format: String) throws -> Inspection {
         var images: [Inspection.Image] = []
-        for descriptor in try manifests() {
+        for tagged in try manifests() {
+          for descriptor in try platformManifests(of: tagged) {
             let manifest = try json(OCI.blobPath(descriptor.digest))
             guard let config = Descriptor(json: manifest["config"]) else {
                 throw MalformedArtifact(path: path, reason: "the manifest \(descriptor.digest) names no configuration")
@@ -71,8 +80,10 @@ struct LayoutReader {
             for (name, value) in run["Labels"] as? [String: String] ?? [:] { shown["Label " + name] = value }
             let layers = (manifest["layers"] as? [Any] ?? []).compactMap(Descriptor.init(json:))
                 .map { "\($0.digest) \($0.size) \($0.mediaType)" }
-            images.append(Inspection.Image(reference: descriptor.annotations[OCI.refName] ?? descriptor.digest,
-                                           manifest: descriptor.digest, config: shown, layers: layers))
+            images.append(Inspection.Image(reference: tagged.annotations[OCI.refName] ?? descriptor.digest,
+                                           manifest: descriptor.digest, config: shown, layers: layers,
+                                           platform: descriptor.platform.map { "\($0["os"] ?? "")/\($0["architecture"] ?? "")" }))
+          }
         }
         return Inspection(path: path, format: format, fields: [("Images", "\(Set(images.map(\.manifest)).count)")],
                           files: [], identity: nil, images: images)
@@ -89,7 +100,13 @@ struct LayoutReader {
             }
             var expected: [String: Int64] = [:]
             var diffIDs: [String: String] = [:]
-            for descriptor in try manifests() {
+            var images: [(reference: String, descriptor: Descriptor)] = []
+            for tagged in try manifests() {
+                expected[tagged.digest] = tagged.size
+                let reference = tagged.annotations[OCI.refName] ?? tagged.digest
+                images += try platformManifests(of: tagged).map { (reference, $0) }
+            }
+            for (reference, descriptor) in images {
                 expected[descriptor.digest] = descriptor.size
                 let manifest = try json(OCI.blobPath(descriptor.digest))
                 guard let config = Descriptor(json: manifest["config"]) else {
@@ -100,7 +117,7 @@ struct LayoutReader {
                 let layers = (manifest["layers"] as? [Any] ?? []).compactMap(Descriptor.init(json:))
                 let ids = (try json(OCI.blobPath(config.digest))["rootfs"] as? [String: Any])?["diff_ids"] as? [String] ?? []
                 if ids.count != layers.count {
-                    problems.append("\(name): \(descriptor.annotations[OCI.refName] ?? descriptor.digest) has \(layers.count) layers and \(ids.count) diff_ids")
+                    problems.append("\(name): \(reference) has \(layers.count) layers and \(ids.count) diff_ids")
                 }
                 for (layer, id) in zip(layers, ids) {
                     expected[layer.digest] = layer.size

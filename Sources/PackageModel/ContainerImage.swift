@@ -1,31 +1,40 @@
 /// A set of container images written together: one OCI layout and one archive holding them all. Layers are shared by
 /// name: a layer two images use is one blob.
 public struct ImageSet: Hashable, Sendable {
+    /// One per image and platform, in the order they are written.
     public var images: [ContainerImage]
-    /// The layers the images are made of, by name.
+    /// The layers the images are made of, by key: one per layer and platform whose files differ.
     public var layers: [String: ImageLayer]
+    /// The platforms of the release. With more than one, each tag names an image index of its image's platforms.
+    public var platforms: [Architecture]
 
-    public init(images: [ContainerImage], layers: [String: ImageLayer]) {
+    public init(images: [ContainerImage], layers: [String: ImageLayer], platforms: [Architecture] = [.x86_64]) {
         self.images = images
         self.layers = layers
+        self.platforms = platforms
     }
+
+    public var isMultiPlatform: Bool { platforms.count > 1 }
 }
 
 /// One container image: what it starts from, the layers it adds, and how it runs.
 public struct ContainerImage: Hashable, Sendable {
     public var name: String
+    /// The machine it runs on: its configuration's architecture, and which of its base's platforms it starts from.
+    public var platform: Architecture
     /// Full references, one per tag: `falcosecurity/falco:0.28.1`.
     public var references: [String]
     public var base: BaseImage
-    /// Names of layers of the set, bottom first.
+    /// Keys of layers of the set, bottom first.
     public var layers: [String]
     public var config: ImageConfig
     /// How to run the image, as the `usage` command prints it.
     public var usage: String
 
-    public init(name: String, references: [String], base: BaseImage, layers: [String], config: ImageConfig,
-                usage: String) {
+    public init(name: String, platform: Architecture = .x86_64, references: [String], base: BaseImage, layers: [String],
+                config: ImageConfig, usage: String) {
         self.name = name
+        self.platform = platform
         self.references = references
         self.base = base
         self.layers = layers

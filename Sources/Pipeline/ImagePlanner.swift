@@ -9,9 +9,12 @@ import SpecFile
 /// files of its own, a package manager's record, or this build's artifacts), each image's base read and checked,
 /// its tags chosen by channel.
 extension Planner {
-    func imageJob(_ entry: ReleaseLayout.Entry, names: [String], others: [Job]) throws -> Job {
+    /// The image set: each image once per platform it has among the selected architectures. A layer whose files
+    /// are the same on every platform (a script, the driver sources) is one layer; one that differs (the binary)
+    /// is one per platform. Nil when no image has a selected platform.
+    func imageJob(_ entry: ReleaseLayout.Entry, names: [String], others: [Job],
+                  architectures selected: Set<Architecture>, imagesOnly: Bool) throws -> Job? {
         let section = spec.images!, format = entry.format!, scope = entry.scope
-        let architecture = spec.package.architectures[0]
         let channel = try section.channel?.expand(in: scope) ?? section.tags.first?.channel ?? ""
         guard let tags = entry.channels.first(where: { $0.name == channel })?.tags else {
             let (location, category) = section.channel.map(origin(of:)) ?? (section.location, .spec)
@@ -28,89 +31,117 @@ extension Planner {
 
         var layers: [String: ImageLayer] = [:]
         var layerCompression: [String: LayerCompression] = [:]
+        /// Each layer's key on each platform.
+        var keys: [Architecture: [String: String]] = [:]
         var needs: [String] = []
         var images: [ContainerImage] = []
+        /// The key a layer of these files has: the one of another platform with the same files, else its own.
+        func key(for layer: ImageLayer, named name: String, on platform: Architecture) -> String {
+            if let shared = ([name] + layers.keys.filter { $0.hasPrefix(name + "@") }.sorted()).first(where: { layers[$0] == layer }) {
+                return shared
+            }
+            return layers[name] == nil ? name : name + "@" + platform.rawValue
+        }
         for name in names {
-            guard let entry = section.images.first(where: { $0.name == name }) else {
+            guard let imageEntry = section.images.first(where: { $0.name == name }) else {
                 throw SpecError(.usage, at: SourceLocation(file: "--name"),
                                 "'\(name)' is not an image of \(spec.file) (images: \(section.images.map(\.name).joined(separator: ", ")))")
             }
-            let imageScope = scope.child()
-            imageScope.set("image", name)
-            imageScope.set("tag", firstTag)
-            imageScope.set("reference", "\(repository)/\(name):\(firstTag)")
-            var imageFiles: [PackageFile] = []
-            var layerNames: [String] = []
-            for (layerName, location) in entry.layers {
-                guard let layerEntry = section.layers.first(where: { $0.name == layerName }) else {
-                    throw SpecError(at: location, "no image-layers entry is named '\(layerName)'")
-                }
-                var layer = try imageLayer(layerEntry, format: format, architecture: architecture, scope: imageScope,
-                                           others: others, needs: &needs)
-                let compression = try compression(of: layerEntry, scope: imageScope, default: codec)
-                if let resolved = layerCompression[layerName], resolved != compression {
-                    throw SpecError(at: location, "layer '\(layerName)' would be compressed otherwise in image '\(name)' than in another image; give it a name of its own here")
-                }
-                layerCompression[layerName] = compression
-                provenance.layers[layerName] = layerEntry.compression.map { ($0.location, .spec) }
-                if let installed = layerEntry.installed {
-                    // The record covers the package's files this image holds below it.
-                    layer.installedRecord = try installedRecord(installed, architecture: architecture,
-                                                                holding: Set(imageFiles.map(\.path)))
-                }
-                if let existing = layers[layerName], existing != layer {
-                    throw SpecError(at: location, "layer '\(layerName)' would hold other files in image '\(name)' than in another image; give it a name of its own here")
-                }
-                layers[layerName] = layer
-                imageFiles += layer.files
-                layerNames.append(layerName)
+            let platforms = (imageEntry.architectures ?? spec.package.architectures).filter(selected.contains)
+            if platforms.isEmpty && imagesOnly {
+                throw SpecError(.usage, at: SourceLocation(file: "--arch"),
+                                "the image '\(name)' has none of the architectures chosen (it has \((imageEntry.architectures ?? spec.package.architectures).map(\.rawValue).joined(separator: ", ")))")
             }
-            let usage = try entry.usage.expand(in: imageScope)
-            // Every image answers `usage`: the text and a command that prints it.
-            let usageLayer = "usage-\(name)"
-            layerCompression[usageLayer] = .compressed(codec)
-            layers[usageLayer] = ImageLayer(name: usageLayer, files: [
-                PackageFile(path: "/usr/share/falcopack/usage", type: .generated(Array(usage.utf8)), permissions: 0o644),
-                PackageFile(path: "/usr/local/bin/usage",
-                            type: .generated(Array("#!/bin/sh\n# Prints how to run this image.\nexec cat /usr/share/falcopack/usage\n".utf8)),
-                            permissions: 0o755),
-            ])
-            layerNames.append(usageLayer)
-
-            let baseText = try entry.base.expand(in: imageScope)
-            let baseOrigin = origin(of: entry.base)
-            let baseImage: BaseImage
-            do {
-                baseImage = try BaseImage(parsing: baseText) { path in
-                    var isFolder: ObjCBool = false
-                    return FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
+            for platform in platforms {
+                let imageScope = ArtifactScope.architecture(scope, spec: spec, platform)
+                imageScope.set("arch", format.architectureName(platform))
+                imageScope.set("image", name)
+                imageScope.set("tag", firstTag)
+                imageScope.set("reference", "\(repository)/\(name):\(firstTag)")
+                var imageFiles: [PackageFile] = []
+                var layerKeys: [String] = []
+                for (layerName, location) in imageEntry.layers {
+                    guard let layerEntry = section.layers.first(where: { $0.name == layerName }) else {
+                        throw SpecError(at: location, "no image-layers entry is named '\(layerName)'")
+                    }
+                    var layer = try imageLayer(layerEntry, format: format, architecture: platform, scope: imageScope,
+                                               others: others, needs: &needs)
+                    let compression = try compression(of: layerEntry, scope: imageScope, default: codec)
+                    if let resolved = layerCompression[layerName], resolved != compression {
+                        throw SpecError(at: location, "layer '\(layerName)' would be compressed otherwise in image '\(name)' than in another image; give it a name of its own here")
+                    }
+                    if let installed = layerEntry.installed {
+                        // The record covers the package's files this image holds below it.
+                        layer.installedRecord = try installedRecord(installed, architecture: platform,
+                                                                    holding: Set(imageFiles.map(\.path)))
+                    }
+                    let layerKey: String
+                    if let known = keys[platform]?[layerName] {
+                        guard layers[known] == layer else {
+                            throw SpecError(at: location, "layer '\(layerName)' would hold other files in image '\(name)' than in another image; give it a name of its own here")
+                        }
+                        layerKey = known
+                    } else {
+                        layerKey = key(for: layer, named: layerName, on: platform)
+                        keys[platform, default: [:]][layerName] = layerKey
+                    }
+                    layerCompression[layerKey] = compression
+                    layerCompression[layerName] = compression
+                    provenance.layers[layerKey] = layerEntry.compression.map { ($0.location, .spec) }
+                    layers[layerKey] = layer
+                    imageFiles += layer.files
+                    layerKeys.append(layerKey)
                 }
-            } catch let error as BaseImage.Invalid {
-                throw SpecError(baseOrigin.1 == .spec ? .input : baseOrigin.1, at: baseOrigin.0, error.description)
-            }
-            // A base that cannot be used is an input's fault, wherever its name was written.
-            provenance.images[name] = (baseOrigin.0, .input)
+                let usage = try imageEntry.usage.expand(in: imageScope)
+                // Every image answers `usage`: the text and a command that prints it.
+                let usageLayer = ImageLayer(name: "usage-\(name)", files: [
+                    PackageFile(path: "/usr/share/falcopack/usage", type: .generated(Array(usage.utf8)), permissions: 0o644),
+                    PackageFile(path: "/usr/local/bin/usage",
+                                type: .generated(Array("#!/bin/sh\n# Prints how to run this image.\nexec cat /usr/share/falcopack/usage\n".utf8)),
+                                permissions: 0o755),
+                ])
+                let usageKey = key(for: usageLayer, named: usageLayer.name, on: platform)
+                layerCompression[usageKey] = .compressed(codec)
+                layers[usageKey] = usageLayer
+                layerKeys.append(usageKey)
 
-            var labels: [String: String] = [:]
-            for (label, value) in section.labels + entry.labels { labels[label] = try value.expand(in: imageScope) }
-            labels["usage"] = usage.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-                .filter { !$0.isEmpty }.joined(separator: " ")
-            let config = ImageConfig(
-                entrypoint: try entry.entrypoint?.map { try $0.expand(in: imageScope) },
-                command: try entry.command?.map { try $0.expand(in: imageScope) },
-                environment: try entry.environment.map { EnvironmentVariable(name: $0.name, value: try $0.value.expand(in: imageScope)) },
-                workingDirectory: try entry.workingDirectory?.expand(in: imageScope),
-                labels: labels)
-            images.append(ContainerImage(name: name, references: tags.map { "\(repository)/\(name):\($0)" }, base: baseImage,
-                                         layers: layerNames, config: config, usage: usage))
+                let baseText = try imageEntry.base.expand(in: imageScope)
+                let baseOrigin = origin(of: imageEntry.base)
+                let baseImage: BaseImage
+                do {
+                    baseImage = try BaseImage(parsing: baseText) { path in
+                        var isFolder: ObjCBool = false
+                        return FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
+                    }
+                } catch let error as BaseImage.Invalid {
+                    throw SpecError(baseOrigin.1 == .spec ? .input : baseOrigin.1, at: baseOrigin.0, error.description)
+                }
+                // A base that cannot be used is an input's fault, wherever its name was written.
+                provenance.images[name] = (baseOrigin.0, .input)
+
+                var labels: [String: String] = [:]
+                for (label, value) in section.labels + imageEntry.labels { labels[label] = try value.expand(in: imageScope) }
+                labels["usage"] = usage.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+                    .filter { !$0.isEmpty }.joined(separator: " ")
+                let config = ImageConfig(
+                    entrypoint: try imageEntry.entrypoint?.map { try $0.expand(in: imageScope) },
+                    command: try imageEntry.command?.map { try $0.expand(in: imageScope) },
+                    environment: try imageEntry.environment.map { EnvironmentVariable(name: $0.name, value: try $0.value.expand(in: imageScope)) },
+                    workingDirectory: try imageEntry.workingDirectory?.expand(in: imageScope),
+                    labels: labels)
+                images.append(ContainerImage(name: name, platform: platform, references: tags.map { "\(repository)/\(name):\($0)" },
+                                             base: baseImage, layers: layerKeys, config: config, usage: usage))
+            }
         }
+        guard !images.isEmpty else { return nil }
 
         let metadata = try packageMetadata(format, name: try scope.value(of: "package", at: spec.package.name.location),
                                            summary: spec.package.summary, release: nil,
                                            architecture: spec.package.architectures[0], scope: scope,
                                            provenance: &provenance)
         let artifact = Artifact(package: Package(metadata: metadata, files: []), codec: codec,
-                                images: ImageSet(images: images, layers: layers), layerCompression: layerCompression)
+                                images: ImageSet(images: images, layers: layers, platforms: spec.package.architectures),
+                                layerCompression: layerCompression)
         try provenance.reporting { try format.validate(artifact) }
         return Job(name: entry.name, role: entry.role, format: format, artifact: artifact, folder: entry.folder,
                    needs: needs, signature: entry.signature)

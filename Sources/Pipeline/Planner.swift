@@ -73,14 +73,11 @@ public struct Planner {
             case .tarball(let name, _) where selection.tarballs.contains(name):
                 jobs.append(try tarballJob(entry))
             case .images where !selection.images.isEmpty:
-                // The images are of the spec's first architecture's platform; a build of others writes none.
-                let platform = spec.package.architectures[0]
-                guard architectures.contains(platform) else {
-                    guard selection.packages.isEmpty && selection.tarballs.isEmpty else { continue }
-                    throw SpecError(.usage, at: SourceLocation(file: "--arch"),
-                                    "the images are written for \(platform.rawValue) only; add --arch \(platform.rawValue)")
+                let imagesOnly = selection.packages.isEmpty && selection.tarballs.isEmpty
+                if let job = try imageJob(entry, names: selection.images, others: jobs, architectures: architectures,
+                                          imagesOnly: imagesOnly) {
+                    jobs.append(job)
                 }
-                jobs.append(try imageJob(entry, names: selection.images, others: jobs))
             default:
                 continue
             }

@@ -169,6 +169,8 @@ public enum SpecSchema {
             Field("working-dir", .string, "the image's WorkingDir"),
             Field("labels", .map(.string), "labels of this image, beside image-set.labels"),
             Field("usage", .string, required: true, "how to run the image: its usage label, its Dockerfile and its usage command"),
+            Field("architectures", .list(architecture),
+                  "the platforms the image has, for an image whose inputs exist for fewer architectures; default: every one"),
         ])), "container images by name, like variants; each is REPOSITORY/NAME:TAG"),
         Field("image-layers", .map(.object([
             Field("from", .object([

@@ -208,6 +208,8 @@ public struct ImageEntry: Sendable {
     public var workingDirectory: Template?
     public var labels: [(name: String, value: Template)]
     public var usage: Template
+    /// The platforms the image has, among the package's architectures; nil: every one.
+    public var architectures: [Architecture]?
     public var location: SourceLocation
 }
 

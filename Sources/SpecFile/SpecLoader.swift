@@ -161,7 +161,11 @@ extension Spec {
                 environment: try node["environment"]?.entries().map { ($0.name, $0.node.template) } ?? [],
                 workingDirectory: node.string("working-dir"),
                 labels: try node["labels"]?.entries().map { ($0.name, $0.node.template) } ?? [],
-                usage: node.string("usage")!, location: node.location)
+                usage: node.string("usage")!,
+                architectures: try node["architectures"].map { list in
+                    try list.items.map { try known($0, spelling: $0.text, package: root["package"]!) }
+                },
+                location: node.location)
         }
         return ImagesSection(
             layout: set.string("layout")!, archive: set.string("archive")!, repository: set.string("repository")!,
