@@ -41,7 +41,7 @@ check:
 test:
 	scripts/install-deps.sh test
 	scripts/prepare-demo.sh
-	scripts/prepare-bases.sh tester toolchain apt-arm64 & bases=$$!; \
+	scripts/prepare-bases.sh tester toolchain:amd64 & bases=$$!; \
 		$(SWIFT) build --build-tests && $(MAKE) package PACKAGE_OUT=.build/package/dist; built=$$?; \
 		wait $$bases && exit $$built
 	$(SWIFT) test --skip-build --disable-xctest

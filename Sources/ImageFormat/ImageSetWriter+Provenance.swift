@@ -81,11 +81,14 @@ extension ImageSetWriter {
             if let index = indexes[written.image.name] { signed.append((written.image.references, index)) }
         }
         for (references, blob) in signed {
-            for (index, reference) in references.enumerated() {
+            // containers/image reads signature-1, -2, ... of a repository until one is missing: numbered per repository.
+            var numbers: [String: Int] = [:]
+            for reference in references {
                 let payload = try Self.claim(reference: reference, manifest: blob.digest,
                                              creator: context.build.tool, time: context.build.sourceDateEpoch)
                 let repository = reference.split(separator: ":").dropLast().joined(separator: ":")
-                let path = "\(Self.signaturesFolder)/\(repository)@sha256=\(blob.hex)/signature-\(index + 1)"
+                numbers[repository, default: 0] += 1
+                let path = "\(Self.signaturesFolder)/\(repository)@sha256=\(blob.hex)/signature-\(numbers[repository]!)"
                 let out = try folder.create(path)
                 try out.write(try signer.signedMessage(payload))
                 try out.close()

@@ -129,7 +129,15 @@ extension Planner {
                     environment: try imageEntry.environment.map { EnvironmentVariable(name: $0.name, value: try $0.value.expand(in: imageScope)) },
                     workingDirectory: try imageEntry.workingDirectory?.expand(in: imageScope),
                     labels: labels)
-                images.append(ContainerImage(name: name, platform: platform, references: tags.map { "\(repository)/\(name):\($0)" },
+                var references = tags.map { "\(repository)/\(name):\($0)" }
+                for alias in imageEntry.aliases {
+                    for tag in tags {
+                        let aliasScope = imageScope.child()
+                        aliasScope.set("tag", tag)
+                        references.append("\(repository)/\(try alias.expand(in: aliasScope))")
+                    }
+                }
+                images.append(ContainerImage(name: name, platform: platform, references: references,
                                              base: baseImage, layers: layerKeys, config: config, usage: usage))
             }
         }

@@ -171,6 +171,8 @@ public enum SpecSchema {
             Field("usage", .string, required: true, "how to run the image: its usage label, its Dockerfile and its usage command"),
             Field("architectures", .list(architecture),
                   "the platforms the image has, for an image whose inputs exist for fewer architectures; default: every one"),
+            Field("aliases", .list(.string),
+                  "more references under the set's repository, NAME:TAG, each once per tag of the channel ({{ tag }}), e.g. \"falco:{{ tag }}-slim\""),
         ])), "container images by name, like variants; each is REPOSITORY/NAME:TAG"),
         Field("image-layers", .map(.object([
             Field("from", .object([

@@ -210,6 +210,9 @@ public struct ImageEntry: Sendable {
     public var usage: Template
     /// The platforms the image has, among the package's architectures; nil: every one.
     public var architectures: [Architecture]?
+    /// More references of the image under the set's repository, `NAME:TAG`, each expanded once per tag of the
+    /// channel with `{{ tag }}` that tag: the names an image had before.
+    public var aliases: [Template] = []
     public var location: SourceLocation
 }
 

@@ -165,6 +165,7 @@ extension Spec {
                 architectures: try node["architectures"].map { list in
                     try list.items.map { try known($0, spelling: $0.text, package: root["package"]!) }
                 },
+                aliases: node.templates("aliases"),
                 location: node.location)
         }
         return ImagesSection(

@@ -37,7 +37,10 @@ struct InspectCommand: ParsableCommand {
                 },
                 "fields": Dictionary(inspection.fields.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a }),
                 "images": inspection.images.map { image -> [String: Any] in
-                    ["reference": image.reference, "manifest": image.manifest, "config": image.config, "layers": image.layers]
+                    var entry: [String: Any] = ["reference": image.reference, "manifest": image.manifest, "config": image.config,
+                                                "layers": image.layers]
+                    if let platform = image.platform { entry["platform"] = platform }
+                    return entry
                 },
                 "files": inspection.files.map { file -> [String: Any] in
                     var entry: [String: Any] = ["path": file.path, "type": file.type,
@@ -59,7 +62,7 @@ struct InspectCommand: ParsableCommand {
             print(line)
         }
         for image in inspection.images {
-            print("image \(image.reference) \(image.manifest)")
+            print("image \(image.reference)\(image.platform.map { " " + $0 } ?? "") \(image.manifest)")
             for (name, value) in image.config.sorted(by: { $0.key < $1.key }) { print("  \(name): \(value)") }
             for layer in image.layers { print("  layer \(layer)") }
         }

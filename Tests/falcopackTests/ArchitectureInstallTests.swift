@@ -29,7 +29,7 @@ import TestSupport
         let arm64Index = try String(contentsOfFile: repository + "/deb/dists/stable/main/binary-arm64/Packages", encoding: .utf8)
         #expect(arm64Index.contains("Architecture: arm64") && !arm64Index.contains("Architecture: amd64"))
 
-        let root = try DebianRoot(base: "apt-arm64")
+        let root = try DebianRoot(base: "tester", platform: "arm64")
         #expect(try root.apt(["dpkg", "--print-architecture"]).output == "arm64\n")
         try root.use(repository, key: key.publicKey)
         let update = try root.apt(["apt-get", "update"])

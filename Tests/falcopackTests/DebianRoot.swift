@@ -7,14 +7,22 @@ final class DebianRoot {
     let directory: TemporaryDirectory
     let root: String
 
-    init(base: String = "toolchain") throws {
+    /// A root unpacked from the `platform` (amd64, arm64) image of one of the bases `make test` prepares.
+    init(base: String = "toolchain", platform: String = "amd64") throws {
         directory = try TemporaryDirectory()
         root = directory.file("root")
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         let layout = repositoryRoot() + "/.cache/bases/" + base
-        let index = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: layout + "/index.json"))) as! [String: Any]
-        let manifestDigest = ((index["manifests"] as! [[String: Any]])[0]["digest"] as! String).dropFirst(7)
-        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: layout + "/blobs/sha256/\(manifestDigest)"))) as! [String: Any]
+        func json(_ path: String) throws -> [String: Any] {
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: layout + "/" + path))) as! [String: Any]
+        }
+        // index.json tags an image index of the base's platforms.
+        let tagged = (try json("index.json")["manifests"] as! [[String: Any]])[0]
+        let platforms = try json("blobs/sha256/" + (tagged["digest"] as! String).dropFirst(7))["manifests"] as! [[String: Any]]
+        guard let chosen = platforms.first(where: { ($0["platform"] as? [String: String])?["architecture"] == platform }) else {
+            throw ToolError(description: "the base \(base) has no \(platform) image; run scripts/prepare-bases.sh \(base)")
+        }
+        let manifest = try json("blobs/sha256/" + (chosen["digest"] as! String).dropFirst(7))
         for layer in manifest["layers"] as! [[String: Any]] {
             let digest = (layer["digest"] as! String).dropFirst(7)
             try runChecked(["tar", "-xzf", layout + "/blobs/sha256/\(digest)", "-C", root, "--numeric-owner"])
