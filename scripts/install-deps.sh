@@ -9,7 +9,7 @@ demo=(gcc libc6-dev make dpkg gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
 # The demo images' bases: Debian root file systems (mmdebstrap) made into OCI layouts (umoci).
 bases=(mmdebstrap umoci ca-certificates)
 tools=(binutils cpio libarchive-tools tar gzip xz-utils zstd coreutils util-linux findutils gawk dpkg dpkg-dev lintian busybox-static rpm rpm2cpio rpmlint createrepo-c
-  linux-headers-amd64 clang-14 llvm-14 shellcheck bash systemd skopeo umoci runc
+  linux-headers-amd64 clang-14 llvm-14 shellcheck bash systemd skopeo umoci runc podman docker-registry curl
   qemu-user-static binfmt-support arch-test
   gnupg gpgv gpg-agent sqop debsig-verify python3 python3-venv apt-utils dnf dnf-plugins-core chromium fonts-dejavu-core)
 

@@ -105,21 +105,35 @@ import TestSupport
         #expect(digests["SHA256"] == String(sha256))
         #expect(digests["SHA1"] == String(sha1))
 
-        // Images: each tagged image with its manifest digest, descended from its base, whose digest is stated.
-        let index = try json(release.layout + "/index.json")
-        let manifests = (index["manifests"] as! [[String: Any]]).filter { $0["annotations"] != nil }
+        // Images: each tagged image, on each platform, with its manifest digest, descended from its base, whose
+        // digest is stated.
         let relationships = document["relationships"] as! [[String: String]]
-        for entry in manifests {
-            let reference = (entry["annotations"] as! [String: String])["org.opencontainers.image.ref.name"]!
-            guard reference.hasSuffix(":\(v)") else { continue }
-            let image = try #require(byName[reference], "\(reference)")
+        var listed = 0
+        for (reference, platform, manifest) in try platformImages() where reference.hasSuffix(":\(v)") {
+            listed += 1
+            let image = try #require(byName["\(reference) linux/\(platform)"], "\(reference) linux/\(platform)")
             let digest = (image["checksums"] as! [[String: String]])[0]["checksumValue"]!
-            #expect("sha256:" + digest == entry["digest"] as? String)
+            #expect("sha256:" + digest == manifest)
             let base = relationships.first { $0["spdxElementId"] == image["SPDXID"] as? String && $0["relationshipType"] == "DESCENDANT_OF" }
             let basePackage = packages.first { $0["SPDXID"] as? String == base?["relatedSpdxElement"] }
             let baseDigest = (basePackage?["checksums"] as? [[String: String]])?.first?["checksumValue"]
             #expect(baseDigest?.count == 64, "\(reference) names its base's digest")
         }
+        #expect(listed == 9, "five images on amd64, four on arm64")
+    }
+
+    /// Each tag of the layout with each platform's manifest digest in its image index.
+    func platformImages() throws -> [(reference: String, platform: String, manifest: String)] {
+        let index = try json(release.layout + "/index.json")
+        var found: [(String, String, String)] = []
+        for entry in (index["manifests"] as! [[String: Any]]) where entry["annotations"] != nil {
+            let reference = (entry["annotations"] as! [String: String])["org.opencontainers.image.ref.name"]!
+            let inner = try json(release.layout + "/blobs/sha256/" + (entry["digest"] as! String).dropFirst(7))
+            for manifest in inner["manifests"] as! [[String: Any]] {
+                found.append((reference, (manifest["platform"] as! [String: String])["architecture"]!, manifest["digest"] as! String))
+            }
+        }
+        return found
     }
 
     @Test func cycloneDXStatesTheSame() throws {
@@ -138,14 +152,14 @@ import TestSupport
         #expect(driver["version"] as? String == Release.driverVersion)
         let archive = try #require(components.first { $0["name"] as? String == "falco-\(v)-images.tar" })
         let images = (archive["components"] as? [[String: Any]] ?? []).filter { $0["type"] as? String == "container" }
-        #expect(images.count == 5)
+        #expect(images.count == 9, "five images on amd64, four on arm64")
     }
 
     /// Each image's own bill of materials is an artifact whose subject is the image, as OCI 1.1 attaches them.
     @Test func eachImageCarriesItsBillOfMaterialsAsAReferrer() throws {
         let index = try json(release.layout + "/index.json")
         let entries = index["manifests"] as! [[String: Any]]
-        let images = Set(entries.filter { $0["annotations"] != nil }.map { $0["digest"] as! String })
+        let images = Set(try platformImages().map(\.manifest))
         let referrers = entries.filter { $0["artifactType"] as? String == "application/spdx+json" }
         #expect(referrers.count == images.count)
         var subjects: Set<String> = []

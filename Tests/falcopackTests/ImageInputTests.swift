@@ -35,16 +35,18 @@ import TestSupport
         try runChecked(["skopeo", "copy", "oci:\(release.layout):falcosecurity/falco-tester:latest",
                         "docker-archive:\(archive):example/base:1"])
         let out = work.file("dist")
-        let result = try image(["--name", "falco-no-driver", "--no-driver-base", "docker-archive:\(archive):example/base:1"], out: out)
+        // A docker archive holds one platform's image: the amd64 build takes it, a build of both refuses it.
+        let both = try image(["--name", "falco-no-driver", "--no-driver-base", "docker-archive:\(archive):example/base:1"], out: out)
+        try expectRefused(both, status: 66, "the base is linux/amd64, with no linux/arm64 image; give a base for linux/arm64 (an image index of both platforms)", out: out)
+        let result = try image(["--name", "falco-no-driver", "--no-driver-base", "docker-archive:\(archive):example/base:1",
+                                "--arch", "amd64"], out: out)
         #expect(result.status == 0, "\(result.stderr)")
         let layout = out + "/falco-\(Release.version)-images"
-        let bundle = work.file("bundle")
-        try runChecked(["umoci", "unpack", "--image", "\(layout):falcosecurity/falco-no-driver:latest", bundle])
+        let unpacked = try ImageTests.Unpacked(layout: layout, reference: "falcosecurity/falco-no-driver:latest")
         // The base's files, then ours.
-        #expect(FileManager.default.fileExists(atPath: bundle + "/rootfs/usr/bin/dpkg"))
-        #expect(FileManager.default.fileExists(atPath: bundle + "/rootfs/usr/bin/falco"))
-        let manifest = try runChecked(["skopeo", "inspect", "--raw", "oci:\(layout):falcosecurity/falco-no-driver:latest"]).stdout
-        let annotations = (try JSONSerialization.jsonObject(with: manifest) as? [String: Any])?["annotations"] as? [String: String]
+        #expect(unpacked.exists("/usr/bin/dpkg"))
+        #expect(unpacked.exists("/usr/bin/falco"))
+        let annotations = try ImageTests.manifest(layout, "falcosecurity/falco-no-driver:latest")["annotations"] as? [String: String]
         #expect(annotations?["org.opencontainers.image.base.name"] == "example/base:1")
 
         let empty = work.file("scratch")
@@ -81,11 +83,7 @@ import TestSupport
         let work = try TemporaryDirectory()
         let copy = work.file("base")
         try runChecked(["cp", "-r", repositoryRoot() + "/.cache/bases/tester", copy])
-        let index = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: copy + "/index.json"))) as? [String: Any]
-        let manifestDigest = try #require(((index?["manifests"] as? [[String: Any]])?.first?["digest"] as? String))
-        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: copy + "/blobs/sha256/" + manifestDigest.dropFirst(7))))
-            as? [String: Any]
-        let layer = try #require(((manifest?["layers"] as? [[String: Any]])?.first?["digest"] as? String))
+        let layer = try #require(ImageTests.layers(try ImageTests.manifest(copy, "tester")).first)
         let handle = try FileHandle(forUpdating: URL(fileURLWithPath: copy + "/blobs/sha256/" + layer.dropFirst(7)))
         try handle.seek(toOffset: 1000)
         try handle.write(contentsOf: Data([0x00, 0xFF, 0x00, 0xFF]))

@@ -13,17 +13,38 @@ import TestSupport
 
     init() throws { release = try Release.shared.get() }
 
-    /// An image unpacked by umoci, its root ready for chroot or runc.
+    /// The manifest a tag of `layout` names for `platform` (amd64, arm64), read from the layout's files.
+    static func manifest(_ layout: String, _ reference: String, platform: String = "amd64") throws -> [String: Any] {
+        func json(_ path: String) throws -> [String: Any] {
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: layout + "/" + path))) as! [String: Any]
+        }
+        let tagged = try #require((try json("index.json")["manifests"] as! [[String: Any]]).first {
+            ($0["annotations"] as? [String: String])?["org.opencontainers.image.ref.name"] == reference
+        })
+        let top = try json("blobs/sha256/" + (tagged["digest"] as! String).dropFirst(7))
+        guard let platforms = top["manifests"] as? [[String: Any]] else { return top }
+        let chosen = try #require(platforms.first { ($0["platform"] as? [String: String])?["architecture"] == platform })
+        return try json("blobs/sha256/" + (chosen["digest"] as! String).dropFirst(7))
+    }
+
+    static func layers(_ manifest: [String: Any]) -> [String] {
+        (manifest["layers"] as? [[String: Any]] ?? []).compactMap { $0["digest"] as? String }
+    }
+
+    /// An image unpacked by umoci, its root ready for chroot or runc. umoci 0.4 reads one platform's image: skopeo
+    /// copies that one out of the index first.
     struct Unpacked {
         let directory: TemporaryDirectory
         let config: [String: Any]
         var bundle: String { directory.file("bundle") }
         var root: String { bundle + "/rootfs" }
 
-        init(layout: String, reference: String) throws {
+        init(layout: String, reference: String, platform: String = "amd64") throws {
             directory = try TemporaryDirectory()
-            try runChecked(["umoci", "unpack", "--image", "\(layout):\(reference)", directory.file("bundle")])
-            let inspected = try runChecked(["skopeo", "inspect", "--config", "oci:\(layout):\(reference)"]).stdout
+            let single = directory.file("single")
+            try runChecked(["skopeo", "copy", "--override-arch", platform, "oci:\(layout):\(reference)", "oci:\(single):image"])
+            try runChecked(["umoci", "unpack", "--image", "\(single):image", directory.file("bundle")])
+            let inspected = try runChecked(["skopeo", "inspect", "--override-arch", platform, "--config", "oci:\(layout):\(reference)"]).stdout
             config = (try JSONSerialization.jsonObject(with: inspected) as? [String: Any])?["config"] as? [String: Any] ?? [:]
         }
 
@@ -41,6 +62,24 @@ import TestSupport
             return try TestSupport.run(["env", "-i"] + variables + ["/usr/sbin/chroot", root] + arguments)
         }
 
+        /// `arguments` (the image's entrypoint and command when nil) run by runc, a real OCI runtime, in the bundle
+        /// umoci made, with `environment` added and each (host folder, container path) of `mounts` bound in.
+        func runc(_ arguments: [String]? = nil, environment: [String: String] = [:],
+                  mounts: [(source: String, destination: String)] = []) throws -> ToolResult {
+            let path = bundle + "/config.json"
+            var config = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any] ?? [:]
+            var process = config["process"] as? [String: Any] ?? [:]
+            process["terminal"] = false
+            if let arguments { process["args"] = arguments }
+            process["env"] = (process["env"] as? [String] ?? []) + environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            config["process"] = process
+            config["mounts"] = (config["mounts"] as? [[String: Any]] ?? []) + mounts.map {
+                ["destination": $0.destination, "type": "bind", "source": $0.source, "options": ["rbind", "rw"]]
+            }
+            try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: path))
+            return try TestSupport.run(["runc", "run", "--bundle", bundle, "falcopack-test-\(getpid())-\(UUID().uuidString.prefix(8))"])
+        }
+
         /// The image's Entrypoint, as its configuration gives it.
         func entrypoint() throws -> [String] { config["Entrypoint"] as? [String] ?? [] }
 
@@ -52,9 +91,10 @@ import TestSupport
     @Test func skopeoInspectsAndCopiesEveryTagFromTheLayoutAndTheArchive() throws {
         let index = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: layout + "/index.json")))
             as? [String: Any]
-        // One entry per tag; the images' bills of materials are listed as artifacts, untagged.
+        // One entry per tag (and the two -slim aliases of falco-no-driver); the images' bills of materials are listed
+        // as artifacts, untagged.
         let manifests = (index?["manifests"] as? [[String: Any]] ?? []).filter { $0["artifactType"] == nil }
-        #expect(manifests.count == Self.images.count * 2)
+        #expect(manifests.count == Self.images.count * 2 + 2)
         let work = try TemporaryDirectory()
         for image in Self.images {
             for tag in [Release.version, "latest"] {
@@ -72,15 +112,12 @@ import TestSupport
         // The archive's manifest.json names every tag, as docker load reads it.
         let members = try runChecked(["tar", "-xOf", archive, "manifest.json"]).stdout
         let tags = (try JSONSerialization.jsonObject(with: members) as? [[String: Any]])?.flatMap { $0["RepoTags"] as? [String] ?? [] }
-        #expect(Set(tags ?? []) == Set(Self.images.flatMap { [reference($0), reference($0, "latest")] }))
+        #expect(Set(tags ?? []) == Set(Self.images.flatMap { [reference($0), reference($0, "latest")] }
+                                        + [reference("falco", Release.version + "-slim"), reference("falco", "latest-slim")]))
     }
 
     @Test func aLayerTwoImagesHoldIsOneBlob() throws {
-        func layers(_ image: String) throws -> [String] {
-            let output = try runChecked(["skopeo", "inspect", "--raw", "oci:\(layout):\(reference(image))"]).stdout
-            let manifest = try JSONSerialization.jsonObject(with: output) as? [String: Any]
-            return (manifest?["layers"] as? [[String: Any]] ?? []).compactMap { $0["digest"] as? String }
-        }
+        func layers(_ image: String) throws -> [String] { Self.layers(try Self.manifest(layout, reference(image))) }
         let falco = try layers("falco"), loader = try layers("falco-driver-loader"), noDriver = try layers("falco-no-driver")
         // Base, then falco's layer: the same in the three images.
         #expect(falco[1] == loader[1] && falco[1] == noDriver[1])
@@ -183,9 +220,7 @@ import TestSupport
         try runChecked(["cp", "-a", release.dist, copy])
         let layout = copy + "/falco-\(Release.version)-images"
         // One changed byte in the falco layer.
-        let manifest = try runChecked(["skopeo", "inspect", "--raw", "oci:\(layout):\(reference("falco"))"]).stdout
-        let layers = (try JSONSerialization.jsonObject(with: manifest) as? [String: Any])?["layers"] as? [[String: Any]]
-        let digest = try #require(layers?[1]["digest"] as? String)
+        let digest = Self.layers(try Self.manifest(layout, reference("falco")))[1]
         let blob = layout + "/blobs/sha256/" + digest.dropFirst("sha256:".count)
         var bytes = try Data(contentsOf: URL(fileURLWithPath: blob))
         bytes[bytes.count / 2] ^= 0xFF
