@@ -115,7 +115,8 @@ let package = Package(
         .target(
             name: "Release",
             dependencies: [
-                "ReleaseLayout", "Pipeline", "SpecFile", "PackageModel", "FormatSeam", "ArchiveFormats", "ByteIO", "Signing",
+                "ReleaseLayout", "Pipeline", "SpecFile", "PackageModel", "FormatSeam", "ArchiveFormats", "ByteIO", "Signing", "SBOM",
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(
@@ -135,6 +136,7 @@ let package = Package(
             name: "falcopack",
             dependencies: [
                 "FalcoArtifacts", "Release", "Pipeline", "FormatSeam", "SpecFile", "ByteIO", "Signing", "ArchiveFormats", "Codecs",
+                "PackageModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

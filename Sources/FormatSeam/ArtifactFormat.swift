@@ -48,6 +48,35 @@ public protocol ArtifactFormat: Sendable {
     func signatures(in path: String) throws -> [EmbeddedSignature]
     /// The package URL (purl) of a package of this format, for bills of materials; nil when it has none.
     func packageURL(of package: PackageMetadata) -> String?
+
+    /// Joins this format's artifacts of releases built for some of the architectures each (one machine per
+    /// architecture) into the artifact one build of all of them writes: the file into `sink`, its folder into
+    /// `context.folder`, nothing compressed again. False for a format whose artifacts are each of one
+    /// architecture, or the same for all, and so are never joined.
+    func merge(_ parts: [MergePart], order: MergeOrder, to sink: ByteSink, context: WriteContext) throws -> Bool
+}
+
+/// One release's artifact to be joined with others': its file and the folder written with it.
+public struct MergePart: Sendable {
+    public var file: String
+    public var folder: String?
+
+    public init(file: String, folder: String?) {
+        self.file = file
+        self.folder = folder
+    }
+}
+
+/// The order one build writes a joined artifact's members in: the spec's architectures, and the members of a set
+/// (the images) by name.
+public struct MergeOrder: Sendable {
+    public var architectures: [Architecture]
+    public var members: [String]
+
+    public init(architectures: [Architecture], members: [String]) {
+        self.architectures = architectures
+        self.members = members
+    }
 }
 
 extension ArtifactFormat {
@@ -57,6 +86,7 @@ extension ArtifactFormat {
     public var signsInside: Bool { false }
     public func signatures(in path: String) throws -> [EmbeddedSignature] { [] }
     public func packageURL(of package: PackageMetadata) -> String? { nil }
+    public func merge(_ parts: [MergePart], order: MergeOrder, to sink: ByteSink, context: WriteContext) throws -> Bool { false }
 
     /// The ending of `fileName` that marks it as this format's, if it has one.
     public func suffix(of fileName: String) -> String? {

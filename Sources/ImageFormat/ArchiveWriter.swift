@@ -8,8 +8,15 @@ import PackageModel
 /// naming each image's configuration, layers and tags by their blob paths. Blobs go in from the layout's files as
 /// content segments: read once more, never held in memory, never hashed again.
 struct ArchiveWriter {
+    /// What docker loads: one platform's images, each its configuration, layers and tags.
+    struct Loaded {
+        var config: String
+        var layers: [String]
+        var references: [String]
+    }
+
     let folder: FolderOutput
-    let images: [ImageSetWriter.WrittenImage]
+    let images: [Loaded]
     /// Every blob of the layout.
     let blobs: [Blob]
     /// The layout's other files (oci-layout, index.json, Dockerfiles) by path.
@@ -17,9 +24,8 @@ struct ArchiveWriter {
     let build: BuildContext
 
     func write(to sink: ByteSink) throws {
-        let manifest = images.map { written in
-            DockerArchiveEntry(config: OCI.blobPath(written.config.digest), repoTags: written.image.references,
-                               layers: written.layers.map { OCI.blobPath($0.digest) })
+        let manifest = images.map { image in
+            DockerArchiveEntry(config: OCI.blobPath(image.config), repoTags: image.references, layers: image.layers.map(OCI.blobPath))
         }
         var members: [String: ArchiveEntry.Contents] = ["manifest.json": .bytes(try OCI.canonical(manifest))]
         for (path, bytes) in files { members[path] = .bytes(bytes) }

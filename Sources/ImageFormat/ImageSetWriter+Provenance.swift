@@ -81,18 +81,23 @@ extension ImageSetWriter {
             if let index = indexes[written.image.name] { signed.append((written.image.references, index)) }
         }
         for (references, blob) in signed {
-            // containers/image reads signature-1, -2, ... of a repository until one is missing: numbered per repository.
-            var numbers: [String: Int] = [:]
-            for reference in references {
-                let payload = try Self.claim(reference: reference, manifest: blob.digest,
-                                             creator: context.build.tool, time: context.build.sourceDateEpoch)
-                let repository = reference.split(separator: ":").dropLast().joined(separator: ":")
-                numbers[repository, default: 0] += 1
-                let path = "\(Self.signaturesFolder)/\(repository)@sha256=\(blob.hex)/signature-\(numbers[repository]!)"
-                let out = try folder.create(path)
-                try out.write(try signer.signedMessage(payload))
-                try out.close()
-            }
+            try Self.writeSignatures(references, digest: blob.digest, signer: signer, build: context.build, into: folder)
+        }
+    }
+
+    /// The signatures that `references` are the manifest or index `digest`, one file each.
+    static func writeSignatures(_ references: [String], digest: String, signer: Signer, build: BuildContext,
+                                into folder: FolderOutput) throws {
+        // containers/image reads signature-1, -2, ... of a repository until one is missing: numbered per repository.
+        var numbers: [String: Int] = [:]
+        for reference in references {
+            let payload = try claim(reference: reference, manifest: digest, creator: build.tool, time: build.sourceDateEpoch)
+            let repository = reference.split(separator: ":").dropLast().joined(separator: ":")
+            numbers[repository, default: 0] += 1
+            let path = "\(signaturesFolder)/\(repository)@sha256=\(digest.dropFirst("sha256:".count))/signature-\(numbers[repository]!)"
+            let out = try folder.create(path)
+            try out.write(try signer.signedMessage(payload))
+            try out.close()
         }
     }
 

@@ -142,7 +142,9 @@ final class ImageSetWriter {
         if let signer = context.signer { try writeSignatures(written, indexes: indexes, signer: signer) }
         let files = try writeIndex(written, indexes: indexes, referrers: referrers)
         // docker's manifest.json names one platform's images: the first platform the set has.
-        let dockerImages = written.filter { $0.image.platform == written.first?.image.platform }
+        let dockerImages = written.filter { $0.image.platform == written.first?.image.platform }.map {
+            ArchiveWriter.Loaded(config: $0.config.digest, layers: $0.layers.map(\.digest), references: $0.image.references)
+        }
         try ArchiveWriter(folder: folder, images: dockerImages, blobs: Array(blobs.values), files: files, build: context.build)
             .write(to: sink)
     }

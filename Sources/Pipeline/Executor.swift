@@ -20,6 +20,17 @@ public struct ArtifactResult: Sendable {
     public var seconds: Double
     /// What the artifact's format noted of its contents for the bill of materials (the images in an archive).
     public var contents: [BillOfMaterials.Item] = []
+
+    public init(name: String, path: String, role: ArtifactRole, size: UInt64, sha256: String, seconds: Double,
+                contents: [BillOfMaterials.Item] = []) {
+        self.name = name
+        self.path = path
+        self.role = role
+        self.size = size
+        self.sha256 = sha256
+        self.seconds = seconds
+        self.contents = contents
+    }
 }
 
 /// How many units a build compressed, and how many it took from the store or another artifact instead.
@@ -142,14 +153,8 @@ public enum Executor {
         var documents: [(result: ArtifactResult, state: SHA256)] = []
         if let bill = plan.billOfMaterials {
             let release = try billOfMaterials(bill, plan: plan, written: written)
-            var outputs: [(String, () throws -> [UInt8])] = []
-            if let name = bill.spdx { outputs.append((name, { try SPDXDocument.write(release) })) }
-            if let name = bill.cyclonedx {
-                outputs.append((name, { try CycloneDXDocument.write(release, toolVersion: plan.context.tool) }))
-            }
-            for (name, render) in outputs {
+            for (name, format, render) in bill.render(release, context: plan.context) {
                 onEvent(.started(name: name, index: index, total: total))
-                let format = name == bill.spdx ? "spdx" : "cyclonedx"
                 let document = try smallFile(name, plan: plan, role: .billOfMaterials(format: format), render)
                 documents.append(document)
                 written.append(document.result)
@@ -234,9 +239,7 @@ public enum Executor {
                 }
             }
         }
-        return BillOfMaterials(name: bill.name, version: bill.version, supplier: bill.supplier, license: bill.license,
-                               homepage: bill.homepage, created: UInt32(clamping: plan.context.sourceDateEpoch),
-                               tool: plan.context.tool, items: items, components: bill.components)
+        return bill.document(items: items, context: plan.context)
     }
 
     /// `sha256sum` format, sorted by name.

@@ -152,4 +152,38 @@ public struct BillOfMaterialsPlan: Sendable {
     public var components: [BillOfMaterials.Component]
 
     public var names: [String] { [spdx, cyclonedx].compactMap { $0 } }
+
+    /// The spec's bills of materials of the release `layout` names, expanded in its scope; nil when it has none.
+    public static func make(spec: Spec, layout: ReleaseLayout) throws -> BillOfMaterialsPlan? {
+        guard let section = spec.sbom else { return nil }
+        let base = layout.base, package = spec.package
+        let maintainer = try package.maintainer.expand(in: base)
+        return BillOfMaterialsPlan(
+            spdx: layout.entries.first { $0.role == .billOfMaterials(format: "spdx") }?.name,
+            cyclonedx: layout.entries.first { $0.role == .billOfMaterials(format: "cyclonedx") }?.name,
+            name: try package.name.expand(in: base), version: try package.version.expand(in: base),
+            supplier: maintainer.isEmpty ? nil : maintainer, license: try package.license?.expand(in: base),
+            homepage: try package.homepage?.expand(in: base),
+            components: try section.components.map { component in
+                BillOfMaterials.Component(name: try component.name.expand(in: base),
+                                          version: try component.version.expand(in: base),
+                                          license: try component.license?.expand(in: base),
+                                          description: try component.description?.expand(in: base))
+            })
+    }
+
+    /// The document of `items`, dated and signed off as `context` says.
+    public func document(items: [BillOfMaterials.Item], context: BuildContext) -> BillOfMaterials {
+        BillOfMaterials(name: name, version: version, supplier: supplier, license: license, homepage: homepage,
+                        created: UInt32(clamping: context.sourceDateEpoch), tool: context.tool, items: items,
+                        components: components)
+    }
+
+    /// Both documents of `release`, by file name.
+    public func render(_ release: BillOfMaterials, context: BuildContext) -> [(name: String, format: String, render: () throws -> [UInt8])] {
+        var outputs: [(String, String, () throws -> [UInt8])] = []
+        if let spdx { outputs.append((spdx, "spdx", { try SPDXDocument.write(release) })) }
+        if let cyclonedx { outputs.append((cyclonedx, "cyclonedx", { try CycloneDXDocument.write(release, toolVersion: context.tool) })) }
+        return outputs
+    }
 }

@@ -132,21 +132,7 @@ public struct Planner {
     }
 
     private func billOfMaterialsPlan() throws -> BillOfMaterialsPlan? {
-        guard let section = spec.sbom else { return nil }
-        let package = spec.package
-        let maintainer = try package.maintainer.expand(in: base)
-        return BillOfMaterialsPlan(
-            spdx: layout.entries.first { $0.role == .billOfMaterials(format: "spdx") }?.name,
-            cyclonedx: layout.entries.first { $0.role == .billOfMaterials(format: "cyclonedx") }?.name,
-            name: try package.name.expand(in: base), version: try package.version.expand(in: base),
-            supplier: maintainer.isEmpty ? nil : maintainer, license: try package.license?.expand(in: base),
-            homepage: try package.homepage?.expand(in: base),
-            components: try section.components.map { component in
-                BillOfMaterials.Component(name: try component.name.expand(in: base),
-                                          version: try component.version.expand(in: base),
-                                          license: try component.license?.expand(in: base),
-                                          description: try component.description?.expand(in: base))
-            })
+        try BillOfMaterialsPlan.make(spec: spec, layout: layout)
     }
 
     // MARK: Packages

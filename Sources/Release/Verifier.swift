@@ -2,6 +2,7 @@ import ArchiveFormats
 import ByteIO
 import FormatSeam
 import Foundation
+import PackageModel
 import Pipeline
 import ReleaseLayout
 import Signing
@@ -17,6 +18,8 @@ public enum Verifier {
         public var version: String?
         public var checked: [String]
         public var problems: [ReleaseProblem]
+        /// The architectures the release holds, when it holds fewer than the spec declares (one machine's half).
+        public var architectures: [Architecture]? = nil
         public var passed: Bool { problems.isEmpty }
     }
 
@@ -32,7 +35,9 @@ public enum Verifier {
     }
 
     /// What the layout expects of each file a format writes, by name; what cannot be worked out is a problem.
-    static func expectations(_ layout: ReleaseLayout, spec: Spec, problems: inout [ReleaseProblem]) -> [String: Expectation] {
+    /// `held`: the architectures the release holds; an image of none of them is not expected.
+    static func expectations(_ layout: ReleaseLayout, spec: Spec, held: Set<Architecture> = [],
+                             problems: inout [ReleaseProblem]) -> [String: Expectation] {
         var expected: [String: Expectation] = [:]
         for entry in layout.entries {
             guard let format = entry.format else { continue }
@@ -52,7 +57,9 @@ public enum Verifier {
                     guard let images = spec.images else { break }
                     let repository = try images.repository.expand(in: entry.scope)
                     expectation.channels = entry.channels.map { channel in
-                        (channel.name, Set(images.images.flatMap { image in channel.tags.map { "\(repository)/\(image.name):\($0)" } }))
+                        (channel.name, Set(images.images.filter { image in
+                            held.isEmpty || (image.architectures ?? spec.package.architectures).contains(where: held.contains)
+                        }.flatMap { image in channel.tags.map { "\(repository)/\(image.name):\($0)" } }))
                     }
                 default:
                     break
@@ -78,12 +85,25 @@ public enum Verifier {
             return nil
         }
         problems += layout.violations().map(ReleaseProblem.init(violation:))
-        let expected = expectations(layout, spec: convention.spec, problems: &problems)
         let found = Set(present)
+        // A release built on one machine per architecture holds some of them: what those and every architecture
+        // share must be there, nothing of the others.
+        let held = architectures(in: layout, present: found)
+        var expected = expectations(layout, spec: convention.spec, held: held, problems: &problems)
+        for entry in layout.entries {
+            if let architecture = entry.architecture, !held.isEmpty, !held.contains(architecture) {
+                expected[entry.name] = nil
+            }
+        }
         for file in expected.keys.sorted() where !found.contains(file) {
             problems.append(ReleaseProblem(file, .missing, "missing (expected for version \(version))"))
         }
         return expected
+    }
+
+    /// The architectures a release folder holds: those of which any file of the layout is present.
+    static func architectures(in layout: ReleaseLayout, present: Set<String>) -> Set<Architecture> {
+        Set(layout.entries.filter { present.contains($0.name) }.compactMap(\.architecture))
     }
 
     /// - Parameter keyring: when given, every artifact must also carry a signature by one of its keys that matches
@@ -156,7 +176,12 @@ public enum Verifier {
         if let keyring {
             problems += checkSignatures(directory: directory, artifacts: artifacts, expected: expected, keyring: keyring)
         }
-        return Report(version: version, checked: artifacts, problems: problems)
+        var report = Report(version: version, checked: artifacts, problems: problems)
+        if let layout = try? convention.layout(version: version) {
+            let held = architectures(in: layout, present: Set(present))
+            if held.count < convention.spec.package.architectures.count { report.architectures = held.sorted() }
+        }
+        return report
     }
 
     /// A file's size and SHA-256, in one read.

@@ -37,6 +37,8 @@ public struct ReleaseLayout: @unchecked Sendable {
 
     /// The version every name carries.
     public var version: String
+    /// The scope the release was named in: the inputs, the spec's variables, the version.
+    public let base: Scope
     /// In the order the release is written: packages by format and variant with their aliases, tarballs, images and
     /// their folder, then the bills of materials and `SHA256SUMS`.
     public var entries: [Entry]
@@ -60,6 +62,7 @@ public struct ReleaseLayout: @unchecked Sendable {
     }
 
     init(spec: Spec, formats: [any ArtifactFormat], base: Scope, origin: Origin, checkingVersion: Bool) throws {
+        self.base = base
         // The `version` input when the spec has one (what names use), else the package's own version.
         version = base.names.contains("version") ? try base.value(of: "version", at: spec.package.version.location)
             : try spec.package.version.expand(in: base)

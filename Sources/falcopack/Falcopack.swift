@@ -15,7 +15,8 @@ struct Falcopack: ParsableCommand {
             falcopack --version prints falcopack's version and those of the C libraries it links.
             """,
         subcommands: [DebCommand.self, RPMCommand.self, TarCommand.self, ImageCommand.self, AllCommand.self,
-                      InspectCommand.self, VerifyCommand.self, PublishCommand.self, KeyCommand.self, SchemaCommand.self]
+                      MergeCommand.self, InspectCommand.self, VerifyCommand.self, PublishCommand.self, KeyCommand.self,
+                      SchemaCommand.self]
     )
 
     /// `falcopack --version` alone prints falcopack's version and its libraries'. It is not ArgumentParser's version flag: that one is

@@ -31,6 +31,7 @@ enum Failure {
         case is RepositoryError: 66
         case is IndexError: 65
         case is Publisher.Unverified: 66
+        case is Merger.Refused: 66
         case is Publisher.Busy: 75
         case let error as IOError: error.writing ? 73 : 66
         case let error as ArtifactFailure: code(for: error.underlying)

@@ -32,12 +32,15 @@ struct VerifyCommand: ParsableCommand {
                 var version: String?
                 var checked: [String]
                 var problems: [ReleaseProblem]
+                var architectures: [String]?
                 var passed: Bool
             }
             try JSONOutput.print(encoding: Result(directory: directory, version: report.version, checked: report.checked,
-                                                  problems: report.problems, passed: report.passed))
+                                                  problems: report.problems, architectures: report.architectures?.map(\.rawValue),
+                                                  passed: report.passed))
         } else if report.passed {
-            print("\(directory): \(report.checked.count) artifacts follow the convention for version \(report.version ?? "?")")
+            let held = report.architectures.map { ", \($0.map(\.rawValue).joined(separator: " and ")) only" } ?? ""
+            print("\(directory): \(report.checked.count) artifacts follow the convention for version \(report.version ?? "?")\(held)")
         } else {
             for problem in report.problems { FileHandle.standardError.write(Data("falcopack: verify: \(problem)\n".utf8)) }
         }
