@@ -24,6 +24,8 @@ public enum Publisher {
         /// Where clients reach the repository; `file://` and the absolute folder when not given.
         public var url: String?
         public var date: Int64
+        /// The program that joins the halves of a release given together, as their bills of materials name it.
+        public var tool = "falcopack"
 
         public init(releases: [String], repository: String, convention: ReleaseConvention, signer: Signer,
                     keep: Int? = nil, replace: Bool = false, url: String? = nil, date: Int64) {
@@ -69,6 +71,12 @@ public enum Publisher {
     static let manifestName = "release.json"
 
     public static func publish(_ request: Request) throws -> Report {
+        // The halves of one release built one architecture per machine, given together, are joined first, as
+        // `merge` joins them, into a folder of their own that goes when the publish is done.
+        var joining = request
+        let joined = try joinHalves(&joining)
+        defer { for folder in joined { try? FileManager.default.removeItem(atPath: folder) } }
+        let request = joining
         let root = URL(fileURLWithPath: request.repository).standardizedFileURL.path
         let settings = try repositorySettings(request)
         let formats = request.convention.formats
@@ -241,6 +249,42 @@ public enum Publisher {
             StagingArea.sweep(root)
             throw error
         }
+    }
+
+    /// Replaces each group of release folders of one version by the release they join into; returns the folders made.
+    static func joinHalves(_ request: inout Request) throws -> [String] {
+        var byVersion: [String: [String]] = [:]
+        var order: [String] = []
+        for directory in request.releases {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: directory))?.filter { !$0.hasPrefix(".") } ?? []
+            let key = request.convention.version(explaining: names) ?? directory
+            if byVersion[key] == nil { order.append(key) }
+            byVersion[key, default: []].append(directory)
+        }
+        guard byVersion.values.contains(where: { $0.count > 1 }) else { return [] }
+        var made: [String] = []
+        var releases: [String] = []
+        do {
+            for key in order {
+                let group = byVersion[key]!
+                guard group.count > 1 else {
+                    releases += group
+                    continue
+                }
+                let folder = NSTemporaryDirectory() + "/falcopack-publish." + StagingArea.uniqueSuffix()
+                made.append(folder)
+                var context = BuildContext(sourceDateEpoch: request.date)
+                context.tool = request.tool
+                _ = try Merger.merge(Merger.Request(releases: group, output: folder, convention: request.convention,
+                                                    signer: request.signer, context: context))
+                releases.append(folder)
+            }
+        } catch {
+            for folder in made { try? FileManager.default.removeItem(atPath: folder) }
+            throw error
+        }
+        request.releases = releases
+        return made
     }
 
     /// One release staged under `files/`: its manifest, its section of the page, the renames that make it live.

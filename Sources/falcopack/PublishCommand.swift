@@ -68,9 +68,10 @@ struct PublishCommand: ParsableCommand {
                                                 passphrase: try SigningKeys.passphrase(file: signingPassphraseFile),
                                                 notBefore: UInt32(clamping: date))
             let specURL = try spec.repository?.url.map(convention.expand).flatMap { $0.isEmpty ? nil : $0 }
-            let report = try Publisher.publish(Publisher.Request(
-                releases: releases, repository: repo, convention: convention, signer: signer, keep: keep,
-                replace: replace, url: url ?? specURL, date: date))
+            var request = Publisher.Request(releases: releases, repository: repo, convention: convention, signer: signer,
+                                            keep: keep, replace: replace, url: url ?? specURL, date: date)
+            request.tool = "falcopack \(falcopackVersion)"
+            let report = try Publisher.publish(request)
             for warning in report.warnings { FileHandle.standardError.write(Data("falcopack: warning: \(warning)\n".utf8)) }
             if json {
                 try JSONOutput.print(["repository": repo, "added": report.added, "releases": report.releases,
