@@ -5,7 +5,7 @@
 #   Benchmarks/run.sh                  # every case; BENCH_LARGE=0 skips the 1 GB one
 #   BENCH_PAYLOAD=/path/to/elf Benchmarks/run.sh
 #   BENCH_REPEAT=5 Benchmarks/run.sh   # runs of each headline case (default 3), reported as the median
-#   BENCH_CASES="images signing" Benchmarks/run.sh   # only these: packages matrix warm images signing repository large
+#   BENCH_CASES="images signing" Benchmarks/run.sh   # only these: packages matrix warm images signing architectures repository large
 #
 # The payload stands in for falco: a real ELF binary of about 100 MB (the Swift toolchain's lld by default),
 # with the real driver sources of the demo release. Results go to stdout and .cache/bench/results.md.
@@ -40,7 +40,7 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 
 results="$run/results.tsv"
 : >"$results"
-cases="${BENCH_CASES:-packages matrix warm images signing repository large}"
+cases="${BENCH_CASES:-packages matrix warm images signing architectures repository large}"
 [ "${BENCH_LARGE:-1}" != 0 ] || cases="${cases//large/}"
 want() { case " $cases " in *" $1 "*) return 0 ;; esac; return 1; }
 repeat="${BENCH_REPEAT:-3}"
@@ -78,9 +78,14 @@ field() { awk -F'\t' -v n="$1" -v c="$2" '$1 == n { print $c }' "$results"; }
 ratio() { echo "scale=3; $1 / $2" | bc; }
 
 # falcopack's inputs: the benchmark payload as falco, the real driver sources. The package cases use Falco's spec
-# without its images, which have cases of their own below.
+# without its images, which have cases of their own below. Every case but the architectures one builds x86_64
+# alone, the work its peers do.
 sed '/^# The container images/,$d' Specs/falco.yaml >"$run/no-images.yaml"
-inputs=(--version "$version" --falco-bin "$run/falco" --driver-src "$driver")
+inputs=(--version "$version" --falco-bin "$run/falco" --driver-src "$driver" --arch amd64)
+# The aarch64 falco of the architectures case: the same bytes, its ELF header naming AArch64 (e_machine 183), so
+# both architectures compress the same work.
+cp "$run/falco" "$run/falco-arm64"
+printf '\xb7\x00' | dd of="$run/falco-arm64" bs=1 seek=18 conv=notrunc status=none
 packages=(--spec "$run/no-images.yaml")
 payloads=(--payloads "$root/Payloads")
 
@@ -216,7 +221,7 @@ median "falcopack all, warm, falco.yaml edited"
 fi
 
 imaged=(--falcopack-bin "$falcopack")
-if want images || want signing; then scripts/prepare-bases.sh >/dev/null; fi
+if want images || want signing || want architectures; then scripts/prepare-bases.sh >/dev/null; fi
 if want images; then
 echo "== Images: the release with and without its five images; the images against umoci + skopeo"
 for r in $(seq "$repeat"); do
@@ -236,6 +241,27 @@ for r in $(seq "$repeat"); do
 done
 median "falcopack image, the five images"
 median "umoci + skopeo, the five images"
+fi
+
+if want architectures; then
+	echo "== Two architectures: the release of x86_64 and aarch64 against x86_64 alone; the halves joined by merge"
+	both=(--version "$version" --falco-bin "$run/falco" --falco-bin "aarch64=$run/falco-arm64" --driver-src "$driver" "${imaged[@]}")
+	for r in $(seq "$repeat"); do
+		measure "falcopack all, x86_64 #$r" "$run/arch-one/SHA256SUMS" -- \
+			"$falcopack" all "${both[@]}" --arch amd64 --out "$run/arch-one"
+		measure "falcopack all, x86_64 and aarch64 #$r" "$run/arch-both/SHA256SUMS" -- \
+			"$falcopack" all "${both[@]}" --out "$run/arch-both"
+		measure "falcopack all --arch arm64 #$r" "$run/arch-arm64/SHA256SUMS" -- \
+			"$falcopack" all "${both[@]}" --arch arm64 --out "$run/arch-arm64"
+		rm -rf "$run/arch-merged"
+		measure "falcopack merge, the two halves #$r" "$run/arch-merged/SHA256SUMS" -- \
+			"$falcopack" merge "$run/arch-one" "$run/arch-arm64" --out "$run/arch-merged"
+	done
+	cmp "$run/arch-merged/SHA256SUMS" "$run/arch-both/SHA256SUMS" || { echo "merge differs from the two-architecture build" >&2; exit 1; }
+	median "falcopack all, x86_64"
+	median "falcopack all, x86_64 and aarch64"
+	median "falcopack all --arch arm64"
+	median "falcopack merge, the two halves"
 fi
 
 if want signing; then
@@ -286,7 +312,7 @@ if want large; then
 	for _ in $(seq 10); do cat "$payload"; done >"$run/falco-1g"
 	chmod 755 "$run/falco-1g"
 	measure "falcopack all, 1 GB payload" "$run/fp-1g/SHA256SUMS" -- \
-		"$falcopack" all --version "$version" --falco-bin "$run/falco-1g" --driver-src "$driver" "${packages[@]}" "${payloads[@]}" \
+		"$falcopack" all --version "$version" --falco-bin "$run/falco-1g" --driver-src "$driver" --arch amd64 "${packages[@]}" "${payloads[@]}" \
 		--out "$run/fp-1g"
 	rm -f "$run/falco-1g"
 fi
@@ -322,6 +348,13 @@ sum() { local total=0 name; for name in "$@"; do total="$(echo "$total + $(field
 		echo "| the five images | $images s | umoci + skopeo $peer s | $(ratio "$images" "$peer") | |"
 		echo "| peak memory, release with images | $(field "falcopack all, with the five images" 4) MB | | | |"
 		echo "| peak memory, the five images | $(field "falcopack image, the five images" 4) MB | umoci + skopeo $(field "umoci + skopeo, the five images" 4) MB | | |"
+	fi
+	if want architectures; then
+		one="$(field "falcopack all, x86_64" 2)" two="$(field "falcopack all, x86_64 and aarch64" 2)"
+		half="$(field "falcopack all --arch arm64" 2)" merge="$(field "falcopack merge, the two halves" 2)"
+		echo "| the release of x86_64 and aarch64 | $two s | x86_64 alone $one s | $(ratio "$two" "$one") | |"
+		echo "| merge of the two halves | $merge s | the two builds $(echo "$one + $half" | bc) s | $(ratio "$merge" "$(echo "$one + $half" | bc)") | |"
+		echo "| peak memory, two architectures | $(field "falcopack all, x86_64 and aarch64" 4) MB | x86_64 alone $(field "falcopack all, x86_64" 4) MB | $(ratio "$(field "falcopack all, x86_64 and aarch64" 4)" "$(field "falcopack all, x86_64" 4)") | |"
 	fi
 	if want signing; then
 		signed="$(field "falcopack all, signed" 2)" unsigned="$(field "falcopack all, unsigned" 2)"

@@ -152,6 +152,10 @@ extension BaseImage {
         guard diffIDs.count == layerDescriptors.count else {
             throw MalformedArtifact(path: description, reason: "the configuration lists \(diffIDs.count) diff_ids for \(layerDescriptors.count) layers")
         }
+        // A layer whose blob is gone is found now, before anything is written, not when it would be copied.
+        for case let descriptor? in layerDescriptors where !FileManager.default.fileExists(atPath: path + "/" + OCI.blobPath(descriptor.digest)) {
+            throw MalformedArtifact(path: description, reason: "the linux/\(platform) image's layer blob \(descriptor.digest) is missing")
+        }
         let layers = zip(layerDescriptors.compactMap { $0 }, diffIDs).map { descriptor, diffID in
             BaseLayer(source: .file(path + "/" + OCI.blobPath(descriptor.digest)), mediaType: descriptor.mediaType,
                       digest: descriptor.digest, size: descriptor.size, diffID: diffID)

@@ -93,6 +93,20 @@ import TestSupport
         try expectRefused(result, status: 66, "layer blob \(layer) does not match its digest or size: the base is damaged", out: out)
     }
 
+    @Test func aBaseWhoseLayersAreMissingForOnePlatform() throws {
+        let work = try TemporaryDirectory()
+        let copy = work.file("base")
+        try runChecked(["cp", "-r", repositoryRoot() + "/.cache/bases/tester", copy])
+        let layer = try #require(ImageTests.layers(try ImageTests.manifest(copy, "tester", platform: "arm64")).first)
+        try FileManager.default.removeItem(atPath: copy + "/blobs/sha256/" + layer.dropFirst(7))
+        let out = work.file("dist")
+        let result = try image(["--name", "falco-no-driver", "--no-driver-base", "oci:\(copy):tester"], out: out)
+        try expectRefused(result, status: 66, ":tester': the linux/arm64 image's layer blob \(layer) is missing", out: out)
+        // The amd64 image alone does not need it.
+        let amd64 = try image(["--name", "falco-no-driver", "--no-driver-base", "oci:\(copy):tester", "--arch", "amd64"], out: out)
+        #expect(amd64.status == 0, "\(amd64.stderr)")
+    }
+
     @Test func anImageNamingAnUnknownLayer() throws {
         let work = try TemporaryDirectory()
         let spec = work.file("falco.yaml")
