@@ -130,7 +130,7 @@ let package = Package(
         .target(
             name: "FuzzHarness",
             dependencies: ["Codecs", "DebFormat", "RPMFormat", "TarballFormat", "ImageFormat", "FormatSeam", "PackageModel",
-                           "Signing", "SpecFile", "FalcoArtifacts", "Release", "Pipeline"]
+                           "Signing", "SpecFile", "FalcoArtifacts", "Release", "Pipeline", "SBOM"]
         ),
         .executableTarget(
             name: "falcopack",
@@ -173,7 +173,7 @@ let package = Package(
         ),
         .testTarget(name: "SpecFileTests", dependencies: ["SpecFile"]),
         .testTarget(name: "SigningTests", dependencies: ["Signing", "TestSupport"]),
-        .testTarget(name: "FuzzHarnessTests", dependencies: ["FuzzHarness", "TestSupport"]),
+        .testTarget(name: "FuzzHarnessTests", dependencies: ["FuzzHarness", "SBOM", "TestSupport"]),
         .testTarget(
             name: "PipelineTests",
             dependencies: ["Pipeline", "ReleaseLayout", "FormatSeam", "SpecFile", "PackageModel", "Codecs", "ByteIO", "TestSupport"]

@@ -10,7 +10,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 seconds="${FUZZ_SECONDS:-60}"
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(deb rpm tar oci-archive openpgp apt-index yum-index compressed-index spec publish)
+[ ${#targets[@]} -gt 0 ] || targets=(deb rpm tar oci-archive openpgp apt-index yum-index compressed-index spec publish sbom)
 work="$root/.build/fuzz-work"
 corpus="$root/.cache/fuzz-corpus"
 regressions="$root/Tests/FuzzRegressions"
@@ -66,6 +66,14 @@ if [ ! -f "$corpus/publish/.made" ]; then
 		"$fuzzer" -runs=0 "$work/empty" >"$work/publish-seed.log" 2>&1
 	[ -s "$corpus/publish/seed" ] || { echo "fuzz publish: no seed made (see $work/publish-seed.log)" >&2; exit 1; }
 	touch "$corpus/publish/.made"
+fi
+
+# The sbom target's seed is a bill of materials as falcopack writes them.
+if [ ! -s "$corpus/sbom/seed" ]; then
+	mkdir -p "$corpus/sbom" "$work/empty"
+	FALCOPACK_FUZZ_TARGET=sbom FALCOPACK_FUZZ_SEED_OUT="$corpus/sbom/seed" ASAN_OPTIONS=detect_leaks=0 \
+		"$fuzzer" -runs=0 "$work/empty" >"$work/sbom-seed.log" 2>&1
+	[ -s "$corpus/sbom/seed" ] || { echo "fuzz sbom: no seed made (see $work/sbom-seed.log)" >&2; exit 1; }
 fi
 
 total=0

@@ -5,6 +5,7 @@ import Foundation
 import ImageFormat
 import PackageModel
 import RPMFormat
+import SBOM
 import Signing
 import SpecFile
 import TarballFormat
@@ -50,6 +51,8 @@ public enum FuzzHarness {
             }
         },
         "publish": { bytes in _ = try? PublishFuzz.publish(Array(bytes)) },
+        // What merge reads of each half's bill of materials.
+        "sbom": { bytes in _ = try? SPDXDocument.items(of: Array(bytes)) },
         "spec": { bytes in
             _ = try? Spec.parse(String(decoding: bytes, as: UTF8.self), file: "fuzz.yaml", formats: ["deb", "rpm", "oci", "tar"])
         },
@@ -57,8 +60,26 @@ public enum FuzzHarness {
 
     /// An input to start fuzzing `target` from, for a target whose inputs falcopack makes itself (publish's).
     public static func seed(_ target: String) throws -> [UInt8]? {
-        target == "publish" ? try PublishFuzz.fixture.get().seed() : nil
+        switch target {
+        case "publish": try PublishFuzz.fixture.get().seed()
+        case "sbom": try SPDXDocument.write(sbomSeed)
+        default: nil
+        }
     }
+
+    /// A bill of materials with every kind of item: a package with files, an archive holding an image on a base.
+    static let sbomSeed = BillOfMaterials(
+        name: "falco", version: "1.0", supplier: "Fuzz <fuzz@falco.example>", license: "Apache-2.0", created: 0, tool: "falcopack",
+        items: [
+            BillOfMaterials.Item(name: "falco-1.0-bpf-amd64.deb", kind: .package, version: "1.0", sha256: String(repeating: "a", count: 64),
+                                 purl: "pkg:deb/falco-bpf@1.0?arch=amd64", license: "Apache-2.0",
+                                 files: [BillOfMaterials.File(path: "usr/bin/falco", sha256: String(repeating: "b", count: 64),
+                                                              sha1: String(repeating: "c", count: 40))]),
+            BillOfMaterials.Item(name: "falco-1.0-images.tar", kind: .archive, sha256: String(repeating: "d", count: 64)),
+            BillOfMaterials.Item(name: "falcosecurity/falco:1.0 linux/arm64", kind: .container, version: "1.0",
+                                 sha256: String(repeating: "e", count: 64), containedBy: "falco-1.0-images.tar",
+                                 base: BillOfMaterials.Base(reference: "tester", sha256: String(repeating: "f", count: 64))),
+        ])
 
     /// The publish target's publish of one input, for the tests to see what it did.
     public static func publish(_ input: [UInt8]) throws -> [String] {

@@ -1,5 +1,6 @@
 import Foundation
 import FuzzHarness
+import SBOM
 import Testing
 import TestSupport
 
@@ -19,7 +20,16 @@ import TestSupport
     @Test func everyTargetIsKnown() {
         for (target, file) in Self.inputs { #expect(FuzzHarness.targets[target] != nil, "\(file)") }
         #expect(FuzzHarness.targets.keys.sorted() == ["apt-index", "compressed-index", "deb", "oci-archive", "openpgp", "publish", "rpm",
-                                                      "spec", "tar", "yum-index"])
+                                                      "sbom", "spec", "tar", "yum-index"])
+    }
+
+    /// The sbom target's seed reads back as the items it was written from.
+    @Test func theBillOfMaterialsSeedReadsBack() throws {
+        let seed = try #require(try FuzzHarness.seed("sbom"))
+        let items = try SPDXDocument.items(of: seed)
+        #expect(items.map(\.name) == ["falco-1.0-bpf-amd64.deb", "falco-1.0-images.tar", "falcosecurity/falco:1.0 linux/arm64"])
+        #expect(items[0].files.map(\.path) == ["usr/bin/falco"] && items[0].purl == "pkg:deb/falco-bpf@1.0?arch=amd64")
+        #expect(items[2].containedBy == "falco-1.0-images.tar" && items[2].base?.reference == "tester" && items[2].kind == .container)
     }
 
     @Test func everyKeptInputIsReadOrRefused() throws {
