@@ -39,7 +39,7 @@ public enum Merger {
     }
 
     public static func merge(_ request: Request) throws -> [ArtifactResult] {
-        let convention = request.convention, spec = convention.spec
+        let convention = request.convention
         guard request.releases.count >= 2 else {
             throw Refused(directory: request.releases.first ?? request.output, reason: "merge joins two releases or more")
         }

@@ -32,6 +32,8 @@ public enum Verifier {
         var sourcesOnly = false
         /// For images: the references each tag channel gives them all.
         var channels: [(name: String, references: Set<String>)] = []
+        /// For images: the platforms (`linux/arm64`) each image's tags must name, by image name.
+        var platforms: [String: Set<String>] = [:]
     }
 
     /// What the layout expects of each file a format writes, by name; what cannot be worked out is a problem.
@@ -56,6 +58,12 @@ public enum Verifier {
                 case .images, .folder:
                     guard let images = spec.images else { break }
                     let repository = try images.repository.expand(in: entry.scope)
+                    for image in images.images {
+                        let architectures = (image.architectures ?? spec.package.architectures).filter { held.isEmpty || held.contains($0) }
+                        if !architectures.isEmpty {
+                            expectation.platforms["\(repository)/\(image.name):"] = Set(architectures.map { "linux/" + format.architectureName($0) })
+                        }
+                    }
                     expectation.channels = entry.channels.map { channel in
                         (channel.name, Set(images.images.filter { image in
                             held.isEmpty || (image.architectures ?? spec.package.architectures).contains(where: held.contains)
@@ -208,14 +216,23 @@ public enum Verifier {
 
     /// Every image carries every tag of one channel.
     static func checkReferences(_ path: String, name: String, expectation: Expectation) -> [ReleaseProblem] {
-        let found: Set<String>
+        let images: [Inspection.Image]
         do {
-            found = Set(try Inspector.inspect(path: path, formats: [expectation.format]).images.map(\.reference))
+            images = try Inspector.inspect(path: path, formats: [expectation.format]).images
         } catch {
             return [ReleaseProblem(name, .unreadable, "cannot be read: \(error)")]
         }
-        if expectation.channels.contains(where: { found.isSuperset(of: $0.references) }) { return [] }
-        return expectation.channels.map { channel in
+        let found = Set(images.map(\.reference))
+        // Each tag names the platforms of the architectures the release holds, as the spec gives its image.
+        var problems: [ReleaseProblem] = []
+        var platforms: [String: Set<String>] = [:]
+        for image in images { platforms[image.reference, default: []].insert(image.platform ?? "") }
+        for (reference, named) in platforms.sorted(by: { $0.key < $1.key }) {
+            guard let wanted = expectation.platforms.first(where: { reference.hasPrefix($0.key) })?.value, named != wanted else { continue }
+            problems.append(ReleaseProblem(name, .content, "\(reference) names \(named.sorted().joined(separator: ", ")); the release holds \(wanted.sorted().joined(separator: ", "))"))
+        }
+        if expectation.channels.contains(where: { found.isSuperset(of: $0.references) }) { return problems }
+        return problems + expectation.channels.map { channel in
             ReleaseProblem(name, .content, "missing the \(channel.name) tags \(channel.references.subtracting(found).sorted().joined(separator: ", "))")
         }
     }

@@ -49,6 +49,15 @@ import TestSupport
         #expect(inode(merged + blob) == inode(arm64 + blob))
         #expect(try falcopack(["verify", merged, "--public-key", key.publicKey]).output.contains("19 artifacts follow the convention"))
 
+        // A release whose images hold one platform of two is found out.
+        let mixed = work.file("mixed")
+        try runChecked(["cp", "-a", merged, mixed])
+        try runChecked(["rm", "-rf", mixed + "/falco-\(v)-images"])
+        try runChecked(["cp", "-a", amd64 + "/falco-\(v)-images", mixed + "/falco-\(v)-images"])
+        let halfImages = try run([falcopackExecutable(), "verify", mixed], in: repositoryRoot())
+        #expect(halfImages.status == 1)
+        #expect(halfImages.stderr.contains("falcosecurity/falco:\(v) names linux/amd64; the release holds linux/amd64, linux/arm64"), "\(halfImages.stderr)")
+
         // publish takes the two halves at once, as the release they join into.
         let together = work.file("repo-halves"), whole = work.file("repo-whole")
         try falcopack(["publish", amd64, arm64, "--repo", together] + key.flags)
