@@ -31,6 +31,7 @@ import TestSupport
         let settings = """
             VERSION=0.28.1
             FALCO_BIN="\(root)/.cache/demo/falco"
+            FALCO_BIN_ARM64="\(root)/.cache/demo/aarch64/falco"
             DRIVER_SRC="\(root)/.cache/scap/driver"
             export FALCOPACK_SIGNING_KEY="\(key.secretKey)"
             export FALCOPACK_SIGNING_PASSPHRASE="\(SigningKey.passphrase)"
