@@ -70,11 +70,17 @@ make_base() {
 	fi
 	work="$(mktemp -d "$bases/.$name.XXXXXX")"
 	umoci init --layout "$work/layout"
+	# The platforms' root file systems at once: one waits on downloads and emulation while the other runs.
+	local pids=()
 	for arch in $platforms; do
 		echo "base $name ($arch): mmdebstrap --variant=$variant ${packages:+--include=$packages}"
 		# Another architecture's maintainer scripts run under qemu-user-static.
 		[ "$arch" = amd64 ] || scripts/enable-emulation.sh
-		mmdebstrap --quiet --arch="$arch" --variant="$variant" ${packages:+--include="$packages"} bookworm "$work/rootfs-$arch.tar"
+		mmdebstrap --quiet --arch="$arch" --variant="$variant" ${packages:+--include="$packages"} bookworm "$work/rootfs-$arch.tar" &
+		pids+=($!)
+	done
+	for pid in "${pids[@]}"; do wait "$pid"; done
+	for arch in $platforms; do
 		umoci new --image "$work/layout:$name-$arch"
 		# umoci records the host's architecture.
 		umoci config --image "$work/layout:$name-$arch" --architecture "$arch"
@@ -86,7 +92,9 @@ make_base() {
 	rm -rf "$work"
 }
 
-for request in ${@:-minimal tester toolchain}; do
+requests=("$@")
+[ ${#requests[@]} -gt 0 ] || requests=(minimal tester toolchain)
+for request in "${requests[@]}"; do
 	name="${request%%:*}"
 	platforms="amd64 arm64"
 	[ "$request" = "$name" ] || platforms="$(echo "${request#*:}" | tr , ' ')"
