@@ -15,7 +15,8 @@ import TestSupport
         let dir: TemporaryDirectory
         let spec: Spec
 
-        init(summary: String = "a toy", extra: String = "") throws {
+        init(summary: String = "a toy", architecture: String = "x86_64", alias: String = "toy_{{ version }}.toy",
+             extra: String = "") throws {
             dir = try TemporaryDirectory()
             let payload = try dir.write("payload.txt", Array("toy payload\n".utf8))
             let text = """
@@ -25,7 +26,7 @@ import TestSupport
                 package:
                   name: toy
                   version: "{{ version }}"
-                  architecture: x86_64
+                  architecture: \(architecture)
                   maintainer: Toy Maker <toy@example.org>
                   summary: \(summary)
                   description: A toy package.
@@ -40,15 +41,15 @@ import TestSupport
                       contents: [{dst: /usr/share/toy/fancy, type: directory}]
                 toy:
                   file: "{{ package }}_{{ version }}_{{ arch }}.{{ format }}"
-                  alias: "toy_{{ version }}.toy"
+                  alias: "\(alias)"
                   release: "7"
                 """ + extra
             let path = try dir.write("toy.yaml", Array(text.utf8))
             spec = try Spec.load(path: path, formats: ToyReleaseTests.formats.map(\.name))
         }
 
-        func request(_ selection: Selection) throws -> BuildRequest {
-            let inputs = try ResolvedInputs(spec: spec, flags: [:], environment: [:])
+        func request(_ selection: Selection, flags: [String: [String]] = [:]) throws -> BuildRequest {
+            let inputs = try ResolvedInputs(spec: spec, flags: flags, environment: [:])
             return BuildRequest(spec: spec, inputs: inputs, selection: selection, formats: ToyReleaseTests.formats,
                                 outputDirectory: dir.file("dist"), jobs: 2,
                                 context: BuildContext(sourceDateEpoch: spec.sourceDateEpoch))
@@ -80,6 +81,31 @@ import TestSupport
         #expect(alias.status == 0)
         let inspected = try Inspector.inspect(path: work.dir.file("dist/toy_2.0.1.toy"), formats: ToyReleaseTests.formats)
         #expect(inspected.identity == Inspection.Identity(name: "toy", version: "2.0.1-7", architecture: "toy-x86_64"))
+    }
+
+    /// The architectures a spec declares, as a format the pipeline does not know spells them: a package of each
+    /// variant per architecture, an alias per architecture, and an input per architecture in each one's scope.
+    @Test func everyArchitectureAsTheFormatSpellsIt() throws {
+        // An alias template that names no architecture would be two files of one name: the layout's rules say so.
+        let clashing = try Workspace(architecture: "[amd64, aarch64]")
+        let error = #expect(throws: SpecError.self) { try Planner.plan(try clashing.request(Selection.everything(in: clashing.spec))) }
+        #expect(error?.description.contains("toy_2.0.1.toy") == true, "\(String(describing: error))")
+
+        let work = try Workspace(architecture: "[amd64, aarch64]", alias: "toy_{{ version }}-{{ arch }}.toy")
+        var plan = try Planner.plan(try work.request(Selection.everything(in: work.spec)))
+        #expect(plan.artifactNames == ["toy_2.0.1_toy-x86_64.toy", "toy-fancy_2.0.1_toy-x86_64.toy",
+                                       "toy_2.0.1_toy-aarch64.toy", "toy-fancy_2.0.1_toy-aarch64.toy",
+                                       "toy_2.0.1-toy-x86_64.toy", "toy_2.0.1-toy-aarch64.toy", "SHA256SUMS"])
+        _ = try Executor.run(plan)
+        let arm = try String(contentsOfFile: work.dir.file("dist/toy_2.0.1_toy-aarch64.toy"), encoding: .utf8)
+        #expect(arm.hasPrefix("toy 2.0.1-7 toy-aarch64 "))
+        #expect(try runChecked(["cmp", work.dir.file("dist/toy_2.0.1-toy-aarch64.toy"), work.dir.file("dist/toy_2.0.1_toy-aarch64.toy")]).status == 0)
+
+        var selection = Selection.everything(in: work.spec)
+        selection.architectures = ["arm64"]
+        plan = try Planner.plan(try work.request(selection))
+        #expect(plan.artifactNames == ["toy_2.0.1_toy-aarch64.toy", "toy-fancy_2.0.1_toy-aarch64.toy",
+                                       "toy_2.0.1-toy-aarch64.toy", "SHA256SUMS"])
     }
 
     @Test func aFormatsObjectionIsReportedAtItsSpecLineBeforeAnythingIsWritten() throws {
