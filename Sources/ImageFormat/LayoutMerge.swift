@@ -80,8 +80,15 @@ struct LayoutMerge {
             for hex in try FileManager.default.contentsOfDirectory(atPath: blobs) where !hex.hasPrefix(".") {
                 let digest = "sha256:" + hex
                 guard !indexBlobs.contains(digest) || platformDigests.contains(digest), blobSizes[digest] == nil else { continue }
+                // Each blob is what its name says, or the release it came from is damaged.
+                let source = blobs + "/" + hex
+                var hasher = SHA256()
+                try FileReader(path: source).forEachChunk { hasher.update(bufferPointer: $0) }
+                guard Array(hasher.finalize()).hexString == hex else {
+                    throw MalformedArtifact(path: layout, reason: "blob \(digest) holds other bytes than its digest says: the release is damaged")
+                }
                 let target = try folder.place(OCI.blobPath(digest))
-                try FileLinks.linkOrCopy(blobs + "/" + hex, to: target)
+                try FileLinks.linkOrCopy(source, to: target)
                 blobSizes[digest] = Int64((try FileManager.default.attributesOfItem(atPath: target)[.size] as? NSNumber)?.int64Value ?? 0)
             }
             let signatures = layout + "/" + ImageSetWriter.signaturesFolder

@@ -62,6 +62,7 @@ public enum Merger {
         // Each verifies, signatures and checksums included; each holds architectures of its own.
         let keyring = request.signer.map { Keyring([$0.certificate]) }
         var held: [Set<Architecture>] = []
+        var digests: [[String: Verifier.FileDigest]] = []
         for (directory, names) in zip(request.releases, present) {
             let signed = names.contains(ReleaseLayout.signatureName(of: ReleaseLayout.checksumsName))
             if signed && request.signer == nil {
@@ -70,10 +71,18 @@ public enum Merger {
             if !signed && request.signer != nil {
                 throw Refused(directory: directory, reason: "is not signed; merge it without a signing key")
             }
-            let report = Verifier.verify(directory: directory, convention: convention, keyring: keyring)
-            if let problem = report.problems.first {
-                throw Refused(directory: directory, reason: "does not verify (\(problem)\(report.problems.count > 1 ? " and \(report.problems.count - 1) more" : ""))")
+        }
+        // What publish checks of a release: every name there, every file as SHA256SUMS says, every signature; the
+        // releases on every core. The deeper checks of verify were made when each was built; the image blobs are
+        // checked as they are linked.
+        let checks = try request.releases.concurrentMap { directory in
+            Verifier.checkForPublishing(directory: directory, convention: convention, keyring: keyring)
+        }
+        for ((directory, names), check) in zip(zip(request.releases, present), checks) {
+            if let problem = check.problems.first {
+                throw Refused(directory: directory, reason: "does not verify (\(problem)\(check.problems.count > 1 ? " and \(check.problems.count - 1) more" : ""))")
             }
+            digests.append(check.digests)
             let architectures = Verifier.architectures(in: layout, present: Set(names))
             for (other, theirs) in zip(request.releases, held) where !architectures.isDisjoint(with: theirs) {
                 let both = architectures.intersection(theirs).sorted().map(\.rawValue).joined(separator: ", ")
@@ -96,7 +105,7 @@ public enum Merger {
         let staging = request.output + "/" + StagingArea.temporaryPrefix + "merge." + StagingArea.uniqueSuffix()
         try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: false)
         do {
-            let results = try write(request, layout: layout, held: held, staging: staging)
+            let results = try write(request, layout: layout, held: held, digests: digests, staging: staging)
             // Into place: folders first, then files, the sums last.
             let names = try FileManager.default.contentsOfDirectory(atPath: staging).sorted { a, b in
                 (a == ReleaseLayout.checksumsName ? 1 : 0, a) < (b == ReleaseLayout.checksumsName ? 1 : 0, b)
@@ -118,24 +127,26 @@ public enum Merger {
         }
     }
 
+    /// `digests`: each release's files as its check hashed them.
     private static func write(_ request: Request, layout: ReleaseLayout, held: [Set<Architecture>],
-                              staging: String) throws -> [ArtifactResult] {
+                              digests: [[String: Verifier.FileDigest]], staging: String) throws -> [ArtifactResult] {
         let spec = request.convention.spec
         var results: [ArtifactResult] = []
         var signable: [(name: String, state: SHA256)] = []
-        func link(_ name: String, from directory: String, role: ArtifactRole) throws {
+        func link(_ name: String, from part: Int, role: ArtifactRole) throws {
+            let directory = request.releases[part]
             try FileLinks.linkOrCopy(directory + "/" + name, to: staging + "/" + name)
-            let digest = try FileDigests.compute(path: staging + "/" + name)
+            let digest = try digests[part][name] ?? Verifier.digest(directory + "/" + name)
             results.append(ArtifactResult(name: name, path: staging + "/" + name, role: role, size: digest.size,
-                                          sha256: digest.sha256.hexString, seconds: 0))
+                                          sha256: digest.sha256, seconds: 0))
             let signature = ReleaseLayout.signatureName(of: name)
             if FileManager.default.fileExists(atPath: directory + "/" + signature) {
                 try FileLinks.linkOrCopy(directory + "/" + signature, to: staging + "/" + signature)
             }
         }
-        func owner(of entry: ReleaseLayout.Entry) -> String {
-            guard let architecture = entry.architecture else { return request.releases[0] }
-            return request.releases[held.firstIndex { $0.contains(architecture) }!]
+        func owner(of entry: ReleaseLayout.Entry) -> Int {
+            guard let architecture = entry.architecture else { return 0 }
+            return held.firstIndex { $0.contains(architecture) }!
         }
         // Every architecture's artifacts in the order one build writes them: files, then aliases.
         let artifacts = layout.entries.filter { entry in

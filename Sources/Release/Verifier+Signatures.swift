@@ -126,7 +126,8 @@ extension Verifier {
     /// lists each file with its digest and is signed by a key of `keyring` (so every file is covered), and every
     /// package is signed inside, as package managers check, and every other file it publishes beside it. The deeper checks of `verify` (what is inside each
     /// artifact) were made when it was built.
-    static func checkForPublishing(directory: String, convention: ReleaseConvention, keyring: Keyring) -> PublishingCheck {
+    /// Without a keyring (an unsigned release `merge` joins), the same but for the signatures.
+    static func checkForPublishing(directory: String, convention: ReleaseConvention, keyring: Keyring?) -> PublishingCheck {
         let formats = convention.formats
         let entries = (FolderEntries.list(directory, followingLinks: true) ?? []).filter { !$0.name.hasPrefix(".") }
         let present = entries.map(\.name)
@@ -164,6 +165,9 @@ extension Verifier {
         }
         let digests = hashed.mapValues { FileDigest(size: $0.size, sha256: $0.digester.finalize().bytes.hexString) }
         problems += checkSums(sums, directory: directory, artifacts: files, digests: digests.mapValues(\.sha256))
+        guard let keyring else {
+            return PublishingCheck(version: version, expected: expected, digests: digests, listed: listed, problems: problems)
+        }
         problems += checkDetached(directory + "/" + ReleaseLayout.checksumsName, name: ReleaseLayout.checksumsName, keyring: keyring,
                                   hashed: hashed[ReleaseLayout.checksumsName]?.digester)
         for file in files.sorted() {

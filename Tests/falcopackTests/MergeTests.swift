@@ -49,6 +49,20 @@ import TestSupport
         #expect(inode(merged + blob) == inode(arm64 + blob))
         #expect(try falcopack(["verify", merged, "--public-key", key.publicKey]).output.contains("19 artifacts follow the convention"))
 
+        // A layer blob changed in a half's layout (which SHA256SUMS does not cover) is found as it is linked.
+        let tampered = work.file("tampered")
+        try runChecked(["cp", "-a", arm64, tampered])
+        let tamperedBlob = tampered + blob
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: tamperedBlob))
+        bytes[bytes.count / 2] ^= 0x01
+        try runChecked(["rm", tamperedBlob])
+        try bytes.write(to: URL(fileURLWithPath: tamperedBlob))
+        let refusedOut = work.file("refused")
+        let refused = try run([falcopackExecutable(), "merge", amd64, tampered, "--out", refusedOut] + key.flags, in: repositoryRoot())
+        #expect(refused.status == 66, "\(refused.stderr)")
+        #expect(refused.stderr.contains("blob \(layer) holds other bytes than its digest says: the release is damaged"), "\(refused.stderr)")
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: refusedOut)) ?? []).isEmpty)
+
         // A release whose images hold one platform of two is found out.
         let mixed = work.file("mixed")
         try runChecked(["cp", "-a", merged, mixed])
