@@ -74,23 +74,35 @@ struct LayoutMerge {
         // The blobs of every part but their own indexes, linked; the signatures of each platform's manifest.
         let platformDigests = Set(images.values.flatMap { $0.platforms.map(\.descriptor.digest) })
         var blobSizes: [String: Int64] = [:]
+        var taken: [(layout: String, hex: String)] = []
+        var seen: Set<String> = []
+        for part in parts {
+            let blobs = part.folder! + "/blobs/sha256"
+            for hex in try FileManager.default.contentsOfDirectory(atPath: blobs).sorted() where !hex.hasPrefix(".") {
+                let digest = "sha256:" + hex
+                guard !indexBlobs.contains(digest) || platformDigests.contains(digest), seen.insert(hex).inserted else { continue }
+                taken.append((part.folder!, hex))
+            }
+        }
+        // Each blob is what its name says, or the release it came from is damaged: hashed on every core.
+        let sizes = try taken.concurrentMap { layout, hex -> Int64 in
+            var hasher = SHA256()
+            var size: Int64 = 0
+            try FileReader(path: layout + "/blobs/sha256/" + hex).forEachChunk {
+                hasher.update(bufferPointer: $0)
+                size += Int64($0.count)
+            }
+            guard Array(hasher.finalize()).hexString == hex else {
+                throw MalformedArtifact(path: layout, reason: "blob sha256:\(hex) holds other bytes than its digest says: the release is damaged")
+            }
+            return size
+        }
+        for ((layout, hex), size) in zip(taken, sizes) {
+            try FileLinks.linkOrCopy(layout + "/blobs/sha256/" + hex, to: try folder.place("blobs/sha256/" + hex))
+            blobSizes["sha256:" + hex] = size
+        }
         for part in parts {
             let layout = part.folder!
-            let blobs = layout + "/blobs/sha256"
-            for hex in try FileManager.default.contentsOfDirectory(atPath: blobs) where !hex.hasPrefix(".") {
-                let digest = "sha256:" + hex
-                guard !indexBlobs.contains(digest) || platformDigests.contains(digest), blobSizes[digest] == nil else { continue }
-                // Each blob is what its name says, or the release it came from is damaged.
-                let source = blobs + "/" + hex
-                var hasher = SHA256()
-                try FileReader(path: source).forEachChunk { hasher.update(bufferPointer: $0) }
-                guard Array(hasher.finalize()).hexString == hex else {
-                    throw MalformedArtifact(path: layout, reason: "blob \(digest) holds other bytes than its digest says: the release is damaged")
-                }
-                let target = try folder.place(OCI.blobPath(digest))
-                try FileLinks.linkOrCopy(source, to: target)
-                blobSizes[digest] = Int64((try FileManager.default.attributesOfItem(atPath: target)[.size] as? NSNumber)?.int64Value ?? 0)
-            }
             let signatures = layout + "/" + ImageSetWriter.signaturesFolder
             let signed = FileManager.default.fileExists(atPath: signatures)
                 ? (FileManager.default.enumerator(atPath: signatures)?.allObjects as? [String] ?? []) : []
