@@ -113,6 +113,8 @@ import TestSupport
         #expect(version.status == 0 && version.output.contains("Falco version: \(v)"), "\(version.output) \(version.stderr)")
 
         let falco = try ImageTests.Unpacked(layout: layout, reference: "falcosecurity/falco:\(v)", platform: "arm64")
+        let falcoUsage = try falco.runc(["usage"])
+        #expect(falcoUsage.status == 0 && falcoUsage.output.hasPrefix("falcosecurity/falco:\(v): falco-driver-loader gets"), "\(falcoUsage.output)")
         let entrypoint = try falco.runc(try falco.entrypoint() + ["/usr/bin/falco", "--version"], environment: ["SKIP_DRIVER_LOADER": "true"])
         #expect(entrypoint.status == 0 && entrypoint.output.contains("Falco version: \(v)"), "\(entrypoint.output) \(entrypoint.stderr)")
     }
