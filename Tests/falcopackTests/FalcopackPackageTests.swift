@@ -58,8 +58,11 @@ import TestSupport
 
         try runChecked(["cp", "-r", repositoryRoot() + "/.cache/scap/driver", root + "/tmp/driver"])
         try FileManager.default.copyItem(atPath: repositoryRoot() + "/.cache/demo/falco", toPath: root + "/tmp/falco")
+        try FileManager.default.copyItem(atPath: repositoryRoot() + "/.cache/demo/aarch64/falco", toPath: root + "/tmp/falco-arm64")
+        // Both of the spec's architectures: the x86_64 falco by its header, the aarch64 one named.
         let release = try debian.running(["sh", "-c", """
-            cd /tmp && falcopack all --falco-bin /tmp/falco --driver-src /tmp/driver --falcopack-bin /usr/bin/falcopack \
+            cd /tmp && falcopack all --falco-bin /tmp/falco --falco-bin arm64=/tmp/falco-arm64 --driver-src /tmp/driver \
+              --falcopack-bin /usr/bin/falcopack \
               --falco-base scratch --no-driver-base scratch --tester-base scratch --builder-base scratch --out /tmp/dist \
             && falcopack verify /tmp/dist
             """])
