@@ -59,22 +59,16 @@ if [ ! -f "$corpus/compressed-index/.made" ]; then
 	touch "$corpus/compressed-index/.made"
 fi
 
-# The publish target makes its own repository to fuzz; its seed is that repository's indexes, as published.
-if [ ! -f "$corpus/publish/.made" ]; then
-	mkdir -p "$corpus/publish" "$work/empty"
-	FALCOPACK_FUZZ_TARGET=publish FALCOPACK_FUZZ_SEED_OUT="$corpus/publish/seed" ASAN_OPTIONS=detect_leaks=0 \
-		"$fuzzer" -runs=0 "$work/empty" >"$work/publish-seed.log" 2>&1
-	[ -s "$corpus/publish/seed" ] || { echo "fuzz publish: no seed made (see $work/publish-seed.log)" >&2; exit 1; }
-	touch "$corpus/publish/.made"
-fi
-
-# The sbom target's seed is a bill of materials as falcopack writes them.
-if [ ! -s "$corpus/sbom/seed" ]; then
-	mkdir -p "$corpus/sbom" "$work/empty"
-	FALCOPACK_FUZZ_TARGET=sbom FALCOPACK_FUZZ_SEED_OUT="$corpus/sbom/seed" ASAN_OPTIONS=detect_leaks=0 \
-		"$fuzzer" -runs=0 "$work/empty" >"$work/sbom-seed.log" 2>&1
-	[ -s "$corpus/sbom/seed" ] || { echo "fuzz sbom: no seed made (see $work/sbom-seed.log)" >&2; exit 1; }
-fi
+# The publish target makes its own repository to fuzz, its seed that repository's indexes as published; the sbom
+# target's seed is a bill of materials as falcopack writes them. Each made once, by the harness.
+for target in publish sbom; do
+	[ -f "$corpus/$target/.made" ] && continue
+	mkdir -p "$corpus/$target" "$work/empty"
+	FALCOPACK_FUZZ_TARGET="$target" FALCOPACK_FUZZ_SEED_OUT="$corpus/$target/seed" ASAN_OPTIONS=detect_leaks=0 \
+		"$fuzzer" -runs=0 "$work/empty" >"$work/$target-seed.log" 2>&1
+	[ -s "$corpus/$target/seed" ] || { echo "fuzz $target: no seed made (see $work/$target-seed.log)" >&2; exit 1; }
+	touch "$corpus/$target/.made"
+done
 
 total=0
 failed=0

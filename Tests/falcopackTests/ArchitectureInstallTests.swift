@@ -65,22 +65,10 @@ import TestSupport
     @Test func dnfAsAnAarch64MachineDownloadsTheAarch64Package() throws {
         let work = try TemporaryDirectory()
         let repository = try published(work)
-        let repos = work.file("repos"), root = work.file("dnfroot"), downloads = work.file("downloads")
-        for folder in [repos, root, downloads] { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-        try """
-            [falco]
-            name=Falco
-            baseurl=file://\(repository)/rpm
-            enabled=1
-            gpgcheck=1
-            repo_gpgcheck=1
-            gpgkey=file://\(key.publicKey)
-
-            """.write(toFile: repos + "/falco.repo", atomically: true, encoding: .utf8)
+        let downloads = work.file("downloads")
+        try FileManager.default.createDirectory(atPath: downloads, withIntermediateDirectories: true)
         func dnf(_ arguments: [String]) throws -> ToolResult {
-            try run(["dnf", "-y", "--forcearch=aarch64", "--installroot=\(root)", "--releasever=12", "--setopt=reposdir=\(repos)",
-                     "--setopt=cachedir=\(work.file("cache"))", "--setopt=skip_if_unavailable=False", "--disablerepo=*",
-                     "--enablerepo=falco"] + arguments)
+            try falcopackTests.dnf(repository, arguments, work: work, key: key.publicKey, options: ["--forcearch=aarch64"])
         }
         // One repository, both architectures.
         let list = try dnf(["list", "--showduplicates", "falco"])

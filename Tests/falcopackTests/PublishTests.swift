@@ -81,22 +81,7 @@ import TestSupport
     // MARK: dnf
 
     func dnf(_ repository: String, _ arguments: [String], work: TemporaryDirectory, key publicKey: String? = nil) throws -> ToolResult {
-        let repos = work.file("repos"), cache = work.file("cache-\(UUID().uuidString.prefix(6))"), root = work.file("dnfroot")
-        try FileManager.default.createDirectory(atPath: repos, withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        try """
-            [falco]
-            name=Falco
-            baseurl=file://\(repository)/rpm
-            enabled=1
-            gpgcheck=1
-            repo_gpgcheck=1
-            gpgkey=file://\(publicKey ?? key.publicKey)
-
-            """.write(toFile: repos + "/falco.repo", atomically: true, encoding: .utf8)
-        return try run(["dnf", "-y", "--installroot=\(root)", "--releasever=12", "--setopt=reposdir=\(repos)",
-                        "--setopt=cachedir=\(cache)", "--setopt=skip_if_unavailable=False", "--disablerepo=*",
-                        "--enablerepo=falco"] + arguments)
+        try falcopackTests.dnf(repository, arguments, work: work, key: publicKey ?? key.publicKey)
     }
 
     @Test func dnfListsBothReleasesDownloadsAndVerifies() throws {
