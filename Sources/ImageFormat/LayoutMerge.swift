@@ -28,45 +28,48 @@ struct LayoutMerge {
         for (number, part) in parts.enumerated() {
             guard let path = part.folder else { throw MalformedArtifact(path: part.file, reason: "the layout folder is missing") }
             let reader = LayoutReader(path: path)
-            var byDigest: [String: [String]] = [:]
-            var digests: [String] = []
-            for tagged in try reader.manifests() {
-                guard let reference = tagged.annotations[OCI.refName] else { continue }
-                if byDigest[tagged.digest] == nil { digests.append(tagged.digest) }
-                byDigest[tagged.digest, default: []].append(reference)
+            // index.json once: each tagged image with its references in order, and the artifacts that refer to them.
+            var tagged: [(descriptor: Descriptor, references: [String])] = []
+            for entry in try reader.json("index.json")["manifests"] as? [[String: Any]] ?? [] {
+                guard var descriptor = Descriptor(json: entry) else {
+                    throw MalformedArtifact(path: path, reason: "index.json lists an entry without a media type, digest or size")
+                }
+                if let artifactType = entry["artifactType"] as? String {
+                    descriptor.artifactType = artifactType
+                    guard let subject = Descriptor(json: try reader.json(OCI.blobPath(descriptor.digest))["subject"])?.digest else {
+                        throw MalformedArtifact(path: path, reason: "the artifact \(descriptor.digest) names no subject")
+                    }
+                    referrers.append((descriptor, subject))
+                } else if let reference = descriptor.annotations[OCI.refName] {
+                    if let at = tagged.firstIndex(where: { $0.descriptor.digest == descriptor.digest }) {
+                        tagged[at].references.append(reference)
+                    } else {
+                        tagged.append((descriptor, [reference]))
+                    }
+                }
             }
-            for digest in digests {
-                let references = byDigest[digest]!
-                let tagged = try reader.manifests().first { $0.digest == digest }!
-                guard [OCI.indexMediaType].contains(tagged.mediaType) else {
+            for (descriptor, references) in tagged {
+                guard descriptor.mediaType == OCI.indexMediaType else {
                     throw MalformedArtifact(path: path, reason: "\(references[0]) is not an image index: the release was written for one platform only")
                 }
-                indexBlobs.insert(digest)
+                indexBlobs.insert(descriptor.digest)
                 let name = try Self.name(of: references[0], among: order.members, in: path)
                 var image = images[name] ?? Image(references: references)
                 guard image.references == references else {
                     throw MalformedArtifact(path: path, reason: "\(name) is tagged \(references.joined(separator: ", ")) here and \(image.references.joined(separator: ", ")) in \(parts[0].file)")
                 }
-                for descriptor in try reader.platformManifests(of: tagged) {
-                    guard let architecture = descriptor.platform?["architecture"] else {
+                for platform in try reader.platformManifests(of: descriptor) {
+                    guard let architecture = platform.platform?["architecture"] else {
                         throw MalformedArtifact(path: path, reason: "\(references[0]) lists a manifest with no platform")
                     }
                     guard !image.platforms.contains(where: { $0.architecture == architecture }) else {
                         throw MalformedArtifact(path: path, reason: "\(references[0]) holds linux/\(architecture) in two releases")
                     }
-                    var plain = descriptor
+                    var plain = platform
                     plain.annotations = [:]
                     image.platforms.append((architecture, plain, number))
                 }
                 images[name] = image
-            }
-            let index = try reader.json("index.json")
-            for entry in index["manifests"] as? [[String: Any]] ?? [] where entry["artifactType"] != nil {
-                guard var descriptor = Descriptor(json: entry) else { continue }
-                descriptor.artifactType = entry["artifactType"] as? String
-                let manifest = try reader.json(OCI.blobPath(descriptor.digest))
-                guard let subject = Descriptor(json: manifest["subject"])?.digest else { continue }
-                referrers.append((descriptor, subject))
             }
         }
 

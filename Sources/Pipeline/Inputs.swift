@@ -134,7 +134,14 @@ public struct ResolvedInputs: Sendable {
                 guard FileManager.default.fileExists(atPath: absolute) else {
                     throw SpecError(.input, at: location, "input '\(input.name)' (\(origin)): '\(absolute)' does not exist (pass --\(input.name) [ARCH=]PATH)")
                 }
-                let header = (try? FileReader(path: absolute).prefix(20)) ?? []
+                // With one architecture a file that cannot be read is that one's, and its check says why; with
+                // several its header must say which.
+                var header: [UInt8] = []
+                do {
+                    header = try FileReader(path: absolute).prefix(20)
+                } catch where architectures.count > 1 {
+                    throw SpecError(.input, at: location, "input '\(input.name)' (\(origin)): '\(absolute)' cannot be read: \(error)")
+                } catch {}
                 if let machine = Architecture(elfHeader: header) {
                     architecture = machine
                 } else if architectures.count == 1 {

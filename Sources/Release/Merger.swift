@@ -47,7 +47,12 @@ public enum Merger {
         var present: [[String]] = []
         var version: String?
         for directory in request.releases {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: directory))?.filter { !$0.hasPrefix(".") } ?? []
+            let names: [String]
+            do {
+                names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { !$0.hasPrefix(".") }
+            } catch {
+                throw Refused(directory: directory, reason: "cannot be listed: \(error.localizedDescription)")
+            }
             guard let found = convention.version(explaining: names) else {
                 throw Refused(directory: directory, reason: "holds no release the spec names")
             }
@@ -90,13 +95,12 @@ public enum Merger {
             }
             held.append(architectures)
         }
-        let sums = try request.releases.map { directory in
-            Dictionary(try Verifier.ChecksumList.read(directory).get().entries.map { ($0.file, $0.digest) }) { first, _ in first }
-        }
-        // What every architecture shares was built from the same spec and sources on every machine.
+        // What every architecture shares was built from the same spec and sources on every machine: the digests the
+        // checks took, which SHA256SUMS agrees with.
         for entry in layout.entries where entry.architecture == nil {
             guard case .tarball = entry.role else { continue }
-            for (index, directory) in request.releases.enumerated().dropFirst() where sums[index][entry.name] != sums[0][entry.name] {
+            for (index, directory) in request.releases.enumerated().dropFirst()
+            where digests[index][entry.name]?.sha256 != digests[0][entry.name]?.sha256 {
                 throw Refused(directory: directory, reason: "\(entry.name) differs from \(request.releases[0])'s: the releases were built from other sources or another spec")
             }
         }

@@ -1,6 +1,7 @@
 import ByteIO
 import FormatSeam
 import Foundation
+import PackageModel
 import Pipeline
 import ReleaseLayout
 import Signing
@@ -138,7 +139,9 @@ extension Verifier {
                                    problems: [ReleaseProblem(directory, .naming, "no artifact is named as the convention names them")])
         }
         var problems: [ReleaseProblem] = []
-        guard let expected = expectations(version: version, convention: convention, present: present, problems: &problems) else {
+        var held = Set<Architecture>()
+        guard let expected = expectations(version: version, convention: convention, present: present, problems: &problems,
+                                          held: &held) else {
             return PublishingCheck(version: version, expected: [:], digests: [:], listed: [], problems: problems)
         }
         let files = artifacts.filter { !folders.contains($0) }

@@ -83,8 +83,9 @@ public enum Verifier {
 
     /// What the release of `version` must hold, by name, with every rule it breaks and every expected name not in
     /// `present` among `problems`; nil when the spec cannot name it (the problem says why).
+    /// `held` gets the architectures the folder holds.
     static func expectations(version: String, convention: ReleaseConvention, present: [String],
-                             problems: inout [ReleaseProblem]) -> [String: Expectation]? {
+                             problems: inout [ReleaseProblem], held: inout Set<Architecture>) -> [String: Expectation]? {
         let layout: ReleaseLayout
         do {
             layout = try convention.layout(version: version)
@@ -96,7 +97,7 @@ public enum Verifier {
         let found = Set(present)
         // A release built on one machine per architecture holds some of them: what those and every architecture
         // share must be there, nothing of the others.
-        let held = architectures(in: layout, present: found)
+        held = architectures(in: layout, present: found)
         var expected = expectations(layout, spec: convention.spec, held: held, problems: &problems)
         for entry in layout.entries {
             if let architecture = entry.architecture, !held.isEmpty, !held.contains(architecture) {
@@ -138,7 +139,9 @@ public enum Verifier {
                 ReleaseProblem(directory, .naming, "no artifact is named as the convention names them (\(artifacts.joined(separator: ", ")))"),
             ])
         }
-        guard let expected = expectations(version: version, convention: convention, present: present, problems: &problems) else {
+        var held = Set<Architecture>()
+        guard let expected = expectations(version: version, convention: convention, present: present, problems: &problems,
+                                          held: &held) else {
             return Report(version: version, checked: artifacts, problems: problems)
         }
         for file in artifacts where expected[file] == nil {
@@ -185,10 +188,7 @@ public enum Verifier {
             problems += checkSignatures(directory: directory, artifacts: artifacts, expected: expected, keyring: keyring)
         }
         var report = Report(version: version, checked: artifacts, problems: problems)
-        if let layout = try? convention.layout(version: version) {
-            let held = architectures(in: layout, present: Set(present))
-            if held.count < convention.spec.package.architectures.count { report.architectures = held.sorted() }
-        }
+        if held.count < convention.spec.package.architectures.count { report.architectures = held.sorted() }
         return report
     }
 

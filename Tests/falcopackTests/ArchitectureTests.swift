@@ -109,6 +109,8 @@ import TestSupport
                 message: "--falco-bin: input 'falco-bin' (--falco-bin): '\(demo)/x86_64/falco' is an ELF file for x86-64, not aarch64 (its header says so)"),
         Refusal(name: "a bare file whose header names no machine", arguments: ["--falco-bin", "Payloads/falco-driver-loader"], status: 64,
                 message: "--falco-bin: cannot tell which architecture 'Payloads/falco-driver-loader' is for from its header; write ARCH=PATH (x86_64, aarch64)"),
+        Refusal(name: "a bare path whose header cannot be read", arguments: ["--falco-bin", "Payloads"], status: 66,
+                message: "--falco-bin: input 'falco-bin' (--falco-bin): '\(repositoryRoot())/Payloads' cannot be read:"),
         Refusal(name: "the same architecture twice", arguments: ["--falco-bin", demo + "/x86_64/falco", "--falco-bin", "amd64=" + demo + "/x86_64/falco"], status: 64,
                 message: "--falco-bin: is given twice for x86_64; give it once"),
         Refusal(name: "an architecture nobody knows", arguments: ["--arch", "sparc"], status: 64,
@@ -150,11 +152,9 @@ import TestSupport
             let spec = repositoryRoot() + "/Specs/.architecture-\(UUID().uuidString.prefix(8)).yaml"
             try text.write(toFile: spec, atomically: true, encoding: .utf8)
             arguments += ["--spec", spec]
-            defer { try? FileManager.default.removeItem(atPath: spec) }
-            try check(refusal, arguments: arguments, work: work)
-        } else {
-            try check(refusal, arguments: arguments, work: work)
         }
+        defer { if let spec = arguments.last, spec.contains("/.architecture-") { try? FileManager.default.removeItem(atPath: spec) } }
+        try check(refusal, arguments: arguments, work: work)
     }
 
     func check(_ refusal: Refusal, arguments: [String], work: TemporaryDirectory) throws {

@@ -132,6 +132,7 @@ import TestSupport
             ([amd64, otherSources], "\(otherSources): falco-0.28.1-src-x86.tar.gz differs from \(amd64)'s: the releases were built from other sources or another spec"),
             ([amd64, damaged], "\(damaged): does not verify (falco-0.28.1-bin-aarch64.tar.gz: SHA-256 is"),
             ([amd64, signed], "\(signed): is signed: pass the key that signed it"),
+            ([amd64, "/nonexistent/dist"], "/nonexistent/dist: cannot be listed:"),
             ([amd64], "give two release folders or more"),
         ]
         for (folders, message) in cases {
