@@ -29,11 +29,7 @@ struct MergeCommand: ParsableCommand {
                                valueName: "path"))
     var spec: String?
 
-    @Option(help: ArgumentHelp("The OpenPGP secret key that signed the releases (else FALCOPACK_SIGNING_KEY).", valueName: "file"))
-    var signingKey: String?
-
-    @Option(help: ArgumentHelp("Read the key's passphrase from this file; else FALCOPACK_SIGNING_PASSPHRASE.", valueName: "file"))
-    var signingPassphraseFile: String?
+    @OptionGroup var key: SigningKeyOptions
 
     @Flag(help: "Print the results as JSON.")
     var json = false
@@ -49,11 +45,7 @@ struct MergeCommand: ParsableCommand {
             let convention = try FalcoBuild.convention(specPath: SpecLocation.resolve(self.spec), environment: environment)
             var context = try BuildContext.fromEnvironment(environment, fallback: convention.spec.sourceDateEpoch)
             context.tool = "falcopack \(falcopackVersion)"
-            let key = signingKey ?? environment["FALCOPACK_SIGNING_KEY"]
-            let signer = try key.flatMap { $0.isEmpty ? nil : $0 }.map { key in
-                try SigningKeys.signer(key: key, passphrase: try SigningKeys.passphrase(file: signingPassphraseFile),
-                                       notBefore: UInt32(clamping: context.sourceDateEpoch))
-            }
+            let signer = try key.signer(environment: environment, notBefore: context.sourceDateEpoch)
             let results = try Merger.merge(Merger.Request(releases: releases, output: out, convention: convention,
                                                           signer: signer, context: context))
             if json {

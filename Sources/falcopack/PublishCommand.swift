@@ -29,12 +29,7 @@ struct PublishCommand: ParsableCommand {
                                valueName: "path"))
     var spec: String?
 
-    @Option(help: ArgumentHelp("The OpenPGP secret key that signs the indexes (else FALCOPACK_SIGNING_KEY); the releases must be signed by it.",
-                               valueName: "file"))
-    var signingKey: String?
-
-    @Option(help: ArgumentHelp("Read the key's passphrase from this file; else FALCOPACK_SIGNING_PASSPHRASE.", valueName: "file"))
-    var signingPassphraseFile: String?
+    @OptionGroup var key: SigningKeyOptions
 
     @Option(help: ArgumentHelp("Keep only the newest N releases.", valueName: "n"))
     var keep: Int?
@@ -60,13 +55,10 @@ struct PublishCommand: ParsableCommand {
             // The releases are positional, so the spec's inputs come from the environment variables it declares.
             let convention = try FalcoBuild.convention(specPath: SpecLocation.resolve(self.spec), environment: environment)
             let spec = convention.spec
-            guard let key = signingKey ?? environment["FALCOPACK_SIGNING_KEY"], !key.isEmpty else {
+            let date = try FalcoBuild.sourceDateEpoch(spec: spec, environment: environment)
+            guard let signer = try key.signer(environment: environment, notBefore: date) else {
                 throw ValidationError("publish signs the repository: pass --signing-key FILE or set FALCOPACK_SIGNING_KEY")
             }
-            let date = try FalcoBuild.sourceDateEpoch(spec: spec, environment: environment)
-            let signer = try SigningKeys.signer(key: key,
-                                                passphrase: try SigningKeys.passphrase(file: signingPassphraseFile),
-                                                notBefore: UInt32(clamping: date))
             let specURL = try spec.repository?.url.map(convention.expand).flatMap { $0.isEmpty ? nil : $0 }
             var request = Publisher.Request(releases: releases, repository: repo, convention: convention, signer: signer,
                                             keep: keep, replace: replace, url: url ?? specURL, date: date)

@@ -95,14 +95,7 @@ import TestSupport
         init() throws {
             work = try TemporaryDirectory()
             spec = work.file("small.yaml")
-            let text = try String(contentsOfFile: repositoryRoot() + "/Specs/falco.yaml", encoding: .utf8)
-            var lines = text.components(separatedBy: "\n")
-            if let cut = lines.firstIndex(where: { $0.hasPrefix("# The container images") }),
-               let resume = lines.firstIndex(where: { $0.hasPrefix("# Signed as it is written") }) {
-                lines.removeSubrange(cut..<resume)
-            }
-            try lines.joined(separator: "\n").replacingOccurrences(of: "../", with: repositoryRoot() + "/")
-                .write(toFile: spec, atomically: true, encoding: .utf8)
+            try specWithoutImages().write(toFile: spec, atomically: true, encoding: .utf8)
         }
 
         func build(_ name: String, _ arguments: [String]) throws -> String {

@@ -374,15 +374,8 @@ import TestSupport
     @Test func republishingAndForeignArchitectures() throws {
         let work = try TemporaryDirectory()
         let spec = work.file("small.yaml")
-        // The convention without images, to build small releases quickly.
-        let text = try String(contentsOfFile: repositoryRoot() + "/Specs/falco.yaml", encoding: .utf8)
-        var lines = text.components(separatedBy: "\n")
-        if let cut = lines.firstIndex(where: { $0.hasPrefix("# The container images") }),
-           let resume = lines.firstIndex(where: { $0.hasPrefix("# Signed as it is written") }) {
-            lines.removeSubrange(cut..<resume)
-        }
         // One architecture, x86_64, so that an arm64 package is foreign to its repository.
-        let small = lines.joined(separator: "\n").replacingOccurrences(of: "../", with: repositoryRoot() + "/")
+        let small = try specWithoutImages()
             .replacingOccurrences(of: "architecture: [x86_64, aarch64]", with: "architecture: x86_64")
         try small.write(toFile: spec, atomically: true, encoding: .utf8)
         func build(_ name: String, falco: String, extraSpec: (String) -> String = { $0 }) throws -> String {
