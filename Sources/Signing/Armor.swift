@@ -32,6 +32,22 @@ public enum Armor {
         return (head.startIndex...(head.endIndex - marker.count)).contains { head[$0..<($0 + marker.count)].elementsEqual(marker) }
     }
 
+    /// `text` cut before each armor header after the first: one piece per armored block.
+    public static func blocks(_ text: [UInt8]) -> [ArraySlice<UInt8>] {
+        let marker = Array("\n-----BEGIN PGP ".utf8)
+        var pieces: [ArraySlice<UInt8>] = []
+        var start = text.startIndex, index = text.startIndex
+        while index + marker.count <= text.endIndex {
+            if text[index] == 0x0A, text[index..<(index + marker.count)].elementsEqual(marker) {
+                if index > start { pieces.append(text[start..<(index + 1)]) }
+                start = index + 1
+            }
+            index += 1
+        }
+        pieces.append(text[start...])
+        return pieces
+    }
+
     /// The bytes of the first armored block in `text`; its checksum, when it has one, must match. Read as bytes:
     /// a publish reads thousands of signatures.
     public static func decode(bytes text: [UInt8]) throws -> (kind: String, bytes: [UInt8]) {

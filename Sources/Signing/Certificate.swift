@@ -30,11 +30,12 @@ public struct Certificate: Sendable {
 
     public var fingerprintHex: String { primary.key.fingerprintHex }
 
-    /// The certificates in `bytes`, armored or binary, public or secret.
+    /// The certificates in `bytes`, armored (one block or several, as `cat a.asc b.asc` makes) or binary, public
+    /// or secret.
     public static func read(_ bytes: [UInt8]) throws -> [Certificate] {
         var binary = bytes
         if Armor.isArmored(bytes) {
-            binary = try Armor.decode(bytes: bytes).bytes
+            binary = try Armor.blocks(bytes).flatMap { try Armor.decode(bytes: Array($0)).bytes }
         }
         return try parse(try Packet.parse(binary))
     }
@@ -113,6 +114,12 @@ public struct Certificate: Sendable {
 
     /// The armored public key, what users import.
     public var armoredPublicKey: String { Armor.encode(publicPackets.flatMap(\.bytes), as: .publicKey) }
+
+    /// Several certificates in one armored block, as `gpg --export --armor A B` writes them: a key file that
+    /// names both keys while one replaces the other.
+    public static func armoredPublicKeys(_ certificates: [Certificate]) -> String {
+        Armor.encode(certificates.flatMap { $0.publicPackets.flatMap(\.bytes) }, as: .publicKey)
+    }
 
     // MARK: Self-signatures
 
