@@ -21,6 +21,7 @@ let package = Package(
             providers: [.apt(["libarchive-dev"])]
         ),
         .systemLibrary(name: "CMallocShim"),
+        .systemLibrary(name: "CFileShim"),
         .systemLibrary(
             name: "CZlibShim",
             pkgConfig: "zlib",
@@ -69,7 +70,7 @@ let package = Package(
         .target(
             name: "FormatSeam",
             dependencies: [
-                "ArchiveFormats", "BlockCompression", "ByteIO", "Codecs", "PackageModel", "Signing", "SBOM",
+                "ArchiveFormats", "BlockCompression", "ByteIO", "CFileShim", "Codecs", "PackageModel", "Signing", "SBOM",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

@@ -125,8 +125,9 @@ struct AptRepository: PackageRepository {
 
     // MARK: Publishing
 
-    func stage(_ packages: [PublishedPackage], at path: String, settings: RepositorySettings,
-               signer: Signer, staging: StagingArea) throws -> StagedRepository {
+    func stage(_ change: RepositoryChange, at path: String, settings: RepositorySettings,
+               staging: StagingArea) throws -> StagedRepository {
+        let packages = change.packages
         let dists = "\(path)/dists/\(settings.suite)"
         var architectures = settings.architectures.map(format.architectureName)
         let releasePath = dists + "/Release"
@@ -175,6 +176,34 @@ struct AptRepository: PackageRepository {
             }
         }
 
+        // What the indexes clients hold now name: kept until the generation after this one.
+        let before = Set(stanzas.values.compactMap { $0["Filename"] })
+        for (identity, stanza) in stanzas where change.removing.contains(stanza["Filename"] ?? "") {
+            stanzas[identity] = nil
+        }
+        var resigned: [ResignedPackage] = []
+        if let signer = change.resigner {
+            let kept = stanzas.sorted { $0.key < $1.key }
+            let again = try kept.concurrentMap { identity, stanza -> (String, Stanza, ResignedPackage)? in
+                let filename = stanza["Filename"]!
+                let location = Self.resignedLocation(filename, signer: signer)
+                guard location != filename else { return nil }
+                try staging.placeNew(at: path + "/" + location) { output in
+                    try DebFormat.resign(path + "/" + filename, to: output, signer: signer)
+                }
+                let digests = try Self.digests(of: path + "/" + location)
+                var fields = stanza.fields.filter { !Self.listedDigestFields.contains($0.name.lowercased()) }
+                fields += [("Filename", location), ("Size", "\(digests.size)"), ("MD5sum", digests.md5), ("SHA1", digests.sha1),
+                           ("SHA256", digests.sha256), ("SHA512", digests.sha512)]
+                return (identity, Stanza(fields: Self.ordered(fields)),
+                        ResignedPackage(previousSHA256: stanza["SHA256"]!, sha256: digests.sha256, size: digests.size, location: location))
+            }
+            for case let (identity, stanza, package)? in again {
+                stanzas[identity] = stanza
+                resigned.append(package)
+            }
+        }
+
         // The new packages, read from their own bytes.
         var removals: [String] = []
         var locations: [String: String] = [:]
@@ -203,7 +232,6 @@ struct AptRepository: PackageRepository {
             case .unchanged:
                 continue
             case .replacing:
-                if let old = existing?["Filename"], old != filename { removals.append(path + "/" + old) }
                 try staging.stageFile(package.path, as: path + "/" + filename)
             case .new:
                 try staging.placeFile(package.path, at: path + "/" + filename)
@@ -215,7 +243,11 @@ struct AptRepository: PackageRepository {
                                                    group: { "\($0["Package"]!) \($0["Architecture"]!)" },
                                                    version: { $0["Version"]! }, order: DebVersionOrder.order) {
             stanzas[dropped.identity] = nil
-            removals.append(path + "/" + dropped["Filename"]!)
+        }
+        // Package files neither these indexes nor the ones they replace name.
+        let after = Set(stanzas.values.compactMap { $0["Filename"] })
+        for file in StagingArea.files(under: path, folder: "pool") where !before.contains(file) && !after.contains(file) {
+            removals.append(path + "/" + file)
         }
 
         // The indexes: Packages plain, gzip and xz, each also under by-hash/SHA256/.
@@ -253,8 +285,8 @@ struct AptRepository: PackageRepository {
         let release = Self.release(settings: settings, architectures: architectures, date: date, sums: sums)
         let releaseBytes = Array(release.utf8)
         try staging.stage(releaseBytes, as: releasePath)
-        try staging.stage(Array(Signer.armored(try signer.sign(releaseBytes)).utf8), as: dists + "/Release.gpg")
-        try staging.stage(Array(try signer.clearsign(release).utf8), as: dists + "/InRelease")
+        try staging.stage(Array(try Signer.armored(releaseBytes, by: change.signers).utf8), as: dists + "/Release.gpg")
+        try staging.stage(Array(try Signer.clearsign(release, by: change.signers).utf8), as: dists + "/InRelease")
 
         // By-hash copies the previous Release named stay, for a client that read it a moment ago; older ones go.
         let current = Set(sums.map(\.sha256))
@@ -269,7 +301,15 @@ struct AptRepository: PackageRepository {
         return StagedRepository(renames: staging.renames, removals: removals,
                                 releases: RepositoryPolicy.newestFirst(stanzas.values.compactMap { $0["Version"] },
                                                                        order: DebVersionOrder.order),
-                                locations: locations)
+                                locations: locations, resigned: resigned)
+    }
+
+    /// Where a package signed again by `signer` goes: a folder named by the key's ID beside its first place, so
+    /// the name a served index gives never changes bytes.
+    static func resignedLocation(_ filename: String, signer: Signer) -> String {
+        var folders = filename.split(separator: "/").dropLast().map(String.init)
+        if let last = folders.last, last.count == 16, isHex(Substring(last), count: 16) { folders.removeLast() }
+        return (folders + [signer.key.keyID.hexString, OutputFile.basename(of: filename)]).joined(separator: "/")
     }
 
     func clientInstructions(url: String, settings: RepositorySettings) -> ClientInstructions {

@@ -11,11 +11,19 @@ public protocol PackageRepository: Sendable {
     /// The format's folder under the repository root: `deb`, `rpm`.
     var folder: String { get }
 
-    /// Stages `packages` (this format's files of one or more releases) into the repository at `path` through
-    /// `staging`, reading its current indexes, never its earlier packages. Nothing a client reads changes until
-    /// the returned renames run; a publish that fails discards what `staging` placed.
-    func stage(_ packages: [PublishedPackage], at path: String, settings: RepositorySettings,
-               signer: Signer, staging: StagingArea) throws -> StagedRepository
+    /// Stages `change` (this format's files of one or more releases to add, packages to take out, a key to sign
+    /// every package with again) into the repository at `path` through `staging`, reading its current indexes,
+    /// never its earlier packages. Nothing a client reads changes until the returned renames run; a run that fails
+    /// discards what `staging` placed. A package file goes only when neither the new indexes nor the ones they
+    /// replace name it, so a client holding the previous generation still downloads what it lists.
+    func stage(_ change: RepositoryChange, at path: String, settings: RepositorySettings,
+               staging: StagingArea) throws -> StagedRepository
+
+    /// Checks the repository as its clients would, reading through `source`: every index signature against
+    /// `keyring`, every file each index names with its size and digests, every package's own signature. One line
+    /// per problem; empty when there is none.
+    func check(_ source: any RepositorySource, settings: RepositorySettings, keyring: Keyring,
+               signatures: @Sendable (String) throws -> [EmbeddedSignature]) -> RepositoryCheck
 
     /// How clients add the repository: files to offer beside it (`falco.list`, `falco.repo`), by name.
     func clientFiles(url: String, settings: RepositorySettings) -> [(name: String, contents: String)]
@@ -39,6 +47,68 @@ public struct ClientInstructions: Sendable {
     public init(systems: String, commands: [String]) {
         self.systems = systems
         self.commands = commands
+    }
+}
+
+/// What one run changes in a format's repository.
+public struct RepositoryChange: Sendable {
+    /// Package files to add.
+    public var packages: [PublishedPackage]
+    /// Packages to take out, by their location under the format's folder.
+    public var removing: Set<String>
+    /// Signs every package the repository keeps again, each under a new name (the old one stays for clients
+    /// holding the previous indexes); nil leaves them as they are.
+    public var resigner: Signer?
+    /// Sign the indexes: first the key the packages are signed with, then any still trusted while a key is rotated.
+    public var signers: [Signer]
+
+    public init(packages: [PublishedPackage] = [], removing: Set<String> = [], resigner: Signer? = nil, signers: [Signer]) {
+        self.packages = packages
+        self.removing = removing
+        self.resigner = resigner
+        self.signers = signers
+    }
+}
+
+/// A package signed again: where it was, and its new file.
+public struct ResignedPackage: Sendable {
+    /// The SHA-256 of the file it replaces, in hexadecimal.
+    public var previousSHA256: String
+    public var sha256: String
+    public var size: UInt64
+    /// Its new location under the format's folder.
+    public var location: String
+
+    public init(previousSHA256: String, sha256: String, size: UInt64, location: String) {
+        self.previousSHA256 = previousSHA256
+        self.sha256 = sha256
+        self.size = size
+        self.location = location
+    }
+}
+
+/// Where `repo check` reads a repository: a folder, or a served copy.
+public protocol RepositorySource: Sendable {
+    /// What the client would call the file: its URL or path, for messages.
+    func describe(_ path: String) -> String
+    /// The bytes of `path` (relative to the repository's top), or nil when there is no such file.
+    func bytes(_ path: String) throws -> [UInt8]?
+    /// `path` as a local file, to read in pieces (a package); nil when there is no such file.
+    func file(_ path: String) throws -> String?
+}
+
+/// What checking a format's repository found: its problems, and every file it names (for the page's links and
+/// the uploads), relative to the format's folder.
+public struct RepositoryCheck: Sendable {
+    public var problems: [String]
+    public var files: Set<String>
+    /// How many packages were checked.
+    public var packages: Int
+
+    public init(problems: [String] = [], files: Set<String> = [], packages: Int = 0) {
+        self.problems = problems
+        self.files = files
+        self.packages = packages
     }
 }
 
@@ -106,13 +176,16 @@ public struct StagedRepository: Sendable {
     public var releases: [String]
     /// Where each package given lies in the repository, relative to its folder, by the path it was given as.
     public var locations: [String: String]
+    /// The packages signed again.
+    public var resigned: [ResignedPackage]
 
     public init(renames: [(from: String, to: String)] = [], removals: [String] = [], releases: [String] = [],
-                locations: [String: String] = [:]) {
+                locations: [String: String] = [:], resigned: [ResignedPackage] = []) {
         self.renames = renames
         self.removals = removals
         self.releases = releases
         self.locations = locations
+        self.resigned = resigned
     }
 }
 
@@ -155,4 +228,36 @@ public struct IndexError: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String { "\(file): \(field): \(reason); fix or remove the file, then publish again" }
+}
+
+extension Keyring {
+    /// Why `signatures` do not vouch for what they sign, as a client reads them (one good signature by a key it
+    /// trusts is enough; signatures by other keys are passed over): nil when one is good.
+    public func problem(with signatures: [Signature], feeding feed: (inout Digester) throws -> Void) rethrows -> String? {
+        guard !signatures.isEmpty else { return "it is not signed" }
+        var reasons: [String] = []
+        for signature in signatures {
+            switch try check(signature, feeding: feed) {
+            case .good: return nil
+            case .bad(let reason): reasons.append(reason)
+            case .unknownKey(let id): reasons.append("signed by key \(id), which --public-key does not hold")
+            }
+        }
+        return reasons.joined(separator: "; ")
+    }
+
+    /// The same, for the signatures inside a package.
+    public func problem(with embedded: [EmbeddedSignature]) -> String? {
+        guard !embedded.isEmpty else { return "it is not signed" }
+        var reasons: [String] = []
+        for signature in embedded {
+            do {
+                guard let reason = try problem(with: [signature.signature], feeding: signature.feed) else { return nil }
+                reasons.append(reason)
+            } catch {
+                reasons.append("\(error)")
+            }
+        }
+        return reasons.joined(separator: "; ")
+    }
 }

@@ -1,4 +1,5 @@
 import ByteIO
+import CFileShim
 import Foundation
 import Glibc
 
@@ -47,6 +48,22 @@ public final class StagingArea: @unchecked Sendable {
         if !existed { placed.append(path) }
     }
 
+    /// A new file under `path` now, written by `write` to a temporary name beside it, then renamed: a file signed
+    /// again under a name no index gives yet. A file already there is left as it is.
+    public func placeNew(at path: String, _ write: (String) throws -> Void) throws {
+        if FileManager.default.fileExists(atPath: path) { return }
+        try Self.makeFolder(of: path)
+        let temporary = Self.temporaryName(beside: path)
+        do {
+            try write(temporary)
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+        try Self.rename(temporary, path)
+        placed.append(path)
+    }
+
     /// Removes every file placed that was not there before: for a publish that fails before it commits.
     public func discardPlaced() {
         for path in placed.reversed() { unlink(path) }
@@ -74,6 +91,20 @@ public final class StagingArea: @unchecked Sendable {
     /// `bytes` as `path` in a folder this publish made (as `fillNewFolder(_:from:)`).
     public static func fillNewFolder(_ path: String, with bytes: [UInt8]) throws {
         try FileLinks.fill(path) { try $0.write(bytes) }
+    }
+
+    /// Every file under `folder` of the repository at `path`, relative to `path`; what a run left under temporary
+    /// names is not counted.
+    public static func files(under path: String, folder: String) -> [String] {
+        var found: [String] = []
+        func walk(_ relative: String) {
+            for (name, isFolder) in FolderEntries.list(path + "/" + relative, followingLinks: false) ?? []
+                where !name.hasPrefix(temporaryPrefix) {
+                if isFolder { walk(relative + "/" + name) } else { found.append(relative + "/" + name) }
+            }
+        }
+        walk(folder)
+        return found
     }
 
     /// Removes what a publish that never committed left behind, under `folder`. Walks with readdir, which a
@@ -131,6 +162,16 @@ public final class StagingArea: @unchecked Sendable {
         let temporary = temporaryName(beside: path)
         try FileLinks.fill(temporary) { try $0.write(bytes) }
         return temporary
+    }
+
+    /// Swaps `a` and `b` in one step where the file system can (a release folder replaced whole, never absent);
+    /// else `b` moves aside to `a`'s name through a third, then `a` into place.
+    public static func exchange(_ a: String, _ b: String) throws {
+        if fp_exchange(a, b) == 0 { return }
+        let aside = temporaryName(beside: b)
+        try rename(b, aside)
+        try rename(a, b)
+        try rename(aside, a)
     }
 
     public static func rename(_ from: String, _ to: String) throws {

@@ -32,8 +32,9 @@ struct YumRepository: PackageRepository {
 
     static let kinds = ["primary", "filelists", "other"]
 
-    func stage(_ packages: [PublishedPackage], at path: String, settings: RepositorySettings,
-               signer: Signer, staging: StagingArea) throws -> StagedRepository {
+    func stage(_ change: RepositoryChange, at path: String, settings: RepositorySettings,
+               staging: StagingArea) throws -> StagedRepository {
+        let packages = change.packages
         let repodata = path + "/repodata"
         let architectures = Set(settings.architectures.map(format.architectureName))
 
@@ -84,6 +85,29 @@ struct YumRepository: PackageRepository {
             }
         }
 
+        // What the metadata clients hold now names: kept until the generation after this one.
+        let before = Set(records.values.map(\.location))
+        for (pkgid, record) in records where change.removing.contains(record.location) { records[pkgid] = nil }
+        var resigned: [ResignedPackage] = []
+        if let signer = change.resigner {
+            let kept = records.values.sorted { $0.pkgid < $1.pkgid }
+            let again = try kept.concurrentMap { record -> (Record, ResignedPackage)? in
+                let location = Self.resignedLocation(record.location, signer: signer)
+                guard location != record.location else { return nil }
+                try staging.placeNew(at: path + "/" + location) { output in
+                    try RPMFormat.resign(path + "/" + record.location, to: output, signer: signer)
+                }
+                let new = try Self.record(of: path + "/" + location, location: location, time: settings.date)
+                let size = try FileReader(path: path + "/" + location).size
+                return (new, ResignedPackage(previousSHA256: record.pkgid, sha256: new.pkgid, size: size, location: location))
+            }
+            for case let (record, package)? in again {
+                records[package.previousSHA256] = nil
+                records[record.pkgid] = record
+                resigned.append(package)
+            }
+        }
+
         var removals: [String] = []
         var locations: [String: String] = [:]
         // Each package's records, read on every core.
@@ -105,7 +129,6 @@ struct YumRepository: PackageRepository {
                 continue
             case .replacing:
                 records[same!.pkgid] = nil
-                if same!.location != record.location { removals.append(path + "/" + same!.location) }
                 try staging.stageFile(package.path, as: path + "/" + record.location)
             case .new:
                 try staging.placeFile(package.path, at: path + "/" + record.location)
@@ -124,7 +147,11 @@ struct YumRepository: PackageRepository {
         for dropped in RepositoryPolicy.beyondKeep(records.values, keep: settings.keep, group: { "\($0.name) \($0.arch)" },
                                                    version: key, order: order) {
             records[dropped.pkgid] = nil
-            removals.append(path + "/" + dropped.location)
+        }
+        // Package files neither this metadata nor the metadata it replaces names.
+        let after = Set(records.values.map(\.location))
+        for file in StagingArea.files(under: path, folder: "packages") where !before.contains(file) && !after.contains(file) {
+            removals.append(path + "/" + file)
         }
         let sorted = RepositoryPolicy.oldestFirst(records.values, version: key, order: order) { a, b in
             key(a) != key(b) ? key(a) < key(b) : a.location < b.location
@@ -158,9 +185,16 @@ struct YumRepository: PackageRepository {
 
             """
         let repomdBytes = Array(repomd.utf8)
-        try staging.stage(Array(signer.certificate.armoredPublicKey.utf8), as: repodata + "/repomd.xml.key")
-        try staging.stage(Array(Signer.armored(try signer.sign(repomdBytes)).utf8), as: repodata + "/repomd.xml.asc")
+        let signatures = try change.signers.map { try $0.sign(repomdBytes) }
+        try staging.stage(Array(Certificate.armoredPublicKeys(change.signers.map(\.certificate)).utf8), as: repodata + "/repomd.xml.key")
+        // repomd.xml and its signature are two files, so no order of renames changes them together: first a
+        // signature file good for the repomd.xml served now and the new one, then the new repomd.xml, then its own
+        // signature. A client reading at any moment finds a good signature.
+        if let bridge = try Self.bridge(repodata, signatures: signatures, signers: change.signers) {
+            try staging.stage(Array(bridge.utf8), as: repodata + "/repomd.xml.asc")
+        }
         try staging.stage(repomdBytes, as: repodata + "/repomd.xml")
+        try staging.stage(Array(Armor.encode(signatures.flatMap(\.packet.bytes), as: .signature).utf8), as: repodata + "/repomd.xml.asc")
 
         // Metadata the previous repomd.xml named stays for a client that read it a moment ago; older goes.
         for file in (try? FileManager.default.contentsOfDirectory(atPath: repodata)) ?? []
@@ -170,7 +204,25 @@ struct YumRepository: PackageRepository {
         return StagedRepository(renames: staging.renames, removals: removals,
                                 releases: RepositoryPolicy.newestFirst(records.values.map(\.version),
                                                                        order: RepositoryPolicy.Order(parse: { $0 }, compare: RPMVersionOrder.rpmvercmp)),
-                                locations: locations)
+                                locations: locations, resigned: resigned)
+    }
+
+    /// The signatures of the repomd.xml served now that the signing keys make, followed by `signatures` over the
+    /// new one: nil when there is no repomd.xml yet or none of its signatures is by these keys.
+    static func bridge(_ repodata: String, signatures: [Signature], signers: [Signer]) throws -> String? {
+        guard let served = FileReader.contents(of: repodata + "/repomd.xml", limit: 1 << 30),
+              let signed = FileReader.contents(of: repodata + "/repomd.xml.asc", limit: 1 << 20),
+              let old = try? Signature.readDetached(Array(signed)) else { return nil }
+        let keyring = Keyring(signers.map(\.certificate))
+        let good = old.filter { if case .good = keyring.check($0, over: Array(served)) { true } else { false } }
+        guard !good.isEmpty else { return nil }
+        return Armor.encode((good + signatures).flatMap(\.packet.bytes), as: .signature)
+    }
+
+    /// Where a package signed again by `signer` goes: a folder named by the key's ID, so the name a served index
+    /// gives never changes bytes.
+    static func resignedLocation(_ location: String, signer: Signer) -> String {
+        "packages/" + signer.key.keyID.hexString + "/" + OutputFile.basename(of: location)
     }
 
     func clientInstructions(url: String, settings: RepositorySettings) -> ClientInstructions {

@@ -168,3 +168,20 @@ enum IndexPage {
         rows.append(contentsOf: "</a>".utf8)
     }
 }
+
+extension IndexPage {
+    /// Every `href` of a page, unescaped, in order.
+    static func links(in page: [UInt8]) -> [String] {
+        let text = String(decoding: page, as: UTF8.self)
+        var links: [String] = []
+        var rest = text[...]
+        while let start = rest.range(of: "href=\"") {
+            rest = rest[start.upperBound...]
+            guard let end = rest.firstIndex(of: "\"") else { break }
+            links.append(String(rest[..<end]).replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&lt;", with: "<")
+                .replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&amp;", with: "&"))
+            rest = rest[end...]
+        }
+        return links
+    }
+}

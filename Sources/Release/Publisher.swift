@@ -9,9 +9,10 @@ import Signing
 import SpecFile
 
 /// Adds releases to a repository folder: each package format's repository under its folder (`deb/`, `rpm/`), the
-/// other files of each release under `files/VERSION/`, the public key, client configuration and `index.html` at
-/// the top. Everything is staged first; what clients read by name is renamed into place last, so the repository
-/// is valid, old or new, at every moment, and a publish killed half-way leaves the old one as it was.
+/// other files of each release under `files/VERSION/`, the public key, client configuration, the repository's
+/// record and `index.html` at the top. Everything is staged first; what clients read by name is renamed into place
+/// last, so the repository is valid, old or new, at every moment, and a run killed half-way leaves the old one as
+/// it was. Taking a release out and rotating the key (`RepositoryOperations`) go through the same commit.
 public enum Publisher {
     public struct Request: Sendable {
         public var releases: [String]
@@ -19,6 +20,8 @@ public enum Publisher {
         /// What the releases must be, and the spec's repository settings.
         public var convention: ReleaseConvention
         public var signer: Signer
+        /// Keys that go on signing the indexes beside `signer` while a rotation to it is under way.
+        public var previous: [Signer] = []
         public var keep: Int?
         public var replace: Bool
         /// Where clients reach the repository; `file://` and the absolute folder when not given.
@@ -45,8 +48,12 @@ public enum Publisher {
         public var added: [String]
         /// Every release the repository holds, newest first.
         public var releases: [String]
-        /// What the publish could not tidy once it had committed (an old file it could not remove).
+        /// What the run could not tidy once it had committed (an old file it could not remove).
         public var warnings: [String] = []
+        /// Releases taken out.
+        public var removed: [String] = []
+        /// Packages signed again.
+        public var resigned = 0
     }
 
     /// A release that does not verify against the publishing key: nothing is published. Every problem is kept,
@@ -59,7 +66,7 @@ public enum Publisher {
         }
     }
 
-    /// Another publish holds the repository.
+    /// Another run holds the repository.
     public struct Busy: Error, CustomStringConvertible, Sendable {
         public var path: String
         public var description: String {
@@ -70,6 +77,15 @@ public enum Publisher {
     static let filesFolder = "files"
     static let manifestName = "release.json"
 
+    /// A release that verified, ready to place.
+    struct VerifiedRelease: Sendable {
+        var directory: String
+        var version: String
+        var expected: [String: Verifier.Expectation]
+        var digests: [String: Verifier.FileDigest]
+        var listed: [String]
+    }
+
     public static func publish(_ request: Request) throws -> Report {
         // The halves of one release built one architecture per machine, given together, are joined first, as
         // `merge` joins them, into a folder of their own that goes when the publish is done.
@@ -77,13 +93,10 @@ public enum Publisher {
         let joined = try joinHalves(&joining)
         defer { for folder in joined { try? FileManager.default.removeItem(atPath: folder) } }
         let request = joining
-        let root = URL(fileURLWithPath: request.repository).standardizedFileURL.path
         let settings = try repositorySettings(request)
-        let formats = request.convention.formats
 
         // Every release first: it must verify, signatures included, against the key that publishes it.
-        var releases: [(directory: String, version: String, expected: [String: Verifier.Expectation],
-                        digests: [String: Verifier.FileDigest], listed: [String])] = []
+        var releases: [VerifiedRelease] = []
         let keyring = Keyring([request.signer.certificate])
         // Releases are independent: checked on as many cores as there are.
         let checks = try request.releases.concurrentMap { directory in
@@ -94,10 +107,47 @@ public enum Publisher {
                 throw Unverified(directory: directory, problems: check.problems.isEmpty
                                  ? [ReleaseProblem(directory, .naming, "no release")] : check.problems)
             }
-            releases.append((directory, version, check.expected, check.digests, check.listed))
+            releases.append(VerifiedRelease(directory: directory, version: version, expected: check.expected,
+                                            digests: check.digests, listed: check.listed))
+        }
+        var run = Run(repository: request.repository, formats: request.convention.formats, settings: settings,
+                      signer: request.signer, previous: request.previous, url: request.url, operation: .publish)
+        run.releases = releases
+        return try commit(run)
+    }
+
+    /// One change to a repository, as `commit` carries it out.
+    struct Run: Sendable {
+        enum Operation: Sendable, Equatable {
+            case publish, remove, rotate, retire
         }
 
-        try prepare(root, folders: formats.compactMap { $0.repository?.folder })
+        var repository: String
+        var formats: [any ArtifactFormat]
+        var settings: RepositorySettings
+        var signer: Signer
+        var previous: [Signer]
+        var url: String?
+        var operation: Operation
+        var releases: [VerifiedRelease] = []
+        /// Versions to take out.
+        var removing: [String] = []
+
+        /// Every key that signs the indexes; the first signs packages and files.
+        var signers: [Signer] { [signer] + previous }
+    }
+
+    /// Stages what `run` changes, then renames it into place in the order clients read safely, then removes what
+    /// no served generation names.
+    static func commit(_ run: Run) throws -> Report {
+        let root = URL(fileURLWithPath: run.repository).standardizedFileURL.path
+        let formats = run.formats
+        let settings = run.settings
+        if run.operation == .publish {
+            try prepare(root, folders: formats.compactMap { $0.repository?.folder })
+        } else {
+            try RepositoryRecord.requireRepository(root, folders: formats.compactMap { $0.repository?.folder })
+        }
         let lock: FolderLock
         do {
             lock = try FolderLock(folder: root, wait: false)
@@ -106,6 +156,7 @@ public enum Publisher {
         }
         defer { lock.release() }
         StagingArea.sweep(root)
+        try RepositoryRecord.checkKeys(root, run: run)
         // Whatever fails before the renames leaves temporary names and newly placed files behind, removed here;
         // the repository clients read is untouched.
         var areas: [StagingArea] = []
@@ -113,17 +164,34 @@ public enum Publisher {
             // Every release already published, as its manifest says, and the page that lists them, read while the
             // indexes are staged.
             let files = root + "/" + filesFolder
-            let published = Promise<Published>.start { try Published.read(files: files, page: root + "/index.html") }
+            let existing = try Published.read(files: files, page: root + "/index.html")
+            let removing = Set(run.removing)
+            for version in run.removing where existing.manifests[version] == nil {
+                throw RepositoryError(path: root, reason: "holds no release \(version) (it holds \(RepositoryPolicy.newestFirst(existing.manifests.keys, order: VersionOrder.order).joined(separator: ", ")))")
+            }
+            if !removing.isEmpty && removing.isSuperset(of: existing.manifests.keys) {
+                throw RepositoryError(path: root, reason: "would hold no release once \(run.removing.joined(separator: ", ")) is taken out; a repository keeps at least one")
+            }
+            // Where the releases taken out have their packages, by format folder.
+            var removedLocations: [String: Set<String>] = [:]
+            for version in run.removing {
+                let manifest = try ReleaseManifest.read(existing.manifests[version]!, file: files + "/" + version + "/" + manifestName)
+                for artifact in manifest.artifacts where !artifact.href.hasPrefix(filesFolder + "/") {
+                    let folder = String(artifact.href.prefix { $0 != "/" })
+                    removedLocations[folder, default: []].insert(String(artifact.href.dropFirst(folder.count + 1)))
+                }
+            }
 
             var renames: [(from: String, to: String)] = []
             var removals: [String] = []
             var formatReleases: [String: [String]] = [:]
             var locations: [String: String] = [:]
-            var jobs: [(format: String, repository: any PackageRepository, packages: [PublishedPackage])] = []
+            var resigned: [String: ResignedPackage] = [:]
+            var jobs: [(format: String, repository: any PackageRepository, change: RepositoryChange)] = []
             for format in formats {
                 guard let repository = format.repository else { continue }
                 var packages: [PublishedPackage] = []
-                for release in releases {
+                for release in run.releases {
                     for (name, expectation) in release.expected.sorted(by: { $0.key < $1.key }) {
                         guard case .package = expectation.role, expectation.format.name == format.name else { continue }
                         packages.append(PublishedPackage(path: release.directory + "/" + name, release: release.version,
@@ -131,18 +199,19 @@ public enum Publisher {
                     }
                 }
                 guard !packages.isEmpty || FileManager.default.fileExists(atPath: root + "/" + repository.folder) else { continue }
-                jobs.append((format.name, repository, packages))
+                jobs.append((format.name, repository,
+                             RepositoryChange(packages: packages, removing: removedLocations[repository.folder] ?? [],
+                                              resigner: run.operation == .rotate ? run.signer : nil, signers: run.signers)))
             }
             // Each format's repository is its own folder and indexes: staged at once, each on a thread of its own
             // (not nested in one concurrentMap, which would run the stages' own per-package work on one core).
             areas = jobs.map { _ in StagingArea() }
             let staging = zip(jobs, areas).map { job, area in
                 Promise<StagedRepository>.start {
-                    try job.repository.stage(job.packages, at: root + "/" + job.repository.folder, settings: settings,
-                                             signer: request.signer, staging: area)
+                    try job.repository.stage(job.change, at: root + "/" + job.repository.folder, settings: settings, staging: area)
                 }
             }
-            // Every stage finishes before any error is thrown, so none is left writing while the publish cleans up.
+            // Every stage finishes before any error is thrown, so none is left writing while the run cleans up.
             let outcomes = staging.map { promise in Result { try promise.wait() } }
             let stagedRepositories = try outcomes.map { try $0.get() }
             for (job, staged) in zip(jobs, stagedRepositories) {
@@ -150,13 +219,16 @@ public enum Publisher {
                 removals += staged.removals
                 formatReleases[job.format] = staged.releases
                 for (path, location) in staged.locations { locations[path] = job.repository.folder + "/" + location }
+                for var package in staged.resigned {
+                    package.location = job.repository.folder + "/" + package.location
+                    resigned[package.previousSHA256] = package
+                }
             }
-            let existing = try published.wait()
 
             // The other files of each release, with a manifest of the release for the page; releases on every core.
             try FileManager.default.createDirectory(atPath: files, withIntermediateDirectories: true)
             let placedAt = locations
-            let placed = try releases.concurrentMap { release -> PlacedRelease in
+            var placed = try run.releases.concurrentMap { release -> PlacedRelease in
                 let target = files + "/" + release.version
                 let manifest = try ReleaseManifest.make(release.directory, version: release.version, expected: release.expected,
                                                         locations: placedAt, digests: release.digests, listed: release.listed)
@@ -168,7 +240,7 @@ public enum Publisher {
                     try ReleaseManifest.read(json, file: target + "/" + manifestName).sameArtifacts(as: manifest)
                 }
                 if try RepositoryPolicy.admit("version \(release.version)", held: held, from: release.directory,
-                                              replace: request.replace) == .unchanged {
+                                              replace: settings.replace) == .unchanged {
                     return result
                 }
                 let staging = files + "/" + StagingArea.temporaryPrefix + release.version + "." + StagingArea.uniqueSuffix()
@@ -178,39 +250,51 @@ public enum Publisher {
                     try StagingArea.fillNewFolder(staging + "/" + file, from: release.directory + "/" + file)
                 }
                 try StagingArea.fillNewFolder(staging + "/" + manifestName, with: result.json)
-                if FileManager.default.fileExists(atPath: target) {
-                    let old = files + "/" + StagingArea.temporaryPrefix + "old." + release.version + "." + StagingArea.uniqueSuffix()
-                    result.renames.append((target, old))
-                    result.removals.append(old)
-                }
-                result.renames.append((staging, target))
+                result.replace(target, with: staging, under: files)
                 result.added = true
                 return result
             }
+            // A rotation signs every release's files again, and rewrites what lists the packages' digests.
+            if run.operation == .rotate {
+                let resignedPackages = resigned
+                let versions = existing.manifests.keys.filter { !removing.contains($0) }.sorted()
+                placed += try versions.concurrentMap { version in
+                    try ReleaseFiles.resign(version, files: files, manifest: existing.manifests[version]!,
+                                            packages: resignedPackages, signer: run.signer)
+                }
+            }
             var added: [String] = []
             var fresh: [String: IndexPage.Section] = [:]
+            var exchanges: [(from: String, to: String)] = []
             for release in placed {
                 fresh[release.version] = release.section
                 renames += release.renames
+                exchanges += release.exchanges
                 removals += release.removals
                 if release.added { added.append(release.version) }
             }
 
-            // Every release the repository will hold, newest first; the oldest beyond --keep leave files/ too.
-            var versions = Set(existing.manifests.keys)
-            versions.formUnion(releases.map(\.version))
+            // Every release the repository will hold, newest first; the oldest beyond --keep leave files/ too, as
+            // do the releases taken out.
+            var versions = Set(existing.manifests.keys).subtracting(removing)
+            versions.formUnion(run.releases.map(\.version))
             var ordered = RepositoryPolicy.newestFirst(versions, order: VersionOrder.order)
-            if let keep = request.keep, ordered.count > keep {
+            for version in removing { removals.append(files + "/" + version) }
+            if let keep = settings.keep, ordered.count > keep {
                 for version in ordered.dropFirst(keep) { removals.append(files + "/" + version) }
                 ordered = Array(ordered.prefix(keep))
             }
 
-            // The key, how clients add the repository, and the page; last, since they describe the rest.
+            // The key, how clients add the repository, the record and the page; last, since they describe the rest.
             let top = StagingArea()
-            let url = request.url ?? "file://" + root
-            try top.stage(Array(request.signer.certificate.armoredPublicKey.utf8), as: root + "/" + settings.keyFile)
+            let recorded = try RepositoryRecord.read(root)
+            let url = run.url ?? recorded?.url ?? "file://" + root
+            try top.stage(Array(Certificate.armoredPublicKeys(run.signers.map(\.certificate)).utf8), as: root + "/" + settings.keyFile)
+            var served: [String] = []
             for format in formats {
-                guard let repository = format.repository, formatReleases[format.name] != nil else { continue }
+                guard let repository = format.repository,
+                      formatReleases[format.name] != nil || FileManager.default.fileExists(atPath: root + "/" + repository.folder) else { continue }
+                served.append(format.name)
                 for (name, contents) in repository.clientFiles(url: url, settings: settings) {
                     try top.stage(Array(contents.utf8), as: root + "/" + name)
                 }
@@ -224,16 +308,19 @@ public enum Publisher {
                 return IndexPage.section(try ReleaseManifest.read(json, file: files + "/" + version + "/" + manifestName), key: key)
             }
             let clients = formats.compactMap { format in
-                formatReleases[format.name] != nil ? format.repository?.clientInstructions(url: url, settings: settings) : nil
+                served.contains(format.name) ? format.repository?.clientInstructions(url: url, settings: settings) : nil
             }
             try top.stage(IndexPage.render(sections, settings: settings, clients: clients,
-                                           fingerprint: request.signer.certificate.fingerprintHex),
+                                           fingerprint: run.signer.certificate.fingerprintHex),
                           as: root + "/index.html")
-            renames += top.renames
+            try top.stage(RepositoryRecord(settings: settings, url: url, keys: run.signers.map(\.certificate.fingerprintHex),
+                                           formats: served).json(), as: root + "/" + RepositoryRecord.fileName)
 
             // Committing: from here what was placed is what the new indexes name, never discarded.
             areas = []
             for (from, to) in renames { try StagingArea.rename(from, to) }
+            for (from, to) in exchanges { try StagingArea.exchange(from, to) }
+            for (from, to) in top.renames { try StagingArea.rename(from, to) }
             // Committed: what cannot be removed now is left behind, and said.
             var warnings: [String] = []
             for path in removals {
@@ -243,7 +330,7 @@ public enum Publisher {
                     warnings.append("\(path): left behind, as it cannot be removed: \(error.localizedDescription)")
                 }
             }
-            return Report(added: added, releases: ordered, warnings: warnings)
+            return Report(added: added, releases: ordered, warnings: warnings, removed: run.removing, resigned: resigned.count)
         } catch {
             for area in areas { area.discardPlaced() }
             StagingArea.sweep(root)
@@ -295,6 +382,19 @@ public enum Publisher {
         var renames: [(from: String, to: String)] = []
         var removals: [String] = []
         var added = false
+
+        /// Folders swapped in one step, `staging` into `target`'s place.
+        var exchanges: [(from: String, to: String)] = []
+
+        /// `staging` becomes `target`; what `target` held goes once the run has committed.
+        mutating func replace(_ target: String, with staging: String, under files: String) {
+            if FileManager.default.fileExists(atPath: target) {
+                exchanges.append((staging, target))
+                removals.append(staging)
+            } else {
+                renames.append((staging, target))
+            }
+        }
     }
 
     /// What the repository already publishes: each release's manifest as bytes, by version, and the sections of

@@ -15,7 +15,7 @@ struct Falcopack: ParsableCommand {
             falcopack --version prints falcopack's version and those of the C libraries it links.
             """,
         subcommands: [DebCommand.self, RPMCommand.self, TarCommand.self, ImageCommand.self, AllCommand.self,
-                      MergeCommand.self, InspectCommand.self, VerifyCommand.self, PublishCommand.self, KeyCommand.self,
+                      MergeCommand.self, InspectCommand.self, VerifyCommand.self, PublishCommand.self, RepoCommand.self, KeyCommand.self,
                       SchemaCommand.self]
     )
 

@@ -30,6 +30,7 @@ struct PublishCommand: ParsableCommand {
     var spec: String?
 
     @OptionGroup var key: SigningKeyOptions
+    @OptionGroup var previous: PreviousKeyOptions
 
     @Option(help: ArgumentHelp("Keep only the newest N releases.", valueName: "n"))
     var keep: Int?
@@ -63,6 +64,7 @@ struct PublishCommand: ParsableCommand {
             var request = Publisher.Request(releases: releases, repository: repo, convention: convention, signer: signer,
                                             keep: keep, replace: replace, url: url ?? specURL, date: date)
             request.tool = "falcopack \(falcopackVersion)"
+            request.previous = try previous.signers(environment: environment, notBefore: date)
             let report = try Publisher.publish(request)
             for warning in report.warnings { FileHandle.standardError.write(Data("falcopack: warning: \(warning)\n".utf8)) }
             if json {

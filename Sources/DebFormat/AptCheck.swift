@@ -1,0 +1,117 @@
+import ByteIO
+import Crypto
+import FormatSeam
+import Foundation
+import Signing
+
+extension AptRepository {
+    /// What apt checks, and more: `InRelease` and `Release.gpg` by a trusted key, every index `Release` lists (and
+    /// its by-hash copy) with its size and SHA-256, every package the indexes list with its size and digests, and
+    /// each package's own `_gpgorigin`.
+    func check(_ source: any RepositorySource, settings: RepositorySettings, keyring: Keyring,
+               signatures: @Sendable (String) throws -> [EmbeddedSignature]) -> RepositoryCheck {
+        var result = RepositoryCheck()
+        let dists = "\(folder)/dists/\(settings.suite)"
+        func problem(_ path: String, _ reason: String) { result.problems.append("\(source.describe(path)): \(reason)") }
+        func read(_ path: String) -> [UInt8]? {
+            do {
+                guard let bytes = try source.bytes(path) else { problem(path, "missing"); return nil }
+                result.files.insert(path)
+                return bytes
+            } catch {
+                problem(path, "cannot be read: \(error)")
+                return nil
+            }
+        }
+        guard let release = read(dists + "/Release") else { return result }
+        if let inRelease = read(dists + "/InRelease") {
+            do {
+                let message = try Cleartext(String(decoding: inRelease, as: UTF8.self))
+                if let reason = keyring.problem(with: message.signatures, feeding: { $0.update(message.signed) }) {
+                    problem(dists + "/InRelease", reason)
+                }
+                if Array(message.text.utf8) != release { problem(dists + "/InRelease", "signs another text than Release") }
+            } catch {
+                problem(dists + "/InRelease", "is not a clearsigned message: \(error)")
+            }
+        }
+        if let detached = read(dists + "/Release.gpg") {
+            do {
+                if let reason = keyring.problem(with: try Signature.readDetached(detached), feeding: { $0.update(release) }) {
+                    problem(dists + "/Release.gpg", reason)
+                }
+            } catch {
+                problem(dists + "/Release.gpg", "holds no signature: \(error)")
+            }
+        }
+        let stanza: Stanza
+        do {
+            guard let first = try Stanza.parse(Array(release), file: source.describe(dists + "/Release")).first else {
+                problem(dists + "/Release", "is empty")
+                return result
+            }
+            stanza = first
+        } catch {
+            problem(dists + "/Release", "\(error)")
+            return result
+        }
+        // Every index Release lists, and its by-hash copy; the plain Packages files are read for the packages.
+        var packageIndexes: [(path: String, bytes: [UInt8])] = []
+        for line in (stanza["SHA256"] ?? "").split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            guard parts.count == 3, let size = Int(parts[1]) else {
+                if !line.allSatisfy({ $0 == " " }) { problem(dists + "/Release", "'\(line)' is not DIGEST SIZE PATH") }
+                continue
+            }
+            let digest = String(parts[0]), name = String(parts[2])
+            let path = dists + "/" + name
+            let byHash = dists + "/" + OutputFile.directory(of: name) + "/by-hash/SHA256/" + digest
+            for candidate in [path] + (stanza["Acquire-By-Hash"] == "yes" ? [byHash] : []) {
+                guard let bytes = read(candidate) else { continue }
+                if bytes.count != size || Array(SHA256.hash(data: bytes)).hexString != digest {
+                    problem(candidate, "its size or SHA-256 is not what Release lists (\(size) bytes, \(digest))")
+                } else if candidate == path, OutputFile.basename(of: name) == "Packages" {
+                    packageIndexes.append((path, bytes))
+                }
+            }
+        }
+        // Each package once, however many architectures' indexes list it.
+        var listed: [String: (index: String, stanza: Stanza)] = [:]
+        for (path, bytes) in packageIndexes {
+            do {
+                for package in try Stanza.parse(bytes, file: source.describe(path)) {
+                    try Self.check(package, file: source.describe(path))
+                    listed[package["Filename"]!] = (path, package)
+                }
+            } catch {
+                problem(path, "\(error)")
+            }
+        }
+        let packages = listed.sorted { $0.key < $1.key }
+        let found = (try? packages.concurrentMap { filename, entry -> [String] in
+            let path = folder + "/" + filename
+            do {
+                guard let file = try source.file(path) else {
+                    return ["\(source.describe(path)): missing, though \(source.describe(entry.index)) lists it"]
+                }
+                let digests = try Self.digests(of: file)
+                var problems: [String] = []
+                let expected: [(String, String)] = [("Size", "\(digests.size)"), ("MD5sum", digests.md5), ("SHA1", digests.sha1),
+                                                    ("SHA256", digests.sha256), ("SHA512", digests.sha512)]
+                for (field, value) in expected where entry.stanza[field] != nil && entry.stanza[field] != value {
+                    problems.append("\(source.describe(path)): its \(field) is not what \(source.describe(entry.index)) lists")
+                }
+                if let reason = keyring.problem(with: try signatures(file)) {
+                    problems.append("\(source.describe(path)): its signature: \(reason)")
+                }
+                return problems
+            } catch {
+                return ["\(source.describe(path)): \(error)"]
+            }
+        }) ?? []
+        result.problems += found.flatMap { $0 }
+        result.files.formUnion(packages.map { folder + "/" + $0.key })
+        result.packages = packages.count
+        return result
+    }
+}

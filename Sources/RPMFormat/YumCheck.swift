@@ -1,0 +1,106 @@
+import ByteIO
+import Codecs
+import Crypto
+import FormatSeam
+import Foundation
+import Signing
+
+extension YumRepository {
+    /// What dnf checks with `repo_gpgcheck` and `gpgcheck`, and more: `repomd.xml.asc` by a trusted key, each
+    /// metadata file with its size and both SHA-256s, every package with its size and SHA-256 (its pkgid), and each
+    /// package's own header signature.
+    func check(_ source: any RepositorySource, settings: RepositorySettings, keyring: Keyring,
+               signatures: @Sendable (String) throws -> [EmbeddedSignature]) -> RepositoryCheck {
+        var result = RepositoryCheck()
+        let repodata = folder + "/repodata"
+        func problem(_ path: String, _ reason: String) { result.problems.append("\(source.describe(path)): \(reason)") }
+        func read(_ path: String) -> [UInt8]? {
+            do {
+                guard let bytes = try source.bytes(path) else { problem(path, "missing"); return nil }
+                result.files.insert(path)
+                return bytes
+            } catch {
+                problem(path, "cannot be read: \(error)")
+                return nil
+            }
+        }
+        guard let repomd = read(repodata + "/repomd.xml") else { return result }
+        if let signed = read(repodata + "/repomd.xml.asc") {
+            do {
+                if let reason = keyring.problem(with: try Signature.readDetached(signed), feeding: { $0.update(repomd) }) {
+                    problem(repodata + "/repomd.xml.asc", reason)
+                }
+            } catch {
+                problem(repodata + "/repomd.xml.asc", "holds no signature: \(error)")
+            }
+        }
+        _ = read(repodata + "/repomd.xml.key")
+        let text = String(decoding: repomd, as: UTF8.self)
+        var primary: [UInt8]?
+        for block in XML.elements("data", in: text) {
+            guard let type = XML.attribute("type", of: block),
+                  let href = XML.attribute("href", of: XML.elements("location", in: block).first ?? "") else {
+                problem(repodata + "/repomd.xml", "a data element without a type or location")
+                continue
+            }
+            let path = folder + "/" + href
+            guard let bytes = read(path) else { continue }
+            let checksum = XML.elements("checksum", in: block).first.flatMap { XML.text(of: $0) }
+            let size = XML.firstText(of: "size", in: block).flatMap { Int($0) }
+            if checksum != Array(SHA256.hash(data: bytes)).hexString || size != bytes.count {
+                problem(path, "its size or SHA-256 is not what repomd.xml lists")
+                continue
+            }
+            var decoder = RunCompressor(codec: Self.codec)
+            guard let plain = try? decoder.learn(bytes) else {
+                problem(path, "does not decompress")
+                continue
+            }
+            let open = XML.elements("open-checksum", in: block).first.flatMap { XML.text(of: $0) }
+            if open != Array(SHA256.hash(data: plain)).hexString {
+                problem(path, "its uncompressed SHA-256 is not what repomd.xml lists")
+            }
+            if type == "primary" { primary = plain }
+        }
+        guard let primary else {
+            if result.problems.isEmpty { problem(repodata + "/repomd.xml", "names no primary metadata") }
+            return result
+        }
+        let elements: [String: String]
+        do {
+            elements = try Self.packageElements(primary, kind: "primary", file: source.describe(repodata + "/repomd.xml"))
+        } catch {
+            problem(repodata + "/repomd.xml", "\(error)")
+            return result
+        }
+        let packages = elements.sorted { $0.key < $1.key }.map { pkgid, element in
+            (pkgid: pkgid,
+             location: XML.elements("location", in: element).first.flatMap { XML.attribute("href", of: $0) }.map(XML.unescape),
+             size: XML.elements("size", in: element).first.flatMap { XML.attribute("package", of: $0) }.flatMap { UInt64($0) })
+        }
+        let found = (try? packages.concurrentMap { package -> [String] in
+            guard let location = package.location else { return ["\(source.describe(repodata + "/repomd.xml")): package \(package.pkgid) has no location"] }
+            let path = folder + "/" + location
+            do {
+                guard let file = try source.file(path) else { return ["\(source.describe(path)): missing, though the primary metadata lists it"] }
+                let reader = try FileReader(path: file)
+                var hasher = SHA256()
+                try reader.forEachChunk(offset: 0, length: reader.size) { hasher.update(bufferPointer: $0) }
+                var problems: [String] = []
+                if Array(hasher.finalize()).hexString != package.pkgid || package.size != reader.size {
+                    problems.append("\(source.describe(path)): its size or SHA-256 is not what the primary metadata lists")
+                }
+                if let reason = keyring.problem(with: try signatures(file)) {
+                    problems.append("\(source.describe(path)): its signature: \(reason)")
+                }
+                return problems
+            } catch {
+                return ["\(source.describe(path)): \(error)"]
+            }
+        }) ?? []
+        result.problems += found.flatMap { $0 }
+        result.files.formUnion(packages.compactMap { $0.location.map { folder + "/" + $0 } })
+        result.packages = packages.count
+        return result
+    }
+}
