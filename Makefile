@@ -27,7 +27,7 @@ dist:
 # The fast tier, for the edit-build-test loop: every suite but those that install into package roots, build or
 # run images on Debian bases, publish into repositories clients install from, kill, or write 5 GiB. `make test`
 # runs those too.
-SLOW_SUITES = DebInstallTests|RPMLifecycleTests|RPMLargeFileTests|InstallTests|TarballInstallTests|ScriptTests|LoaderTests|\
+SLOW_SUITES = DebInstallTests|RepositoryLifeTests|RPMLifecycleTests|RPMLargeFileTests|InstallTests|TarballInstallTests|ScriptTests|LoaderTests|\
 	FalcopackPackageTests|GuideTests|ImageTests|ImageInputTests|falcopackTests\.ReleaseTests|SignedReleaseTests|BillOfMaterialsTests|\
 	VerifyTests|UnitReuseTests|SigningCommandTests|BadInputTests|RobustnessTests|PublishTests|HugeFileTests|ArchitectureInstallTests|PlatformImageTests|MigrationTests|MergeTests
 check:

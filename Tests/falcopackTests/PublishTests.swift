@@ -313,6 +313,10 @@ import TestSupport
         #expect(!packages.contains("Version: \(first.version)\n"))
         #expect(packages.contains("Version: \(second.version)\n"))
         #expect(!FileManager.default.fileExists(atPath: repository + "/files/\(first.version)"))
+        // The indexes just replaced name the pruned packages: they stay for a client that read them a moment ago,
+        // and go with the next run.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: repository + "/rpm/packages").contains { $0.contains(first.version) })
+        try publish([second.dist], into: repository, ["--keep", "1"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: repository + "/rpm/packages").allSatisfy { $0.contains(second.version) })
         try expectConsistent(repository)
     }
