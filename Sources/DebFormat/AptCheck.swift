@@ -24,13 +24,22 @@ extension AptRepository {
             }
         }
         guard let release = read(dists + "/Release") else { return result }
+        // apt reads InRelease alone: when it is good, its text says which indexes are served. Release and
+        // Release.gpg, for clients that read them, may be of the generation before or after while an update runs.
+        var listing = release
+        var inReleaseGood = false
         if let inRelease = read(dists + "/InRelease") {
             do {
                 let message = try Cleartext(String(decoding: inRelease, as: UTF8.self))
                 if let reason = keyring.problem(with: message.signatures, feeding: { $0.update(message.signed) }) {
                     problem(dists + "/InRelease", reason)
+                } else {
+                    inReleaseGood = true
+                    listing = Array(message.text.utf8)
+                    if listing != release {
+                        problem(dists + "/Release", "is of another generation than InRelease, which apt reads: an update under way or cut short")
+                    }
                 }
-                if Array(message.text.utf8) != release { problem(dists + "/InRelease", "signs another text than Release") }
             } catch {
                 problem(dists + "/InRelease", "is not a clearsigned message: \(error)")
             }
@@ -38,7 +47,9 @@ extension AptRepository {
         if let detached = read(dists + "/Release.gpg") {
             do {
                 if let reason = keyring.problem(with: try Signature.readDetached(detached), feeding: { $0.update(release) }) {
-                    problem(dists + "/Release.gpg", reason)
+                    problem(dists + "/Release.gpg", inReleaseGood
+                            ? "signs another generation of Release (\(reason)); InRelease, which apt reads first, is good: an update under way or cut short"
+                            : reason)
                 }
             } catch {
                 problem(dists + "/Release.gpg", "holds no signature: \(error)")
@@ -46,7 +57,7 @@ extension AptRepository {
         }
         let stanza: Stanza
         do {
-            guard let first = try Stanza.parse(Array(release), file: source.describe(dists + "/Release")).first else {
+            guard let first = try Stanza.parse(listing, file: source.describe(dists + "/Release")).first else {
                 problem(dists + "/Release", "is empty")
                 return result
             }
@@ -66,13 +77,21 @@ extension AptRepository {
             let digest = String(parts[0]), name = String(parts[2])
             let path = dists + "/" + name
             let byHash = dists + "/" + OutputFile.directory(of: name) + "/by-hash/SHA256/" + digest
-            for candidate in [path] + (stanza["Acquire-By-Hash"] == "yes" ? [byHash] : []) {
-                guard let bytes = read(candidate) else { continue }
-                if bytes.count != size || Array(SHA256.hash(data: bytes)).hexString != digest {
-                    problem(candidate, "its size or SHA-256 is not what Release lists (\(size) bytes, \(digest))")
-                } else if candidate == path, OutputFile.basename(of: name) == "Packages" {
-                    packageIndexes.append((path, bytes))
-                }
+            func good(_ candidate: String) -> [UInt8]? {
+                guard let bytes = read(candidate) else { return nil }
+                return bytes.count == size && Array(SHA256.hash(data: bytes)).hexString == digest ? bytes : nil
+            }
+            let hashed = stanza["Acquire-By-Hash"] == "yes" ? good(byHash) : nil
+            if stanza["Acquire-By-Hash"] == "yes", hashed == nil, result.problems.last?.hasPrefix(source.describe(byHash)) != true {
+                problem(byHash, "its size or SHA-256 is not what Release lists (\(size) bytes, \(digest))")
+            }
+            let named = good(path)
+            if named == nil, result.problems.last?.hasPrefix(source.describe(path)) != true {
+                problem(path, hashed == nil ? "its size or SHA-256 is not what Release lists (\(size) bytes, \(digest))"
+                    : "is a by-name copy of another generation than InRelease (\(size) bytes, \(digest)); its by-hash copy, which apt reads, is good: an update under way or cut short")
+            }
+            if let bytes = hashed ?? named, OutputFile.basename(of: name) == "Packages" {
+                packageIndexes.append((path, bytes))
             }
         }
         // Each package once, however many architectures' indexes list it.

@@ -202,6 +202,12 @@ struct AptRepository: PackageRepository {
                 stanzas[identity] = stanza
                 resigned.append(package)
             }
+            // Those signed by this key already (a rotation run again), as they are: every package's place is told.
+            let signedNow = Set(resigned.map(\.location))
+            for stanza in stanzas.values where !signedNow.contains(stanza["Filename"]!) {
+                resigned.append(ResignedPackage(previousSHA256: stanza["SHA256"]!, sha256: stanza["SHA256"]!,
+                                                size: UInt64(stanza["Size"]!) ?? 0, location: stanza["Filename"]!))
+            }
         }
 
         // The new packages, read from their own bytes.
@@ -310,6 +316,20 @@ struct AptRepository: PackageRepository {
         var folders = filename.split(separator: "/").dropLast().map(String.init)
         if let last = folders.last, last.count == 16, isHex(Substring(last), count: 16) { folders.removeLast() }
         return (folders + [signer.key.keyID.hexString, OutputFile.basename(of: filename)]).joined(separator: "/")
+    }
+
+    /// Every architecture's Packages (clients fetch them by hash; a client without by-hash reads them by name),
+    /// then Release, Release.gpg and last InRelease, which apt reads first.
+    func uploadOrder(settings: RepositorySettings) -> [(source: String, target: String)] {
+        let dists = "dists/\(settings.suite)"
+        var order: [String] = []
+        for architecture in settings.architectures.map(format.architectureName) {
+            for name in ["Packages", "Packages.gz", "Packages.xz"] {
+                order.append("\(dists)/\(settings.component)/binary-\(architecture)/\(name)")
+            }
+        }
+        order += [dists + "/Release", dists + "/Release.gpg", dists + "/InRelease"]
+        return order.map { ($0, $0) }
     }
 
     func clientInstructions(url: String, settings: RepositorySettings) -> ClientInstructions {

@@ -25,6 +25,12 @@ public protocol PackageRepository: Sendable {
     func check(_ source: any RepositorySource, settings: RepositorySettings, keyring: Keyring,
                signatures: @Sendable (String) throws -> [EmbeddedSignature]) -> RepositoryCheck
 
+    /// The files of the repository clients read by name and whose bytes change from one generation to the next,
+    /// relative to the format's folder, in the order an upload must change them (each after the files it names);
+    /// `source` is the local file whose bytes go under `target` (a signature good for both generations first,
+    /// say). Every other file under the folder keeps its bytes under its name.
+    func uploadOrder(settings: RepositorySettings) -> [(source: String, target: String)]
+
     /// How clients add the repository: files to offer beside it (`falco.list`, `falco.repo`), by name.
     func clientFiles(url: String, settings: RepositorySettings) -> [(name: String, contents: String)]
 
@@ -70,7 +76,7 @@ public struct RepositoryChange: Sendable {
     }
 }
 
-/// A package signed again: where it was, and its new file.
+/// A package signed again (now, or by an earlier run of the same rotation): the digest it had, and its file now.
 public struct ResignedPackage: Sendable {
     /// The SHA-256 of the file it replaces, in hexadecimal.
     public var previousSHA256: String
@@ -176,7 +182,7 @@ public struct StagedRepository: Sendable {
     public var releases: [String]
     /// Where each package given lies in the repository, relative to its folder, by the path it was given as.
     public var locations: [String: String]
-    /// The packages signed again.
+    /// With a new key to sign with: every package the new indexes list, signed again now or before.
     public var resigned: [ResignedPackage]
 
     public init(renames: [(from: String, to: String)] = [], removals: [String] = [], releases: [String] = [],

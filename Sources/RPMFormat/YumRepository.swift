@@ -106,6 +106,12 @@ struct YumRepository: PackageRepository {
                 records[record.pkgid] = record
                 resigned.append(package)
             }
+            // Those signed by this key already (a rotation run again), as they are: every package's place is told.
+            let signedNow = Set(resigned.map(\.location))
+            for record in records.values where !signedNow.contains(record.location) {
+                let size = try FileReader(path: path + "/" + record.location).size
+                resigned.append(ResignedPackage(previousSHA256: record.pkgid, sha256: record.pkgid, size: size, location: record.location))
+            }
         }
 
         var removals: [String] = []
@@ -190,11 +196,13 @@ struct YumRepository: PackageRepository {
         // repomd.xml and its signature are two files, so no order of renames changes them together: first a
         // signature file good for the repomd.xml served now and the new one, then the new repomd.xml, then its own
         // signature. A client reading at any moment finds a good signature.
-        if let bridge = try Self.bridge(repodata, signatures: signatures, signers: change.signers) {
-            try staging.stage(Array(bridge.utf8), as: repodata + "/repomd.xml.asc")
-        }
+        // The bridge is kept beside them for an upload, which goes through the same three steps.
+        let final = Armor.encode(signatures.flatMap(\.packet.bytes), as: .signature)
+        let bridge = try Self.bridge(repodata, signatures: signatures, signers: change.signers) ?? final
+        try staging.stage(Array(bridge.utf8), as: repodata + "/" + Self.bridgeName)
+        try staging.stage(Array(bridge.utf8), as: repodata + "/repomd.xml.asc")
         try staging.stage(repomdBytes, as: repodata + "/repomd.xml")
-        try staging.stage(Array(Armor.encode(signatures.flatMap(\.packet.bytes), as: .signature).utf8), as: repodata + "/repomd.xml.asc")
+        try staging.stage(Array(final.utf8), as: repodata + "/repomd.xml.asc")
 
         // Metadata the previous repomd.xml named stays for a client that read it a moment ago; older goes.
         for file in (try? FileManager.default.contentsOfDirectory(atPath: repodata)) ?? []
@@ -224,6 +232,16 @@ struct YumRepository: PackageRepository {
     static func resignedLocation(_ location: String, signer: Signer) -> String {
         "packages/" + signer.key.keyID.hexString + "/" + OutputFile.basename(of: location)
     }
+
+    /// The signature that holds for the repomd.xml served before and the new one, the key, repomd.xml, then its
+    /// own signature.
+    func uploadOrder(settings: RepositorySettings) -> [(source: String, target: String)] {
+        [("repodata/" + Self.bridgeName, "repodata/repomd.xml.asc"), ("repodata/repomd.xml.key", "repodata/repomd.xml.key"),
+         ("repodata/repomd.xml", "repodata/repomd.xml"), ("repodata/repomd.xml.asc", "repodata/repomd.xml.asc")]
+    }
+
+    /// Signatures over the previous repomd.xml and the current one, in one file.
+    static let bridgeName = "repomd.xml.bridge.asc"
 
     func clientInstructions(url: String, settings: RepositorySettings) -> ClientInstructions {
         ClientInstructions(systems: "Fedora, RHEL, CentOS Stream, Amazon Linux", commands: [

@@ -221,7 +221,7 @@ public enum Publisher {
                 for (path, location) in staged.locations { locations[path] = job.repository.folder + "/" + location }
                 for var package in staged.resigned {
                     package.location = job.repository.folder + "/" + package.location
-                    resigned[package.previousSHA256] = package
+                    resigned[OutputFile.basename(of: package.location)] = package
                 }
             }
 
@@ -318,9 +318,17 @@ public enum Publisher {
 
             // Committing: from here what was placed is what the new indexes name, never discarded.
             areas = []
-            for (from, to) in renames { try StagingArea.rename(from, to) }
-            for (from, to) in exchanges { try StagingArea.exchange(from, to) }
-            for (from, to) in top.renames { try StagingArea.rename(from, to) }
+            // FALCOPACK_KILL_AFTER_RENAMES=N kills the run after its Nth rename: how the tests stop it between
+            // every two.
+            let killAfter = ProcessInfo.processInfo.environment["FALCOPACK_KILL_AFTER_RENAMES"].flatMap { Int($0) }
+            var done = 0
+            func step() {
+                done += 1
+                if done == killAfter { kill(getpid(), SIGKILL) }
+            }
+            for (from, to) in renames { try StagingArea.rename(from, to); step() }
+            for (from, to) in exchanges { try StagingArea.exchange(from, to); step() }
+            for (from, to) in top.renames { try StagingArea.rename(from, to); step() }
             // Committed: what cannot be removed now is left behind, and said.
             var warnings: [String] = []
             for path in removals {
@@ -330,7 +338,8 @@ public enum Publisher {
                     warnings.append("\(path): left behind, as it cannot be removed: \(error.localizedDescription)")
                 }
             }
-            return Report(added: added, releases: ordered, warnings: warnings, removed: run.removing, resigned: resigned.count)
+            return Report(added: added, releases: ordered, warnings: warnings, removed: run.removing,
+                          resigned: resigned.values.filter { $0.previousSHA256 != $0.sha256 }.count)
         } catch {
             for area in areas { area.discardPlaced() }
             StagingArea.sweep(root)

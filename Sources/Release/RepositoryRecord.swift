@@ -120,13 +120,17 @@ enum ReleaseFiles {
     /// Files up to this size are read for the digests they list; a tarball or image archive lists none.
     static let listingLimit: UInt64 = 64 << 20
 
+    /// - Parameter packages: every package the indexes list, by file name.
     static func resign(_ version: String, files: String, manifest json: [UInt8], packages: [String: ResignedPackage],
                        signer: Signer) throws -> Publisher.PlacedRelease {
         let folder = files + "/" + version
         var manifest = try ReleaseManifest.read(json, file: folder + "/" + Publisher.manifestName)
+        // Each package's digest as this manifest has it, and as the indexes do now.
+        var map: [String: String] = [:]
         for index in manifest.artifacts.indices {
             let artifact = manifest.artifacts[index]
-            guard !artifact.href.hasPrefix(Publisher.filesFolder + "/"), let package = packages[artifact.sha256] else { continue }
+            guard !artifact.href.hasPrefix(Publisher.filesFolder + "/"), let package = packages[artifact.name] else { continue }
+            if artifact.sha256 != package.sha256 { map[artifact.sha256] = package.sha256 }
             manifest.artifacts[index].sha256 = package.sha256
             manifest.artifacts[index].size = package.size
             manifest.artifacts[index].href = package.location
@@ -142,7 +146,6 @@ enum ReleaseFiles {
             if reader.size <= listingLimit { original[name] = try reader.bytes(at: 0, count: Int(reader.size)) }
         }
         var rewritten: [String: [UInt8]] = [:]
-        var map = packages.mapValues(\.sha256)
         var changed = true
         while changed {
             changed = false

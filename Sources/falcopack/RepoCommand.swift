@@ -14,7 +14,7 @@ struct RepoCommand: ParsableCommand {
             repository.json publish recorded at its top: no spec is read. Exit 66 for a repository, version or key \
             these commands refuse (nothing changes), 75 when another run holds the repository.
             """,
-        subcommands: [RepoRemoveCommand.self, RepoRotateCommand.self, RepoCheckCommand.self])
+        subcommands: [RepoRemoveCommand.self, RepoRotateCommand.self, RepoCheckCommand.self, RepoUploadPlanCommand.self])
 }
 
 /// The date the repository commands sign with: SOURCE_DATE_EPOCH, else now.
@@ -166,6 +166,41 @@ struct RepoCheckCommand: ParsableCommand {
                 print("\(location): \(report.problems.isEmpty ? "good" : "\(report.problems.count) problems"): \(report.packages) packages, \(report.releases) releases, \(report.files) files checked")
             }
             if !report.problems.isEmpty { throw ExitCode(1) }
+        } catch {
+            throw Failure.exit(for: error)
+        }
+    }
+}
+
+struct RepoUploadPlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "upload-plan",
+        abstract: "How to bring a repository folder to object storage or a static server without a client ever seeing it half-updated.",
+        discussion: """
+            Four phases: 1. files no served index names yet (packages, by-hash indexes, metadata named by digest),             copied when the remote lacks them; 2. the key file and each format's indexes, each under a temporary             name then moved, in order (repomd.xml.asc first as a signature good for the old and the new repomd.xml,             then repomd.xml, then its own signature; InRelease last); 3. each release's sums, bills of materials and             signatures, the client files, repository.json and index.html; 4. once a CDN's cache time has passed,             removing what neither the new nor the previous generation names. With --rclone, a POSIX shell script             that does it with rclone: sh upload.sh REMOTE:PATH, later sh upload.sh REMOTE:PATH prune.
+            """)
+
+    @Argument(help: ArgumentHelp("The repository folder.", valueName: "dir"))
+    var repo: String
+
+    @Flag(help: "Print an rclone script instead of the plan.")
+    var rclone = false
+
+    @Flag(help: "Print the plan as JSON.")
+    var json = false
+
+    func run() throws {
+        do {
+            let plan = try UploadPlan.make(repo, formats: FalcoBuild.formats)
+            if rclone {
+                Swift.print(plan.rclone(local: repo), terminator: "")
+            } else if json {
+                func steps(_ steps: [UploadPlan.Step]) -> [[String: String]] { steps.map { ["source": $0.source, "target": $0.target] } }
+                try JSONOutput.print(["content": plan.content, "indexes": steps(plan.indexes), "top": steps(plan.top),
+                                      "keep": plan.keep] as [String: Any])
+            } else {
+                Swift.print(plan.text, terminator: "")
+            }
         } catch {
             throw Failure.exit(for: error)
         }

@@ -2,7 +2,7 @@ import Foundation
 
 /// A fresh directory removed when the value is released (kept when FALCOPACK_KEEP_TEST_DIRS is set, to
 /// inspect a test's output by hand).
-public final class TemporaryDirectory {
+public final class TemporaryDirectory: Sendable {
     public let path: String
 
     public init() throws {

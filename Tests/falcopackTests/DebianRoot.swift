@@ -3,7 +3,7 @@ import TestSupport
 
 /// A Debian 12 root made by mmdebstrap, unpacked from a base `make test` prepares (toolchain: apt, dkms, gcc), with
 /// no package source of its own and no Swift.
-final class DebianRoot {
+final class DebianRoot: Sendable {
     let directory: TemporaryDirectory
     let root: String
 
@@ -41,6 +41,15 @@ final class DebianRoot {
         try? FileManager.default.removeItem(atPath: root + "/srv/key.asc")
         try FileManager.default.copyItem(atPath: key, toPath: root + "/srv/key.asc")
         try "deb [signed-by=/srv/key.asc] file:/srv/repo/deb stable main\n"
+            .write(toFile: root + "/etc/apt/sources.list.d/falco.list", atomically: true, encoding: .utf8)
+    }
+
+    /// The repository as a server at `url` hands it out; `key` is what apt trusts.
+    func use(server url: String, key: String) throws {
+        try? FileManager.default.removeItem(atPath: root + "/srv/key.asc")
+        try FileManager.default.createDirectory(atPath: root + "/srv", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: key, toPath: root + "/srv/key.asc")
+        try "deb [signed-by=/srv/key.asc] \(url)/deb stable main\n"
             .write(toFile: root + "/etc/apt/sources.list.d/falco.list", atomically: true, encoding: .utf8)
     }
 

@@ -60,6 +60,7 @@ import TestSupport
         try root.use(repository, key: key.publicKey)
         let update = try root.apt(["apt-get", "update"])
         #expect(update.status == 0, "\(update.output) \(update.stderr)")
+        #expect(try root.apt(["apt-get", "update"]).status == 0)
         let offered = try root.apt(["apt-cache", "madison", "falco"]).output
         #expect(offered.contains(second.version) && !offered.contains(first.version), "\(offered)")
         #expect(try root.apt(["apt-get", "install", "-y", "falco=\(first.version)"]).status != 0)
@@ -212,6 +213,47 @@ import TestSupport
         }
     }
 
+    /// publish, remove and rotate stopped between every two of their renames: what is left checks against the keys
+    /// clients trust (only the by-name copies apt does not read may be of the other generation), and the next run
+    /// completes the job.
+    @Test func aRunStoppedBetweenAnyTwoRenamesLeavesTheRepositoryValid() throws {
+        let work = try TemporaryDirectory()
+        let new = try newKey(work)
+        let both = work.file("both.asc")
+        try (String(contentsOfFile: key.publicKey, encoding: .utf8) + String(contentsOfFile: new.publicKey, encoding: .utf8))
+            .write(toFile: both, atomically: true, encoding: .utf8)
+        let one = work.file("one"), two = work.file("two")
+        try falcopack(["publish", first.dist, "--repo", one] + key.flags)
+        try falcopack(["publish", first.dist, second.dist, "--repo", two] + key.flags)
+        let operations: [(base: String, arguments: [String])] = [
+            (one, ["publish", second.dist] + key.flags),
+            (two, ["repo", "remove", first.version] + key.flags),
+            (two, ["repo", "rotate", "--signing-key", new.secret] + previousFlags),
+        ]
+        for (base, arguments) in operations {
+            var stops = 0
+            for renames in 1... {
+                let repository = work.file("stopped")
+                try? FileManager.default.removeItem(atPath: repository)
+                try runChecked(["cp", "-a", base, repository])
+                let stopped = try falcopackRun(arguments + ["--repo", repository], environment: ["FALCOPACK_KILL_AFTER_RENAMES": "\(renames)"])
+                if stopped.status == 0 { break }
+                stops += 1
+                let check = try falcopackRun(["repo", "check", repository, "--public-key", both])
+                let problems = check.output.split(separator: "\n").dropLast()
+                #expect(problems.allSatisfy { $0.contains("an update under way or cut short") },
+                        "\(arguments[0...1]) stopped after \(renames) renames: \(check.output)")
+                // The next run completes the job (from every third stop: each costs a whole run and check).
+                guard renames % 3 == 1 else { continue }
+                let again = try falcopackRun(arguments + ["--repo", repository])
+                #expect(again.status == 0, "\(arguments[0...1]) after \(renames) renames: \(again.stderr)")
+                let complete = try falcopackRun(["repo", "check", repository, "--public-key", both])
+                #expect(complete.status == 0, "\(arguments[0...1]) after \(renames) renames: \(complete.output)")
+            }
+            #expect(stops >= 10, "\(arguments[0...1]): \(stops)")
+        }
+    }
+
     // MARK: check
 
     @Test func checkReadsARepositoryOverHTTPAndHTTPS() throws {
@@ -250,6 +292,106 @@ import TestSupport
         let otherKey = try other.exportPublic(try other.generate("Other <other@example.com>", algorithm: "ed25519"))
         let stranger = try falcopackRun(["repo", "check", repository, "--public-key", otherKey])
         #expect(stranger.status == 1 && stranger.output.contains("which --public-key does not hold"), "\(stranger.output)")
+    }
+
+    // MARK: upload
+
+    /// The upload plan's rclone script against `rclone serve webdav` on 127.0.0.1, apt-get update and dnf makecache
+    /// reading the server in a loop the while: no client fails; an upload killed at any moment leaves what is served
+    /// valid, and the next one completes it.
+    @Test func uploadsInASafeOrderWhileClientsRead() throws {
+        let work = try TemporaryDirectory()
+        let repository = work.file("repo"), served = work.file("served")
+        try FileManager.default.createDirectory(atPath: served, withIntermediateDirectories: true)
+        let port = Int.random(in: 40000..<50000)
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/rclone")
+        server.arguments = ["serve", "webdav", served, "--addr", "127.0.0.1:\(port)"]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { server.terminate() }
+        let url = "http://127.0.0.1:\(port)"
+        let rclone = ["RCLONE_WEBDAV_URL": url, "RCLONE_CONFIG": work.file("rclone.conf")]
+        func upload(_ extra: [String] = []) throws -> ToolResult {
+            let script = work.file("upload.sh")
+            try falcopack(["repo", "upload-plan", repository, "--rclone"]).output.write(toFile: script, atomically: true, encoding: .utf8)
+            return try run(["sh", script, ":webdav:"] + extra, environment: rclone)
+        }
+        for _ in 0..<50 where try run(["curl", "-fsS", "-o", "/dev/null", url + "/"]).status != 0 { Thread.sleep(forTimeInterval: 0.1) }
+
+        try falcopack(["publish", first.dist, "--repo", repository] + key.flags)
+        let initial = try upload()
+        #expect(initial.status == 0, "\(initial.stderr)")
+        let root = try DebianRoot()
+        try root.use(server: url, key: key.publicKey)
+        #expect(try root.apt(["apt-get", "update"]).status == 0)
+
+        // The next release goes up while apt and dnf read the server over and over.
+        try falcopack(["publish", second.dist, "--repo", repository] + key.flags)
+        let failures = Failures()
+        let reading = Flag()
+        let clients = [
+            Thread {
+                while !reading.stopped {
+                    guard let result = try? root.apt(["apt-get", "update"]) else { continue }
+                    if result.status != 0 || result.stderr.contains("E:") || result.stderr.contains("W:") {
+                        failures.add("apt-get update: \(result.stderr)")
+                    }
+                    failures.count("apt")
+                }
+            },
+            Thread {
+                while !reading.stopped {
+                    guard let result = try? dnf(repository, ["makecache"], work: work, key: self.key.publicKey, url: url) else { continue }
+                    if result.status != 0 { failures.add("dnf makecache: \(result.stderr)") }
+                    failures.count("dnf")
+                }
+            },
+        ]
+        for client in clients { client.start() }
+        Thread.sleep(forTimeInterval: 2)
+        let next = try upload()
+        reading.stop()
+        while failures.runs("apt") + failures.runs("dnf") < 2 || clients.contains(where: \.isExecuting) { Thread.sleep(forTimeInterval: 0.2) }
+        #expect(next.status == 0, "\(next.stderr)")
+        #expect(failures.all.isEmpty, "\(failures.all)")
+        #expect(failures.runs("apt") >= 2 && failures.runs("dnf") >= 2, "apt \(failures.runs("apt")), dnf \(failures.runs("dnf"))")
+        #expect(try root.apt(["apt-get", "update"]).status == 0)
+        let offered = try root.apt(["apt-cache", "madison", "falco"]).output
+        #expect(offered.contains(second.version), "\(offered)")
+
+        // Taking the first release out, uploaded with kills at random moments: what is served stays valid.
+        try falcopack(["repo", "remove", first.version, "--repo", repository] + key.flags)
+        var seed = KillSeed()
+        let script = work.file("upload.sh")
+        try falcopack(["repo", "upload-plan", repository, "--rclone"]).output.write(toFile: script, atomically: true, encoding: .utf8)
+        for _ in 0..<4 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
+            process.arguments = ["sh", script, ":webdav:"]
+            process.environment = ProcessInfo.processInfo.environment.merging(rclone) { $1 }
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            Thread.sleep(forTimeInterval: Double.random(in: 0.2...8, using: &seed))
+            // The script and the rclone it runs, as one process group.
+            kill(-process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            // What the check may find mid-upload: an index by name of the other generation, which apt reads by hash.
+            let check = try falcopackRun(["repo", "check", url, "--public-key", key.publicKey])
+            let problems = check.output.split(separator: "\n").dropLast()
+            #expect(problems.allSatisfy { $0.contains("an update under way or cut short") }, "\(seed): \(check.output)")
+            #expect(try root.apt(["apt-get", "update"]).status == 0, "\(seed)")
+            #expect(try dnf(repository, ["makecache"], work: work, key: key.publicKey, url: url).status == 0, "\(seed)")
+        }
+        #expect(try upload().status == 0)
+        let prune = try upload(["prune"])
+        #expect(prune.status == 0, "\(prune.stderr)")
+        let left = try runChecked(["diff", "-r", "-x", "repomd.xml.bridge.asc", repository, served])
+        #expect(left.status == 0, "\(left.output)")
+        let check = try falcopackRun(["repo", "check", url, "--public-key", key.publicKey])
+        #expect(check.status == 0 && check.output.contains(": good: "), "\(check.output)")
     }
 
     func debsigPolicy(_ work: TemporaryDirectory, keyID id: String, publicKey: String) throws -> (policies: String, keyrings: String) {
@@ -323,4 +465,23 @@ final class StaticServer {
     func stop() {
         for process in processes where process.isRunning { process.terminate() }
     }
+}
+
+/// What the reading clients of a test found, from several threads.
+final class Failures: @unchecked Sendable {
+    private let lock = NSLock()
+    private var failures: [String] = []
+    private var counts: [String: Int] = [:]
+
+    func add(_ failure: String) { lock.withLock { failures.append(failure) } }
+    func count(_ client: String) { lock.withLock { counts[client, default: 0] += 1 } }
+    func runs(_ client: String) -> Int { lock.withLock { counts[client] ?? 0 } }
+    var all: [String] { lock.withLock { failures } }
+}
+
+final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var stopped: Bool { lock.withLock { value } }
+    func stop() { lock.withLock { value = true } }
 }
