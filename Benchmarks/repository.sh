@@ -90,3 +90,71 @@ for r in $(seq "$repeat"); do
 done
 median "falcopack publish, one release added"
 median "createrepo_c --update + apt-ftparchive, one added"
+
+echo "== Repositories: rotating the key of 1,000 packages, checking them, taking a release out"
+# The new key, in the same keyring for the peers (gpg, rpmsign, debsigs) and exported for falcopack.
+gpg --homedir "$gnupg" --batch --pinentry-mode loopback --passphrase '' \
+	--quick-gen-key "falcopack repository benchmark, new <new@falco.example>" rsa3072 sign never 2>/dev/null
+newfpr="$(gpg --homedir "$gnupg" --list-keys --with-colons | awk -F: '/^fpr/ { print $10 }' | grep -vx "$fingerprint" | head -1)"
+gpg --homedir "$gnupg" --batch --pinentry-mode loopback --passphrase '' --armor --export-secret-keys "$newfpr" >"$run/repo-new-key.asc"
+gpg --homedir "$gnupg" --armor --export "$fingerprint" >"$run/repo-key.pub"
+# The peers' rotation: every rpm signed again (rpmsign --resign), every deb (debsigs), every detached signature
+# of every release (gpg), then the indexes (createrepo_c --update, apt-ftparchive, gpg), as the peer index does.
+peerfiles="$run/repo-peer-files"
+rm -rf "$peerfiles" && mkdir -p "$peerfiles"
+for dir in "${scratch[@]}"; do
+	mkdir -p "$peerfiles/$(basename "$dir")"
+	cp "$dir"/SHA256SUMS "$dir"/*.tar.gz "$dir"/*.json "$peerfiles/$(basename "$dir")/"
+done
+sed -e "s/$fingerprint/$newfpr/g" "$run/peer-index.sh" >"$run/peer-index-new.sh"
+cat >"$run/peer-rotate.sh" <<ROTATE
+set -e
+export GNUPGHOME="$gnupg"
+rpmsign --resign --define "_gpg_name $newfpr" --define "_gpg_path $gnupg" --define "__gpg /usr/bin/gpg" "$peer"/rpm/*.rpm >/dev/null
+for deb in "$peer"/deb/pool/*.deb; do debsigs --sign=origin -k "$newfpr" "\$deb"; done
+for file in "$peerfiles"/*/*; do
+	case "\$file" in *.asc) continue ;; esac
+	gpg --batch --yes -u "$newfpr" -ab -o "\$file.asc" "\$file"
+done
+UPDATE=--update bash "$run/peer-index-new.sh"
+ROTATE
+for r in $(seq "$repeat"); do
+	rm -rf "$run/repo-fp-rotate" && cp -a "$run/repo-fp" "$run/repo-fp-rotate"
+	sync
+	measure "falcopack repo rotate, 1,000 packages #$r" "$run/repo-fp-rotate/index.html" -- \
+		"$falcopack" repo rotate --repo "$run/repo-fp-rotate" --signing-key "$run/repo-new-key.asc" --previous-key "$run/repo-key.asc"
+	rm -rf "$run/repo-peer-rotate" && cp -a "$peer" "$run/repo-peer-rotate"
+	sync
+	measure "rpmsign + debsigs + gpg + createrepo_c + apt-ftparchive, rotate #$r" "$peer/rpm/repodata/repomd.xml" -- bash "$run/peer-rotate.sh"
+	rm -rf "$peer" && mv "$run/repo-peer-rotate" "$peer"
+done
+median "falcopack repo rotate, 1,000 packages"
+median "rpmsign + debsigs + gpg + createrepo_c + apt-ftparchive, rotate"
+
+# Checking: every index signature, digest and package signature, against sha256sum of every file plus rpmkeys -K of
+# every rpm (which reads each rpm again).
+rpmdb="$run/repo-rpmdb"
+rm -rf "$rpmdb" && mkdir -p "$rpmdb"
+rpmkeys --root "$rpmdb" --import "$run/repo-key.pub"
+cat >"$run/peer-check.sh" <<CHECK
+set -e
+cd "$run/repo-fp"
+find . -type f -print0 | xargs -0 sha256sum >/dev/null
+rpmkeys --root "$rpmdb" -K rpm/packages/*.rpm >/dev/null
+CHECK
+for r in $(seq "$repeat"); do
+	measure "falcopack repo check, 1,000 packages #$r" "$run/repo-fp/index.html" -- \
+		"$falcopack" repo check "$run/repo-fp" --public-key "$run/repo-key.pub"
+	measure "sha256sum + rpmkeys -K, every file #$r" "$run/repo-fp/index.html" -- bash "$run/peer-check.sh"
+done
+median "falcopack repo check, 1,000 packages"
+median "sha256sum + rpmkeys -K, every file"
+
+# Taking a release out, against adding one (above).
+for r in $(seq "$repeat"); do
+	rm -rf "$run/repo-fp-remove" && cp -a "$run/repo-fp" "$run/repo-fp-remove"
+	sync
+	measure "falcopack repo remove, one release #$r" "$run/repo-fp-remove/index.html" -- \
+		"$falcopack" repo remove "1.0.1" --repo "$run/repo-fp-remove" --signing-key "$run/repo-key.asc"
+done
+median "falcopack repo remove, one release"

@@ -368,6 +368,12 @@ sum() { local total=0 name; for name in "$@"; do total="$(echo "$total + $(field
 		ours="$(field "falcopack publish, one release added" 2)" theirs="$(field "createrepo_c --update + apt-ftparchive, one added" 2)"
 		echo "| adding one release to 1,000 packages | $ours s | createrepo_c --update + apt-ftparchive + gpg $theirs s | $(ratio "$ours" "$theirs") | |"
 		echo "| peak memory, publishing | $(field "falcopack publish, 1,000 packages from scratch" 4) MB from scratch, $(field "falcopack publish, one release added" 4) MB adding one | createrepo_c + apt-ftparchive $(field "createrepo_c + apt-ftparchive, 1,000 from scratch" 4) MB | | |"
+		ours="$(field "falcopack repo rotate, 1,000 packages" 2)" theirs="$(field "rpmsign + debsigs + gpg + createrepo_c + apt-ftparchive, rotate" 2)"
+		echo "| rotating the key of 1,000 packages | $ours s | rpmsign --resign + debsigs + gpg + createrepo_c --update + apt-ftparchive $theirs s | $(ratio "$ours" "$theirs") | |"
+		ours="$(field "falcopack repo check, 1,000 packages" 2)" theirs="$(field "sha256sum + rpmkeys -K, every file" 2)"
+		echo "| checking 1,000 packages | $ours s | sha256sum of every file + rpmkeys -K $theirs s | $(ratio "$ours" "$theirs") | |"
+		ours="$(field "falcopack repo remove, one release" 2)" theirs="$(field "falcopack publish, one release added" 2)"
+		echo "| taking one release out | $ours s | adding one $theirs s | $(ratio "$ours" "$theirs") | |"
 	fi
 	if want large; then
 		echo "| peak memory, 1 GB payload | $(field "falcopack all, 1 GB payload" 4) MB | | | |"

@@ -3,8 +3,9 @@
 # real tools its tests run to judge its output ("test"). Installs only what is missing.
 set -euo pipefail
 
-# libcurl4: FoundationNetworking's HTTP client, which repo check reads served repositories through.
-build=(libarchive-dev zlib1g-dev liblzma-dev libzstd-dev pkg-config binutils libcurl4)
+# libcurl4-openssl-dev: FoundationNetworking's HTTP client (repo check reads served repositories through it),
+# which the static build links as -lcurl.
+build=(libarchive-dev zlib1g-dev liblzma-dev libzstd-dev pkg-config binutils libcurl4-openssl-dev)
 # The demo release's inputs: stand-ins for falco on x86_64 and aarch64 (gcc, the aarch64 cross compiler) and Debian's scap driver sources.
 demo=(gcc libc6-dev make dpkg gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
 # The demo images' bases: Debian root file systems (mmdebstrap) made into OCI layouts (umoci).

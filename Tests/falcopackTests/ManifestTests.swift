@@ -5,7 +5,7 @@ import TestSupport
 /// Package.swift tells the truth: every module a source file imports is a declared dependency of its target, and
 /// every declared dependency is imported.
 @Suite struct ManifestTests {
-    static let system: Set<String> = ["Foundation", "Glibc", "Dispatch", "Testing"]
+    static let system: Set<String> = ["Foundation", "FoundationNetworking", "Glibc", "Dispatch", "Testing"]
 
     @Test func everyImportIsDeclaredAndEveryDependencyImported() throws {
         // A scratch path of its own: the running `swift test` holds the lock on .build.
