@@ -237,22 +237,7 @@ public struct IndexError: Error, CustomStringConvertible, Sendable {
 }
 
 extension Keyring {
-    /// Why `signatures` do not vouch for what they sign, as a client reads them (one good signature by a key it
-    /// trusts is enough; signatures by other keys are passed over): nil when one is good.
-    public func problem(with signatures: [Signature], feeding feed: (inout Digester) throws -> Void) rethrows -> String? {
-        guard !signatures.isEmpty else { return "it is not signed" }
-        var reasons: [String] = []
-        for signature in signatures {
-            switch try check(signature, feeding: feed) {
-            case .good: return nil
-            case .bad(let reason): reasons.append(reason)
-            case .unknownKey(let id): reasons.append("signed by key \(id), which --public-key does not hold")
-            }
-        }
-        return reasons.joined(separator: "; ")
-    }
-
-    /// The same, for the signatures inside a package.
+    /// Why the signatures inside a package do not vouch for it, as `problem(with:feeding:)` says; nil when one is good.
     public func problem(with embedded: [EmbeddedSignature]) -> String? {
         guard !embedded.isEmpty else { return "it is not signed" }
         var reasons: [String] = []

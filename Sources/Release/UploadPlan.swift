@@ -70,7 +70,7 @@ public struct UploadPlan: Sendable {
     public var text: String {
         var lines = ["# 1. files no served index names yet: copy those the remote lacks"]
         lines += content.map { "copy \($0)" }
-        lines.append("# 2. the key and the indexes, each under a temporary name, then moved into place, in this order")
+        lines.append("# 2. the key and the indexes, each uploaded under a temporary name; then, with phase 3's, moved into place in this order, back to back")
         lines += indexes.map(Self.line)
         lines.append("# 3. the releases' sums, bills of materials and signatures, the client files, the record, the page")
         lines += top.map(Self.line)
@@ -83,48 +83,81 @@ public struct UploadPlan: Sendable {
         step.source == step.target ? "move \(step.target)" : "move \(step.target) from \(step.source)"
     }
 
-    /// A POSIX shell script that carries the plan out with rclone (1.60 writes a file in place, so each named file
-    /// goes up under a temporary name and is moved): `sh upload.sh REMOTE:PATH` for phases 1 to 3,
-    /// `sh upload.sh REMOTE:PATH prune` for phase 4.
+    /// A POSIX shell script that carries the plan out with rclone: `sh upload.sh REMOTE:PATH` for phases 1 to 3,
+    /// `sh upload.sh REMOTE:PATH prune` for phase 4. rclone 1.60 writes a file in place, so every named file goes up
+    /// under a temporary name first; then one `rclone rcd` moves them into place in order, back to back (curl
+    /// calls, not an rclone start each), so a pair of files that must change together (repomd.xml and its
+    /// signature) is apart for the time of one server-side move.
     public func rclone(local: String) -> String {
-        func quote(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        func quote(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: #"'\''"#) + "'" }
         // rclone filter patterns: these characters are special, and a leading / anchors at the top.
         func pattern(_ path: String) -> String {
-            "/" + path.map { "*?[]{}\\".contains($0) ? "\\\($0)" : String($0) }.joined()
+            "/" + path.map { #"*?[]{}\"#.contains($0) ? #"\"# + String($0) : String($0) }.joined()
         }
-        var script = """
+        func json(_ text: String) -> String {
+            text.replacingOccurrences(of: #"\"#, with: #"\\"#).replacingOccurrences(of: #"""#, with: #"\""#)
+        }
+        var script = #"""
             #!/bin/sh
             # falcopack repo upload-plan: the repository folder to an rclone remote, in the order that keeps what is
-            # served whole at every moment. Usage: sh upload.sh REMOTE:PATH [prune]
+            # served whole. Usage: sh upload.sh REMOTE:PATH [prune]. Needs rclone and curl.
             set -eu
             remote="${1:?usage: sh upload.sh REMOTE:PATH [prune]}"
             remote="${remote%/}"
-            local=\(quote(URL(fileURLWithPath: local).standardizedFileURL.path))
+
+            """#
+        script += "local=" + quote(URL(fileURLWithPath: local).standardizedFileURL.path) + "\n"
+        script += #"""
             lists=$(mktemp -d)
-            trap 'rm -rf "$lists"' EXIT
+            rcd=""
+            trap 'rm -rf "$lists"; [ -z "$rcd" ] || kill "$rcd" 2>/dev/null || true' EXIT
             suffix=".falcopack-upload.$$"
-            # --ignore-times: a changed index may have the size of the one it replaces, and rclone would skip it.
-            put() {
-              rclone copyto --ignore-times "$local/$1" "$remote/$2$suffix"
-              rclone moveto --ignore-times "$remote/$2$suffix" "$remote/$2"
-            }
             if [ "${2:-}" = prune ]; then
               cat > "$lists/keep" <<'FALCOPACK_KEEP'
 
-            """
+            """#
         script += keep.map(pattern).joined(separator: "\n") + "\nFALCOPACK_KEEP\n"
-        script += """
+        script += #"""
               rclone delete "$remote" --exclude-from "$lists/keep"
               rclone rmdirs --leave-root "$remote"
               exit 0
             fi
+            # 1. New files under names no served index gives yet.
             cat > "$lists/content" <<'FALCOPACK_CONTENT'
 
-            """
+            """#
         script += content.joined(separator: "\n") + "\nFALCOPACK_CONTENT\n"
-        script += "rclone copy --ignore-existing --no-traverse --files-from-raw \"$lists/content\" \"$local\" \"$remote\"\n"
-        for step in indexes + top {
-            script += "put \(quote(step.source)) \(quote(step.target))\n"
+        script += #"""
+            rclone copy --ignore-existing --no-traverse --files-from-raw "$lists/content" "$local" "$remote"
+            # 2 and 3, first: every named file up under a temporary name of its own (--ignore-times: a changed index
+            # can have the size of the one it replaces, and rclone would skip it).
+
+            """#
+        let steps = indexes + top
+        for (number, step) in steps.enumerated() {
+            script += #"rclone copyto --ignore-times "$local"/"# + quote(step.source) + #" "$remote"/"#
+                + quote(step.target) + #""$suffix.\#(number)""# + "\n"
+        }
+        script += #"""
+            # Then each moved into place, in order, back to back, through one rclone rcd.
+            port=$((20000 + $$ % 20000))
+            rclone rcd --rc-no-auth --rc-addr "127.0.0.1:$port" >/dev/null 2>&1 &
+            rcd=$!
+            tries=0
+            until curl -fsS -o /dev/null -X POST "http://127.0.0.1:$port/rc/noop" 2>/dev/null; do
+              tries=$((tries + 1)); [ "$tries" -lt 100 ] || { echo "upload.sh: rclone rcd did not start" >&2; exit 1; }
+              sleep 0.1
+            done
+            fs=$(printf '%s' "$remote" | sed 's/\\/\\\\/g; s/"/\\"/g')
+            move() {
+              curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$port/operations/movefile" \
+                --data "{\"srcFs\": \"$fs\", \"srcRemote\": \"$1$suffix.$3\", \"dstFs\": \"$fs\", \"dstRemote\": \"$2\", \"_config\": {\"IgnoreTimes\": true}}"
+            }
+
+            """#
+        for (number, step) in steps.enumerated() {
+            let target = json(step.target)
+            script += "move " + quote(target) + " " + quote(target) + " \(number)\n"
         }
         return script
     }

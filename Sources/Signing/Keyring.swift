@@ -87,6 +87,21 @@ public struct Keyring: Sendable {
     public func check(_ signature: Signature, over data: [UInt8]) -> Verdict {
         check(signature) { $0.update(data) }
     }
+
+    /// Why `signatures` do not vouch for what they sign, as a client reads them (one good signature by a key it
+    /// trusts is enough; signatures by other keys are passed over): nil when one is good.
+    public func problem(with signatures: [Signature], feeding feed: (inout Digester) throws -> Void) rethrows -> String? {
+        guard !signatures.isEmpty else { return "it is not signed" }
+        var reasons: [String] = []
+        for signature in signatures {
+            switch try check(signature, feeding: feed) {
+            case .good: return nil
+            case .bad(let reason): reasons.append(reason)
+            case .unknownKey(let id): reasons.append("signed by key \(id), which --public-key does not hold")
+            }
+        }
+        return reasons.joined(separator: "; ")
+    }
 }
 
 extension Signature {

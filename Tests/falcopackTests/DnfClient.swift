@@ -4,8 +4,8 @@ import TestSupport
 /// dnf as a client of a published repository's `rpm/` folder (or of the server at `url`), signed by `key`, in an install root and cache of its
 /// own under `work`; `options` go before the command (`--forcearch=aarch64`).
 func dnf(_ repository: String, _ arguments: [String], work: TemporaryDirectory, key: String,
-         options: [String] = [], url: String? = nil) throws -> ToolResult {
-    let repos = work.file("repos"), cache = work.file("cache-\(UUID().uuidString.prefix(6))"), root = work.file("dnfroot")
+         options: [String] = [], url: String? = nil, cache: String? = nil) throws -> ToolResult {
+    let repos = work.file("repos"), cache = cache ?? work.file("cache-\(UUID().uuidString.prefix(6))"), root = work.file("dnfroot")
     try FileManager.default.createDirectory(atPath: repos, withIntermediateDirectories: true)
     try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
     try """

@@ -137,7 +137,7 @@ import TestSupport
         try falcopack(["publish", try Self.signed.get().path, "--repo", repository, "--spec",
                        repositoryRoot() + "/Specs/falcopack.yaml"] + key.flags)
         let top = try FileManager.default.contentsOfDirectory(atPath: repository).sorted()
-        #expect(top == ["deb", "falcopack.asc", "falcopack.list", "falcopack.repo", "falcopack.sources", "files", "index.html", "rpm"])
+        #expect(top == ["deb", "falcopack.asc", "falcopack.list", "falcopack.repo", "falcopack.sources", "files", "index.html", "repository.json", "rpm"])
         let page = try String(contentsOfFile: repository + "/index.html", encoding: .utf8)
         #expect(page.contains("<title>Falcopack packages</title>"))
         #expect(page.contains("sudo apt-get update &amp;&amp; sudo apt-get install -y falcopack</pre>"))
