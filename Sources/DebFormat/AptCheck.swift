@@ -10,20 +10,11 @@ extension AptRepository {
     /// each package's own `_gpgorigin`.
     func check(_ source: any RepositorySource, settings: RepositorySettings, keyring: Keyring,
                signatures: @Sendable (String) throws -> [EmbeddedSignature]) -> RepositoryCheck {
-        var result = RepositoryCheck()
+        var session = RepositoryCheckSession(source)
         let dists = "\(folder)/dists/\(settings.suite)"
-        func problem(_ path: String, _ reason: String) { result.problems.append("\(source.describe(path)): \(reason)") }
-        func read(_ path: String) -> [UInt8]? {
-            do {
-                guard let bytes = try source.bytes(path) else { problem(path, "missing"); return nil }
-                result.files.insert(path)
-                return bytes
-            } catch {
-                problem(path, "cannot be read: \(error)")
-                return nil
-            }
-        }
-        guard let release = read(dists + "/Release") else { return result }
+        func problem(_ path: String, _ reason: String) { session.problem(path, reason) }
+        func read(_ path: String) -> [UInt8]? { session.read(path) }
+        guard let release = read(dists + "/Release") else { return session.result }
         // apt reads InRelease alone: when it is good, its text says which indexes are served. Release and
         // Release.gpg, for clients that read them, may be of the generation before or after while an update runs.
         var listing = release
@@ -59,12 +50,12 @@ extension AptRepository {
         do {
             guard let first = try Stanza.parse(listing, file: source.describe(dists + "/Release")).first else {
                 problem(dists + "/Release", "is empty")
-                return result
+                return session.result
             }
             stanza = first
         } catch {
             problem(dists + "/Release", "\(error)")
-            return result
+            return session.result
         }
         // Every index Release lists, and its by-hash copy; the plain Packages files are read for the packages.
         var packageIndexes: [(path: String, bytes: [UInt8])] = []
@@ -82,11 +73,11 @@ extension AptRepository {
                 return bytes.count == size && Array(SHA256.hash(data: bytes)).hexString == digest ? bytes : nil
             }
             let hashed = stanza["Acquire-By-Hash"] == "yes" ? good(byHash) : nil
-            if stanza["Acquire-By-Hash"] == "yes", hashed == nil, result.problems.last?.hasPrefix(source.describe(byHash)) != true {
+            if stanza["Acquire-By-Hash"] == "yes", hashed == nil, session.result.problems.last?.hasPrefix(source.describe(byHash)) != true {
                 problem(byHash, "its size or SHA-256 is not what Release lists (\(size) bytes, \(digest))")
             }
             let named = good(path)
-            if named == nil, result.problems.last?.hasPrefix(source.describe(path)) != true {
+            if named == nil, session.result.problems.last?.hasPrefix(source.describe(path)) != true {
                 problem(path, hashed == nil ? "its size or SHA-256 is not what Release lists (\(size) bytes, \(digest))"
                     : "is a by-name copy of another generation than InRelease (\(size) bytes, \(digest)); its by-hash copy, which apt reads, is good: an update under way or cut short")
             }
@@ -128,9 +119,9 @@ extension AptRepository {
                 return ["\(source.describe(path)): \(error)"]
             }
         }) ?? []
-        result.problems += found.flatMap { $0 }
-        result.files.formUnion(packages.map { folder + "/" + $0.key })
-        result.packages = packages.count
-        return result
+        session.result.problems += found.flatMap { $0 }
+        session.result.files.formUnion(packages.map { folder + "/" + $0.key })
+        session.result.packages = packages.count
+        return session.result
     }
 }

@@ -118,6 +118,37 @@ public struct RepositoryCheck: Sendable {
     }
 }
 
+/// A check under way: reads the repository's files through its source, each problem kept as a line naming the
+/// file as the client would.
+public struct RepositoryCheckSession {
+    public let source: any RepositorySource
+    public var result = RepositoryCheck()
+
+    public init(_ source: any RepositorySource) {
+        self.source = source
+    }
+
+    public mutating func problem(_ path: String, _ reason: String) {
+        result.problems.append("\(source.describe(path)): \(reason)")
+    }
+
+    /// The bytes of `path`, counted among the files checked; nil, with the problem kept, when it is missing or
+    /// cannot be read.
+    public mutating func read(_ path: String) -> [UInt8]? {
+        do {
+            guard let bytes = try source.bytes(path) else {
+                problem(path, "missing")
+                return nil
+            }
+            result.files.insert(path)
+            return bytes
+        } catch {
+            problem(path, "cannot be read: \(error)")
+            return nil
+        }
+    }
+}
+
 /// One package file to publish, and the release it belongs to.
 public struct PublishedPackage: Sendable {
     public var path: String

@@ -11,20 +11,11 @@ extension YumRepository {
     /// package's own header signature.
     func check(_ source: any RepositorySource, settings: RepositorySettings, keyring: Keyring,
                signatures: @Sendable (String) throws -> [EmbeddedSignature]) -> RepositoryCheck {
-        var result = RepositoryCheck()
+        var session = RepositoryCheckSession(source)
         let repodata = folder + "/repodata"
-        func problem(_ path: String, _ reason: String) { result.problems.append("\(source.describe(path)): \(reason)") }
-        func read(_ path: String) -> [UInt8]? {
-            do {
-                guard let bytes = try source.bytes(path) else { problem(path, "missing"); return nil }
-                result.files.insert(path)
-                return bytes
-            } catch {
-                problem(path, "cannot be read: \(error)")
-                return nil
-            }
-        }
-        guard let repomd = read(repodata + "/repomd.xml") else { return result }
+        func problem(_ path: String, _ reason: String) { session.problem(path, reason) }
+        func read(_ path: String) -> [UInt8]? { session.read(path) }
+        guard let repomd = read(repodata + "/repomd.xml") else { return session.result }
         if let signed = read(repodata + "/repomd.xml.asc") {
             do {
                 if let reason = keyring.problem(with: try Signature.readDetached(signed), feeding: { $0.update(repomd) }) {
@@ -63,15 +54,15 @@ extension YumRepository {
             if type == "primary" { primary = plain }
         }
         guard let primary else {
-            if result.problems.isEmpty { problem(repodata + "/repomd.xml", "names no primary metadata") }
-            return result
+            if session.result.problems.isEmpty { problem(repodata + "/repomd.xml", "names no primary metadata") }
+            return session.result
         }
         let elements: [String: String]
         do {
             elements = try Self.packageElements(primary, kind: "primary", file: source.describe(repodata + "/repomd.xml"))
         } catch {
             problem(repodata + "/repomd.xml", "\(error)")
-            return result
+            return session.result
         }
         let packages = elements.sorted { $0.key < $1.key }.map { pkgid, element in
             (pkgid: pkgid,
@@ -98,9 +89,9 @@ extension YumRepository {
                 return ["\(source.describe(path)): \(error)"]
             }
         }) ?? []
-        result.problems += found.flatMap { $0 }
-        result.files.formUnion(packages.compactMap { $0.location.map { folder + "/" + $0 } })
-        result.packages = packages.count
-        return result
+        session.result.problems += found.flatMap { $0 }
+        session.result.files.formUnion(packages.compactMap { $0.location.map { folder + "/" + $0 } })
+        session.result.packages = packages.count
+        return session.result
     }
 }

@@ -186,7 +186,10 @@ final class HTTPSource: RepositorySource, @unchecked Sendable {
     func bytes(_ path: String) throws -> [UInt8]? {
         guard let file = try file(path) else { return nil }
         defer { unlink(file) }
-        return FileReader.contents(of: file, limit: 1 << 30).map { Array($0) } ?? []
+        guard let bytes = FileReader.contents(of: file, limit: 1 << 30) else {
+            throw RepositoryError(path: base + path, reason: "was downloaded but cannot be read back (over 1 GiB?)")
+        }
+        return Array(bytes)
     }
 
     /// `path` downloaded whole; nil on 404.

@@ -132,7 +132,7 @@ import TestSupport
             let checked = try run(["rpmkeys", "--root", rpmRoot, "-K", repository + "/rpm/packages/\(new.keyID)/" + rpm])
             #expect(checked.output.contains("digests signatures OK"), "\(rpm): \(checked.output)")
         }
-        let (policies, keyrings) = try debsigPolicy(work, keyID: new.keyID.uppercased(), publicKey: new.publicKey)
+        let (policies, keyrings) = try debsigPolicy(work, keyID: new.keyID.uppercased(), keyring: try key.gnupg.keyring(new.publicKey))
         let debs = try runChecked(["find", repository + "/deb/pool", "-path", "*/\(new.keyID)/*.deb"]).output.split(separator: "\n")
         #expect(debs.count == debCount)
         for deb in debs {
@@ -407,25 +407,7 @@ import TestSupport
         let check = try falcopackRun(["repo", "check", url, "--public-key", key.publicKey])
         #expect(check.status == 0 && check.output.contains(": good: "), "\(check.output)")
     }
-
-    func debsigPolicy(_ work: TemporaryDirectory, keyID id: String, publicKey: String) throws -> (policies: String, keyrings: String) {
-        let policies = work.file("policies"), keyrings = work.file("keyrings")
-        try FileManager.default.createDirectory(atPath: policies + "/" + id, withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: keyrings + "/" + id, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: try key.gnupg.keyring(publicKey), toPath: keyrings + "/\(id)/falco.gpg")
-        try """
-            <?xml version="1.0"?>
-            <!DOCTYPE Policy SYSTEM "https://www.debian.org/debsig/1.0/policy.dtd">
-            <Policy xmlns="https://www.debian.org/debsig/1.0/">
-              <Origin Name="Falco" id="\(id)" Description="Falco packages"/>
-              <Selection><Required Type="origin" File="falco.gpg" id="\(id)"/></Selection>
-              <Verification MinOptional="0"><Required Type="origin" File="falco.gpg" id="\(id)"/></Verification>
-            </Policy>
-            """.write(toFile: policies + "/\(id)/falco.pol", atomically: true, encoding: .utf8)
-        return (policies, keyrings)
-    }
 }
-
 
 /// A folder served over HTTP and HTTPS on 127.0.0.1 by Python's http.server, the HTTPS side with a certificate from a
 /// certificate authority made for the test (`authority`, a PEM file).

@@ -62,28 +62,9 @@ import TestSupport
 
     // MARK: deb
 
-    func debsigPolicy(_ work: TemporaryDirectory) throws -> (policies: String, keyrings: String) {
-        let policies = work.file("policies"), keyrings = work.file("keyrings")
-        let id = key.keyID
-        try FileManager.default.createDirectory(atPath: policies + "/" + id, withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: keyrings + "/" + id, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: try key.gnupg.keyring(key.publicKey), toPath: keyrings + "/\(id)/falco.gpg")
-        let policy = """
-            <?xml version="1.0"?>
-            <!DOCTYPE Policy SYSTEM "https://www.debian.org/debsig/1.0/policy.dtd">
-            <Policy xmlns="https://www.debian.org/debsig/1.0/">
-              <Origin Name="Falco" id="\(id)" Description="Falco packages"/>
-              <Selection><Required Type="origin" File="falco.gpg" id="\(id)"/></Selection>
-              <Verification MinOptional="0"><Required Type="origin" File="falco.gpg" id="\(id)"/></Verification>
-            </Policy>
-            """
-        try policy.write(toFile: policies + "/\(id)/falco.pol", atomically: true, encoding: .utf8)
-        return (policies, keyrings)
-    }
-
     @Test func debsigVerifyAcceptsTheOriginSignature() throws {
         let work = try TemporaryDirectory()
-        let (policies, keyrings) = try debsigPolicy(work)
+        let (policies, keyrings) = try debsigPolicy(work, keyID: key.keyID, keyring: try key.gnupg.keyring(key.publicKey))
         for name in ["falco-\(v)-module-amd64.deb", "falco-\(v)-bpf-amd64.deb"] {
             let deb = release.path(name)
             let members = try runChecked(["ar", "t", deb]).output.split(separator: "\n")
