@@ -97,31 +97,17 @@ extension AptRepository {
                 problem(path, "\(error)")
             }
         }
-        let packages = listed.sorted { $0.key < $1.key }
-        let found = (try? packages.concurrentMap { filename, entry -> [String] in
-            let path = folder + "/" + filename
-            do {
-                guard let file = try source.file(path) else {
-                    return ["\(source.describe(path)): missing, though \(source.describe(entry.index)) lists it"]
-                }
-                let digests = try Self.digests(of: file)
-                var problems: [String] = []
-                let expected: [(String, String)] = [("Size", "\(digests.size)"), ("MD5sum", digests.md5), ("SHA1", digests.sha1),
-                                                    ("SHA256", digests.sha256), ("SHA512", digests.sha512)]
-                for (field, value) in expected where entry.stanza[field] != nil && entry.stanza[field] != value {
-                    problems.append("\(source.describe(path)): its \(field) is not what \(source.describe(entry.index)) lists")
-                }
-                if let reason = keyring.problem(with: try signatures(file)) {
-                    problems.append("\(source.describe(path)): its signature: \(reason)")
-                }
-                return problems
-            } catch {
-                return ["\(source.describe(path)): \(error)"]
+        let folder = self.folder
+        session.checkPackages(listed.sorted { $0.key < $1.key }, keyring: keyring, signatures: signatures,
+                              location: { (folder + "/" + $0.key, source.describe($0.value.index)) }) { package, file in
+            let digests = try Self.digests(of: file)
+            let expected: [(String, String)] = [("Size", "\(digests.size)"), ("MD5sum", digests.md5), ("SHA1", digests.sha1),
+                                                ("SHA256", digests.sha256), ("SHA512", digests.sha512)]
+            return expected.compactMap { field, value in
+                let listed = package.value.stanza[field]
+                return listed != nil && listed != value ? "its \(field) is not what \(source.describe(package.value.index)) lists" : nil
             }
-        }) ?? []
-        session.result.problems += found.flatMap { $0 }
-        session.result.files.formUnion(packages.map { folder + "/" + $0.key })
-        session.result.packages = packages.count
+        }
         return session.result
     }
 }

@@ -132,6 +132,32 @@ public struct RepositoryCheckSession {
         result.problems.append("\(source.describe(path)): \(reason)")
     }
 
+    /// Checks each package on every core: its file is there (`listedIn` names the index that lists it), `digests`
+    /// says what of it does not match that index, and one of its own signatures is good against `keyring`.
+    public mutating func checkPackages<Package: Sendable>(
+        _ packages: [Package], keyring: Keyring, signatures: @Sendable (String) throws -> [EmbeddedSignature],
+        location: @Sendable (Package) -> (path: String, listedIn: String),
+        digests: @Sendable (Package, _ file: String) throws -> [String]
+    ) {
+        let source = self.source
+        let found = (try? packages.concurrentMap { package -> [String] in
+            let (path, listedIn) = location(package)
+            do {
+                guard let file = try source.file(path) else { return ["\(source.describe(path)): missing, though \(listedIn) lists it"] }
+                var problems = try digests(package, file).map { "\(source.describe(path)): \($0)" }
+                if let reason = keyring.problem(with: try signatures(file)) {
+                    problems.append("\(source.describe(path)): its signature: \(reason)")
+                }
+                return problems
+            } catch {
+                return ["\(source.describe(path)): \(error)"]
+            }
+        }) ?? []
+        result.problems += found.flatMap { $0 }
+        result.files.formUnion(packages.map { location($0).path })
+        result.packages += packages.count
+    }
+
     /// The bytes of `path`, counted among the files checked; nil, with the problem kept, when it is missing or
     /// cannot be read.
     public mutating func read(_ path: String) -> [UInt8]? {

@@ -64,34 +64,24 @@ extension YumRepository {
             problem(repodata + "/repomd.xml", "\(error)")
             return session.result
         }
-        let packages = elements.sorted { $0.key < $1.key }.map { pkgid, element in
-            (pkgid: pkgid,
-             location: XML.elements("location", in: element).first.flatMap { XML.attribute("href", of: $0) }.map(XML.unescape),
-             size: XML.elements("size", in: element).first.flatMap { XML.attribute("package", of: $0) }.flatMap { UInt64($0) })
-        }
-        let found = (try? packages.concurrentMap { package -> [String] in
-            guard let location = package.location else { return ["\(source.describe(repodata + "/repomd.xml")): package \(package.pkgid) has no location"] }
-            let path = folder + "/" + location
-            do {
-                guard let file = try source.file(path) else { return ["\(source.describe(path)): missing, though the primary metadata lists it"] }
-                let reader = try FileReader(path: file)
-                var hasher = SHA256()
-                try reader.forEachChunk(offset: 0, length: reader.size) { hasher.update(bufferPointer: $0) }
-                var problems: [String] = []
-                if Array(hasher.finalize()).hexString != package.pkgid || package.size != reader.size {
-                    problems.append("\(source.describe(path)): its size or SHA-256 is not what the primary metadata lists")
-                }
-                if let reason = keyring.problem(with: try signatures(file)) {
-                    problems.append("\(source.describe(path)): its signature: \(reason)")
-                }
-                return problems
-            } catch {
-                return ["\(source.describe(path)): \(error)"]
+        var packages: [(pkgid: String, location: String, size: UInt64?)] = []
+        for (pkgid, element) in elements.sorted(by: { $0.key < $1.key }) {
+            guard let location = XML.elements("location", in: element).first.flatMap({ XML.attribute("href", of: $0) }) else {
+                problem(repodata + "/repomd.xml", "package \(pkgid) has no location")
+                continue
             }
-        }) ?? []
-        session.result.problems += found.flatMap { $0 }
-        session.result.files.formUnion(packages.compactMap { $0.location.map { folder + "/" + $0 } })
-        session.result.packages = packages.count
+            packages.append((pkgid, XML.unescape(location),
+                             XML.elements("size", in: element).first.flatMap { XML.attribute("package", of: $0) }.flatMap { UInt64($0) }))
+        }
+        let folder = self.folder
+        session.checkPackages(packages, keyring: keyring, signatures: signatures,
+                              location: { (folder + "/" + $0.location, "the primary metadata") }) { package, file in
+            let reader = try FileReader(path: file)
+            var hasher = SHA256()
+            try reader.forEachChunk(offset: 0, length: reader.size) { hasher.update(bufferPointer: $0) }
+            return Array(hasher.finalize()).hexString != package.pkgid || package.size != reader.size
+                ? ["its size or SHA-256 is not what the primary metadata lists"] : []
+        }
         return session.result
     }
 }

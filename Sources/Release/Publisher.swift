@@ -146,7 +146,7 @@ public enum Publisher {
         if run.operation == .publish {
             try prepare(root, folders: formats.compactMap { $0.repository?.folder })
         } else {
-            try RepositoryRecord.requireRepository(root, folders: formats.compactMap { $0.repository?.folder })
+            _ = try RepositoryRecord.require(root)
         }
         let lock: FolderLock
         do {

@@ -77,10 +77,6 @@ struct RepositoryRecord: Codable, Equatable, Sendable {
         return record
     }
 
-    static func requireRepository(_ root: String, folders: [String]) throws {
-        _ = try require(root)
-    }
-
     /// The keys `run` signs with must be the ones the repository trusts: the same key as before, every key still
     /// trusted during a rotation, and for a rotation a previous key that signed it.
     static func checkKeys(_ root: String, run: Publisher.Run) throws {
