@@ -172,7 +172,7 @@ let package = Package(
             name: "TarballFormatTests",
             dependencies: ["TarballFormat", "FormatSeam", "PackageModel", "Codecs", "ByteIO", "TestSupport"]
         ),
-        .testTarget(name: "SpecFileTests", dependencies: ["SpecFile"]),
+        .testTarget(name: "SpecFileTests", dependencies: ["SpecFile", "PackageModel"]),
         .testTarget(name: "SigningTests", dependencies: ["Signing", "TestSupport"]),
         .testTarget(name: "FuzzHarnessTests", dependencies: ["FuzzHarness", "SBOM", "TestSupport"]),
         .testTarget(

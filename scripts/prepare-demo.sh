@@ -4,6 +4,8 @@
 #   .cache/demo/ARCH/falco  a stand-in for the falco binary of x86_64 and aarch64 (cross-compiled), built from
 #                       Payloads/demo/falco.c, that prints the Falco version and the driver version compiled into it
 #   .cache/demo/falco   the x86_64 one again, for specs of one architecture
+#   .cache/demo/examples/ARCH/NAME  statically linked stand-ins of falcoctl, falcosidekick and falco-exporter (as Go
+#                       links them), for the specs in Specs/examples, built from Payloads/demo/tool.c
 # Set FALCO_VERSION to build the stand-in for another version (default: the spec's).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,4 +42,19 @@ if [ ! -x "$cache/demo/falco" ] || [ ! -x "$cache/demo/aarch64/falco" ] || [ "$(
   cp "$cache/demo/x86_64/falco" "$cache/demo/falco"
   echo "$wanted" > "$stamp"
 fi
+# The example projects' stand-ins, at the versions their specs give.
+for spec in Specs/examples/*.yaml; do
+  name="$(basename "$spec" .yaml)"
+  tool_version="$(sed -n 's/^  version: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$spec" | head -1)"
+  wanted="$tool_version $(sha256sum Payloads/demo/tool.c | cut -c1-64)"
+  [ -x "$cache/demo/examples/aarch64/$name" ] && [ "$(cat "$cache/demo/examples/$name.build" 2>/dev/null)" = "$wanted" ] && continue
+  for arch in x86_64 aarch64; do
+    compiler=gcc
+    [ "$arch" = aarch64 ] && compiler=aarch64-linux-gnu-gcc
+    mkdir -p "$cache/demo/examples/$arch"
+    "$compiler" -O2 -s -static -o "$cache/demo/examples/$arch/$name" \
+      -DTOOL_NAME="\"$name\"" -DTOOL_VERSION="\"$tool_version\"" Payloads/demo/tool.c
+  done
+  echo "$wanted" > "$cache/demo/examples/$name.build"
+done
 echo "demo inputs: $scap/driver (scap $driver_version), $cache/demo/{x86_64,aarch64}/falco (stand-ins, falco $version)"

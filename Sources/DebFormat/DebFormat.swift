@@ -4,6 +4,7 @@ import ByteIO
 import Codecs
 import Crypto
 import FormatSeam
+import Foundation
 import PackageModel
 import Signing
 
@@ -13,6 +14,9 @@ public struct DebFormat: ArtifactFormat {
     public let name = "deb"
     public let fileSuffixes = [".deb"]
     public let defaultCodec = Codec.defaultXZ
+    /// Debian's file name, NAME_VERSION_ARCH.deb (the version without its epoch); units where Debian 12 keeps them.
+    public let conventions: FormatConventions? = FormatConventions(
+        kind: .package, fileName: "{{ package }}_{{ package-version }}_{{ arch }}.deb", unitDirectory: "/lib/systemd/system")
     /// The control member's codec; by default xz, or gzip when the data member is gzip.
     let controlCodec: Codec?
 
@@ -104,6 +108,33 @@ public struct DebFormat: ArtifactFormat {
             try ar.add(name: Self.originMember, data: .bytes(try signer.sign(continuing: signed.state).packet.bytes),
                        mtime: mtime)
         }
+    }
+
+    /// The changelog Debian policy wants in every package, from the metadata's entries: `changelog.gz` for a
+    /// version without a Debian revision (a native package), `changelog.Debian.gz` with one, as lintian checks.
+    public func addingDocuments(to package: Package) throws -> Package {
+        let metadata = package.metadata
+        guard !metadata.changelog.isEmpty else { return package }
+        let folder = "/usr/share/doc/\(metadata.name)/"
+        guard !package.files.contains(where: { $0.path.hasPrefix(folder + "changelog") }) else { return package }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
+        let text = metadata.changelog.map { entry in
+            "\(metadata.name) (\(entry.version)) unstable; urgency=medium\n\n"
+                + entry.changes.map { "  * \($0)\n" }.joined()
+                + "\n -- \(entry.maintainer)  \(formatter.string(from: Date(timeIntervalSince1970: Double(entry.date))))\n"
+        }.joined(separator: "\n")
+        let output = BufferSink()
+        let encoder = try Encoders.make(.gzip(level: 9), sink: output)
+        try encoder.write(Array(text.utf8))
+        try encoder.finish()
+        let name = metadata.version.release == nil ? "changelog.gz" : "changelog.Debian.gz"
+        var package = package
+        package.files.append(PackageFile(path: folder + name, type: .generated(output.bytes), permissions: 0o644,
+                                         attributes: [.doc]))
+        return package
     }
 
     static let debianBinary = Array("2.0\n".utf8)

@@ -49,14 +49,16 @@ public enum FalcoBuild {
         }
     }
 
-    /// Reads a spec written for these formats.
-    public static func loadSpec(path: String) throws -> Spec {
-        try Spec.load(path: path, formats: formats.map(\.name))
+    /// Reads a spec written for these formats, with what it leaves to their conventions filled in.
+    public static func loadSpec(path: String, environment: [String: String]) throws -> Spec {
+        let spec = try Spec.load(path: path, formats: formats.map(\.name))
+        return try spec.completed(formats: formats.compactMap { format in format.conventions.map { (format.name, $0) } },
+                                  date: try sourceDateEpoch(spec: spec, environment: environment))
     }
 
     /// Reads the spec and inputs and plans `selection`; nothing is written.
     public static func plan(_ options: Options, selection: (Spec) throws -> Selection) throws -> Plan {
-        let spec = try loadSpec(path: options.specPath)
+        let spec = try loadSpec(path: options.specPath, environment: options.environment)
         let inputs = try ResolvedInputs(spec: spec, flags: options.inputFlags, environment: options.environment)
         var context = try BuildContext.fromEnvironment(options.environment, fallback: spec.sourceDateEpoch)
         context.tool = options.tool
@@ -82,7 +84,7 @@ public enum FalcoBuild {
     /// What the spec at `specPath` expects of a release, named as a build with `environment` names it.
     public static func convention(specPath: String, inputFlags: [String: [String]] = [:],
                                   environment: [String: String]) throws -> ReleaseConvention {
-        let spec = try loadSpec(path: specPath)
+        let spec = try loadSpec(path: specPath, environment: environment)
         let inputs = try ResolvedInputs(spec: spec, flags: inputFlags, environment: environment)
         return try ReleaseConvention(spec: spec, formats: formats, inputs: inputs, hooks: hooks(for: spec))
     }

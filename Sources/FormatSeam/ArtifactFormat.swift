@@ -54,7 +54,15 @@ public protocol ArtifactFormat: Sendable {
     /// `context.folder`, nothing compressed again. False for a format whose artifacts are each of one
     /// architecture, or the same for all, and so are never joined.
     func merge(_ parts: [MergePart], order: MergeOrder, to sink: ByteSink, context: WriteContext) throws -> Bool
+
+    /// How this format names and lays out what a one-package spec asks of it without saying how; nil for a format
+    /// such a spec does not build.
+    var conventions: FormatConventions? { get }
+    /// `package` with the documents this format's policy wants every package to carry and that it can make from
+    /// the metadata (the deb's changelog); a package that installs them itself is left as it is.
+    func addingDocuments(to package: Package) throws -> Package
 }
+
 
 /// One release's artifact to be joined with others': its file and the folder written with it.
 public struct MergePart: Sendable {
@@ -87,6 +95,8 @@ extension ArtifactFormat {
     public func signatures(in path: String) throws -> [EmbeddedSignature] { [] }
     public func packageURL(of package: PackageMetadata) -> String? { nil }
     public func merge(_ parts: [MergePart], order: MergeOrder, to sink: ByteSink, context: WriteContext) throws -> Bool { false }
+    public var conventions: FormatConventions? { nil }
+    public func addingDocuments(to package: Package) throws -> Package { package }
 
     /// The ending of `fileName` that marks it as this format's, if it has one.
     public func suffix(of fileName: String) -> String? {

@@ -15,6 +15,8 @@ public struct ImageFormat: ArtifactFormat {
     public let fileSuffixes = [".tar"]
     /// The layers are gzip members, as umoci and every runtime read them; zstd is allowed, xz is not.
     public let defaultCodec = Codec.defaultGzip
+    public let conventions: FormatConventions? = FormatConventions(
+        kind: .images, fileName: "{{ package }}-{{ version }}-image.tar", folder: "{{ package }}-{{ version }}-image")
 
     public init() {}
 

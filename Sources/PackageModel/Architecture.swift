@@ -17,6 +17,15 @@ public enum Architecture: String, CaseIterable, Hashable, Sendable, Comparable {
         self = found
     }
 
+    /// The architecture falcopack was built for: a spec that names none is for the machine building it.
+    public static var building: Architecture {
+        #if arch(arm64)
+        .aarch64
+        #else
+        .x86_64
+        #endif
+    }
+
     /// The spellings of this architecture, its own name first (`aarch64`, `arm64`).
     public var spelledAs: [String] {
         [rawValue] + Self.spellings.filter { $0.value == self && $0.key != rawValue }.map(\.key).sorted()

@@ -70,14 +70,18 @@ public struct PackageMetadata: Hashable, Sendable {
 public struct ChangelogEntry: Hashable, Sendable {
     /// Seconds since 1970.
     public var date: Int64
-    /// "Full Name <address> - version-release", as rpm spells it.
-    public var author: String
-    public var text: String
+    /// "Full Name <address>".
+    public var maintainer: String
+    /// The version the entry describes, as the package's format writes it.
+    public var version: String
+    /// One line each.
+    public var changes: [String]
 
-    public init(date: Int64, author: String, text: String) {
+    public init(date: Int64, maintainer: String, version: String, changes: [String]) {
         self.date = date
-        self.author = author
-        self.text = text
+        self.maintainer = maintainer
+        self.version = version
+        self.changes = changes
     }
 }
 

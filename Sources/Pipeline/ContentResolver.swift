@@ -44,7 +44,12 @@ struct ContentResolver {
 
     private func resolve(_ entry: ContentEntry) throws -> [PlannedFile] {
         let destination = try checkedDestination(entry)
-        let source = try entry.source.map { try $0.expand(in: scope) }
+        // A relative src is beside the spec, wherever falcopack runs.
+        let source = try entry.source.map { template in
+            let path = try template.expand(in: scope)
+            return path.hasPrefix("/") || path.isEmpty ? path
+                : ResolvedInputs.absolute(path, base: try scope.value(of: "spec-dir", at: template.location))
+        }
         func planned(_ path: String, _ type: PackageFile.FileType, _ permissions: UInt32) -> PlannedFile {
             PlannedFile(file: PackageFile(path: path, type: type, permissions: permissions, attributes: entry.attributes),
                         origin: entry.location)
@@ -69,6 +74,11 @@ struct ContentResolver {
             }
             return [planned(destination, .symlink(target: target), 0o777)]
         case .file:
+            if let text = entry.text {
+                var bytes = Array(try text.expand(in: scope).utf8)
+                if entry.isGzipped { bytes = try gzip(bytes) }
+                return [planned(destination, .generated(bytes), entry.permissions ?? 0o644)]
+            }
             guard let source else { throw SpecError(at: entry.location, "a file needs 'src'") }
             guard stat(source, &info) == 0 else {
                 throw SpecError(.input, at: entry.location, "src '\(source)' does not exist")

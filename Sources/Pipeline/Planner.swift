@@ -170,8 +170,15 @@ public struct Planner {
             }
             return relations
         }
-        let files = try ContentResolver(root: .installPaths, scope: scope)
+        var files = try ContentResolver(root: .installPaths, scope: scope)
             .resolve(spec.contents + section.contents + variant.contents + perFormat.contents)
+        for index in files.indices where files[index].file.path.hasPrefix("/etc/") {
+            // What a package installs in /etc is configuration (Debian policy 10.7.2; rpm's %config).
+            switch files[index].file.type {
+            case .regular, .generated: files[index].file.attributes.formUnion([.config, .noReplace])
+            default: break
+            }
+        }
         for file in files { provenance.files[file.file.path] = (file.origin, .spec) }
         let scriptTemplates = section.scripts.merging(variant.scripts) { $1 }.merging(perFormat.scripts) { $1 }
         var scripts = PackageScripts()
@@ -190,9 +197,29 @@ public struct Planner {
         } else {
             codec = format.defaultCodec
         }
-        let artifact = Artifact(package: Package(metadata: metadata, files: files.map(\.file), scripts: scripts),
-                                codec: codec)
-        return (artifact, provenance)
+        var built = Package(metadata: metadata, files: files.map(\.file), scripts: scripts)
+        if spec.isOnePackage {
+            built.metadata.changelog = try changelog(format, release: section.release ?? spec.package.release,
+                                                       scope: scope, version: metadata.version)
+            built = try format.addingDocuments(to: built)
+        }
+        return (Artifact(package: built, codec: codec), provenance)
+    }
+
+    /// The spec's changelog as the format writes versions, else one entry for this version, dated by the build.
+    private func changelog(_ format: any ArtifactFormat, release: Template?, scope: Scope,
+                           version: PackageVersion) throws -> [ChangelogEntry] {
+        let maintainer = try spec.package.maintainer.expand(in: scope)
+        guard !spec.changelog.isEmpty else {
+            return [ChangelogEntry(date: request.context.sourceDateEpoch, maintainer: maintainer,
+                                   version: version.description, changes: ["Release \(version.upstream)."])]
+        }
+        let release = try release?.expand(in: scope)
+        return try spec.changelog.map { entry in
+            let written = try format.version(upstream: try entry.version.expand(in: scope), release: release)
+            return ChangelogEntry(date: entry.date, maintainer: maintainer, version: written.description,
+                                  changes: try entry.changes.map { try $0.expand(in: scope) })
+        }
     }
 
     /// The package section of the spec as one artifact carries it, expanded in its scope under the artifact's name

@@ -17,6 +17,10 @@ public struct RPMFormat: ArtifactFormat {
     public let name = "rpm"
     public let fileSuffixes = [".rpm"]
     public let defaultCodec = Codec.defaultXZ
+    /// rpm's file name, NAME-VERSION-RELEASE.ARCH.rpm; units where rpm-based systems keep them.
+    public let conventions: FormatConventions? = FormatConventions(
+        kind: .package, fileName: "{{ package }}-{{ package-version }}.{{ arch }}.rpm",
+        unitDirectory: "/usr/lib/systemd/system")
     /// rpm needs a Release; this one when the spec gives none, as rpmbuild users write.
     static let defaultRelease = "1"
     public let buildHost: String

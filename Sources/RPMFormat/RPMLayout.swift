@@ -159,12 +159,12 @@ struct RPMLayout {
         h[.encoding] = .string("utf-8")
         // Without entries of its own, the package records this build, so rpm -q --changelog says what it is.
         let changelog = metadata.changelog.isEmpty
-            ? [ChangelogEntry(date: build.sourceDateEpoch, author: "\(metadata.maintainer) - \(fullVersion)",
-                              text: "- Release \(fullVersion)")]
+            ? [ChangelogEntry(date: build.sourceDateEpoch, maintainer: metadata.maintainer, version: fullVersion,
+                              changes: ["Release \(fullVersion)"])]
             : metadata.changelog
         h[.changelogTime] = .int32(changelog.map { UInt32(truncatingIfNeeded: $0.date) })
-        h[.changelogName] = .stringArray(changelog.map(\.author))
-        h[.changelogText] = .stringArray(changelog.map(\.text))
+        h[.changelogName] = .stringArray(changelog.map { "\($0.maintainer) - \($0.version)" })
+        h[.changelogText] = .stringArray(changelog.map { $0.changes.map { "- " + $0 }.joined(separator: "\n") })
 
         if !files.isEmpty {
             if largeFiles {

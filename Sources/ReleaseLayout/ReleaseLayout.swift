@@ -87,14 +87,18 @@ public struct ReleaseLayout: @unchecked Sendable {
         let architectures = spec.package.architectures
         for format in formats {
             guard let section = spec.formats[format.name] else { continue }
+            guard let file = section.file else {
+                throw SpecError(at: SourceLocation(file: spec.file, key: format.name),
+                                "the \(format.name) section needs 'file', the name template of its packages")
+            }
             for architecture in architectures {
                 for variant in spec.variants {
                     let scope = try ArtifactScope.package(base, spec: spec, format: format, variant: variant,
                                                           architecture: architecture)
-                    let name = try fileName(section.file, in: scope)
+                    let name = try fileName(file, in: scope)
                     entries.append(Entry(name: name, role: .package(format: format.name, variant: variant.name),
                                          format: format, architecture: architecture, scope: scope,
-                                         template: section.file, signature: signature(name, format), variant: variant))
+                                         template: file, signature: signature(name, format), variant: variant))
                     if variant.isDefault, let alias = section.alias {
                         let aliasName = try fileName(alias, in: scope)
                         entries.append(Entry(name: aliasName, role: .alias(of: name), format: format,

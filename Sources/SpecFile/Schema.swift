@@ -86,7 +86,7 @@ public enum SpecSchema {
     static let contents = Field("contents", .list(content), "files to install")
 
     static let formatSection: [Field] = [
-        Field("file", .string, required: true, "file-name template, e.g. \"falco-{{ version }}-{{ variant }}-{{ arch }}.deb\""),
+        Field("file", .string, "file-name template, e.g. \"falco-{{ version }}-{{ variant }}-{{ arch }}.deb\"; default: the format's own convention (NAME_VERSION_ARCH.deb, NAME-VERSION-RELEASE.ARCH.rpm)"),
         Field("alias", .string, "file-name template of a byte-identical copy of the default variant's package"),
         Field("compression", .string, "codec[:level] of the payload: xz, gzip or zstd"),
         Field("release", .string, "overrides package.release for this format"),
@@ -105,9 +105,9 @@ public enum SpecSchema {
     }
 
     private static func fixedFields(formats: [String]) -> [Field] { [
-        Field("spec-version", .integer, required: true, "version of this format: 1"),
+        Field("spec-version", .integer, "version of this format: 1 (the default)"),
         Field("source-date-epoch", .integer,
-              "seconds since 1970 for every timestamp when SOURCE_DATE_EPOCH is unset (default 0)"),
+              "seconds since 1970 for every timestamp when SOURCE_DATE_EPOCH is unset; default: the last commit of the git repository holding the spec, else the spec file's modification time"),
         Field("inputs", .map(.object([
             Field("help", .string, required: true, "one line for --help and errors"),
             Field("type", .oneOf(["string", "file", "directory", "image"]),
@@ -128,10 +128,10 @@ public enum SpecSchema {
             Field("name", .string, required: true, "package name of the default variant"),
             Field("version", .string, required: true, "upstream version"),
             Field("release", .string, "release of every package format: rpm Release (default 1), deb revision (default none)"),
-            Field("architecture", .either(architecture, .list(architecture)), required: true,
-                  "the architecture, or the list of architectures the release holds (x86_64 or amd64, aarch64 or arm64, all)"),
+            Field("architecture", .either(architecture, .list(architecture)),
+                  "the architecture, or the list of architectures the release holds (x86_64 or amd64, aarch64 or arm64, all); default: this machine's"),
             Field("maintainer", .string, required: true, "Name <email>"),
-            Field("summary", .string, required: true, "one line"),
+            Field("summary", .string, "one line; default: the description's first line (the rest is then the description)"),
             Field("description", .string, required: true, "paragraphs"),
             Field("homepage", .string, "URL"),
             Field("license", .string, "SPDX expression"),
@@ -148,7 +148,23 @@ public enum SpecSchema {
             scripts,
         ] + relationFields + formats.map { name in
             Field(name, .object(variantFormatSection), "\(name)-only contents, scripts and relations")
-        })), required: true, "driver variants (module, bpf): one package of each format each"),
+        })), "variants of the package (Falco's drivers: module, bpf), one package of each format each; "
+            + "without this key the spec is one package, and every format falcopack knows builds it with its own conventions"),
+        Field("changelog", .list(.object([
+            Field("version", .string, required: true, "the version the entry describes"),
+            Field("date", .string, required: true, "its date, YYYY-MM-DD"),
+            Field("changes", .list(.string), required: true, "what changed, one line each"),
+        ])), "releases, newest first: the deb changelog and rpm %changelog of a one-package spec (default: one entry for the version)"),
+        Field("systemd-units", .list(.string),
+              "systemd unit files, installed where each package format keeps them (/lib/systemd/system for deb, /usr/lib/systemd/system for rpm)"),
+        Field("image", .object([
+            Field("base", .string, "scratch (the default), oci:DIR[:TAG], docker-archive:FILE[:NAME:TAG], rootfs:FILE, or a path"),
+            Field("repository", .string, "references are REPOSITORY/NAME:TAG; default localhost"),
+            Field("entrypoint", .list(.string), "default: the first file the spec installs in a bin folder"),
+            Field("command", .list(.string), "the image's Cmd"),
+            Field("environment", .map(.string), "variables added to the base's"),
+            Field("tags", .list(.string), "default: the version and latest"),
+        ]), "a one-package spec's image: NAME holding every file the spec installs (defaults: on scratch, running its program)"),
         Field("tarballs", .object([
             Field("arch", .either(.string, .map(.string)),
                   "architecture as tarball names spell it, or one spelling per architecture ({x86_64: x86}); default: the rpm spelling"),

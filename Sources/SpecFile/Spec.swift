@@ -21,6 +21,13 @@ public struct Spec: Sendable {
     public var signing: SigningSection?
     public var sbom: SBOMSection?
     public var repository: RepositorySection?
+    /// A spec without `variants` describes one package: its variant, the formats' sections, its tarball, image,
+    /// bills of materials and documents are filled in with each format's conventions (`SpecCompletion`).
+    public var isOnePackage = false
+    /// Releases, newest first.
+    public var changelog: [ChangelogSection] = []
+    public var systemdUnits: [Template] = []
+    public var image: ShortImageSection?
 
     public var directory: String { (file as NSString).deletingLastPathComponent }
 
@@ -58,6 +65,26 @@ public struct RepositorySection: Sendable {
     public var install: Template?
     public var architectures: [Architecture]
     public var url: Template?
+}
+
+/// One release in the spec's changelog.
+public struct ChangelogSection: Sendable {
+    public var version: Template
+    /// Seconds since 1970, from `YYYY-MM-DD`.
+    public var date: Int64
+    public var changes: [Template]
+    public var location: SourceLocation
+}
+
+/// The `image` key of a one-package spec.
+public struct ShortImageSection: Sendable {
+    public var base: Template?
+    public var repository: Template?
+    public var entrypoint: [Template]?
+    public var command: [Template]?
+    public var environment: [(name: String, value: Template)]
+    public var tags: [Template]?
+    public var location: SourceLocation
 }
 
 /// The key the release is signed with; an unsigned build when it expands to nothing.
@@ -119,6 +146,24 @@ public struct ContentEntry: Sendable {
     public var isGzipped: Bool
     public var attributes: PackageFile.Attributes
     public var exclude: [Template]
+    /// Text written as the file, expanded like a template: documents falcopack makes, such as a copyright file.
+    public var text: Template?
+
+    public init(location: SourceLocation, source: Template? = nil, destination: Template, type: EntryType? = nil,
+                target: Template? = nil, permissions: UInt32? = nil, isTemplate: Bool = false, isGzipped: Bool = false,
+                attributes: PackageFile.Attributes = [], exclude: [Template] = [], text: Template? = nil) {
+        self.location = location
+        self.source = source
+        self.destination = destination
+        self.type = type
+        self.target = target
+        self.permissions = permissions
+        self.isTemplate = isTemplate
+        self.isGzipped = isGzipped
+        self.attributes = attributes
+        self.exclude = exclude
+        self.text = text
+    }
 }
 
 /// Script file templates by slot.
@@ -154,7 +199,8 @@ public struct Variant: Sendable {
 
 /// One package format's section: how its artifacts are named and compressed, and what it adds to every variant.
 public struct FormatSection: Sendable {
-    public var file: Template
+    /// nil until `SpecCompletion` gives the format's conventional name.
+    public var file: Template?
     public var alias: Template?
     public var compression: Template?
     public var release: Template?

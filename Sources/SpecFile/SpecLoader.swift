@@ -38,7 +38,11 @@ extension Spec {
             throw version.error("this falcopack reads spec-version 1")
         }
 
-        let variants = try root["variants"].map { try readVariants($0, formats: formats) } ?? []
+        let package = try readPackage(root["package"]!)
+        let isOnePackage = root["variants"] == nil
+        let variants = try root["variants"].map { try readVariants($0, formats: formats) }
+            ?? [Variant(name: "default", package: package.name, isDefault: true, summary: nil, contents: [], scripts: [:],
+                        relations: [:], formats: [:])]
         let defaults = variants.filter(\.isDefault)
         if defaults.count > 1 {
             throw root["variants"]!.error("more than one variant says 'default: true' (\(defaults.map(\.name).joined(separator: ", ")))")
@@ -53,14 +57,14 @@ extension Spec {
             sections[name] = section
         }
 
-        return Spec(
+        var spec = Spec(
             file: file,
             sourceDateEpoch: Int64(root["source-date-epoch"]?.int ?? 0),
             inputs: try root["inputs"].map(readInputs) ?? [],
             variables: try root["variables"]?.entries().map { ($0.name, $0.node.template) } ?? [],
             driver: root["driver"].map { DriverSection(sources: $0.string("sources")!, name: $0.string("name"),
                                                         version: $0.string("version")) },
-            package: try readPackage(root["package"]!),
+            package: package,
             contents: readContents(root["contents"]),
             variants: variants,
             formats: sections,
@@ -84,6 +88,61 @@ extension Spec {
                                   url: node.string("url"))
             }
         )
+        if root["source-date-epoch"] == nil { spec.sourceDateEpoch = defaultDate(of: file) }
+        spec.isOnePackage = isOnePackage
+        spec.changelog = try root["changelog"]?.items.map { entry in
+            let date = entry["date"]!
+            guard let seconds = Self.day(date.text) else { throw date.error("'\(date.text)' is not a date YYYY-MM-DD") }
+            return ChangelogSection(version: entry.string("version")!, date: seconds, changes: entry.templates("changes"),
+                                    location: entry.location)
+        } ?? []
+        spec.systemdUnits = root.templates("systemd-units")
+        spec.image = try root["image"].map { node in
+            ShortImageSection(base: node.string("base"), repository: node.string("repository"),
+                              entrypoint: node["entrypoint"].map { $0.items.map(\.template) },
+                              command: node["command"].map { $0.items.map(\.template) },
+                              environment: try node["environment"]?.entries().map { ($0.name, $0.node.template) } ?? [],
+                              tags: node["tags"].map { $0.items.map(\.template) }, location: node.location)
+        }
+        return spec
+    }
+
+    /// Midnight UTC of `YYYY-MM-DD`, in seconds since 1970.
+    static func day(_ text: String) -> Int64? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+              (1970...9999).contains(year), (1...12).contains(month), (1...31).contains(day) else { return nil }
+        var components = DateComponents()
+        (components.year, components.month, components.day) = (year, month, day)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        guard let date = calendar.date(from: components),
+              calendar.component(.day, from: date) == day else { return nil }
+        return Int64(date.timeIntervalSince1970)
+    }
+
+    /// The date of a spec that gives none: the last commit of the git repository holding it, else the file's
+    /// modification time, so that two builds of one checkout agree without SOURCE_DATE_EPOCH.
+    static func defaultDate(of file: String) -> Int64 {
+        let folder = (file as NSString).deletingLastPathComponent
+        let git = Process()
+        git.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+        git.arguments = ["-C", folder.isEmpty ? "." : folder, "log", "-1", "--format=%ct", "--",
+                         (file as NSString).lastPathComponent]
+        let output = Pipe()
+        git.standardOutput = output
+        git.standardError = FileHandle.nullDevice
+        if (try? git.run()) != nil {
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            git.waitUntilExit()
+            if git.terminationStatus == 0,
+               let seconds = Int64(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) {
+                return seconds
+            }
+        }
+        var info = stat()
+        return stat(file, &info) == 0 ? Int64(info.st_mtim.tv_sec) : 0
     }
 
     /// The first line nested deeper than `maximumDepth`: flow brackets outside quotes, block indentation and `- `
@@ -192,11 +251,25 @@ extension Spec {
     }
 
     private static func readPackage(_ node: SpecNode) throws -> PackageSection {
-        try PackageSection(
+        // Without a summary, the description's first line is one, as in a Debian control file.
+        var summary = node.string("summary")
+        var description = node.string("description")!
+        if summary == nil {
+            let text = description.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let lines = text.split(separator: "\n", maxSplits: 1)
+            guard lines.count == 2 else {
+                throw node["description"]!.error("give a summary, or a description of two lines or more: its first line is the summary")
+            }
+            let line = description.location.line.map { $0 + 1 }
+            summary = Template(String(lines[0]), at: description.location)
+            description = Template(String(lines[1]).trimmingCharacters(in: .whitespacesAndNewlines),
+                                   at: SourceLocation(file: description.location.file, line: line, key: description.location.key))
+        }
+        return try PackageSection(
             name: node.string("name")!, version: node.string("version")!, release: node.string("release"),
-            architectures: readArchitectures(node["architecture"]!),
-            maintainer: node.string("maintainer")!, summary: node.string("summary")!,
-            description: node.string("description")!, homepage: node.string("homepage"),
+            architectures: node["architecture"].map(readArchitectures) ?? [Architecture.building],
+            maintainer: node.string("maintainer")!, summary: summary!,
+            description: description, homepage: node.string("homepage"),
             license: node.string("license"), vendor: node.string("vendor"), section: node.string("section"),
             priority: node.string("priority")
         )
@@ -252,7 +325,7 @@ extension Spec {
 
     /// The architecture `node` spells, which must be one of the package's.
     private static func known(_ node: SpecNode, spelling: String, package: SpecNode) throws -> Architecture {
-        let declared = try readArchitectures(package["architecture"]!)
+        let declared = try package["architecture"].map(readArchitectures) ?? [Architecture.building]
         guard let architecture = Architecture(spelling: spelling), declared.contains(architecture) else {
             throw node.error("'\(spelling)' is not an architecture of this spec (package.architecture: \(declared.map(\.rawValue).joined(separator: ", ")))")
         }

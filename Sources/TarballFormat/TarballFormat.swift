@@ -13,6 +13,9 @@ public struct TarballFormat: ArtifactFormat {
     /// One ending per codec, so an xz or zstd tarball is recognised as a gzip one is.
     public let fileSuffixes = [".tar.gz", ".tgz", ".tar.xz", ".tar.zst"]
     public let defaultCodec = Codec.defaultGzip
+    /// The name release tarballs of Go projects have, NAME-VERSION-linux-ARCH.tar.gz.
+    public let conventions: FormatConventions? = FormatConventions(
+        kind: .tarball, fileName: "{{ package }}-{{ version }}-linux-{{ arch }}.tar.gz")
 
     public init() {}
 

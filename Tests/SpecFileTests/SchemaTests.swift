@@ -11,7 +11,7 @@ import Testing
             as? [String: Any]
         #expect(schema?["$schema"] as? String == "https://json-schema.org/draft/2020-12/schema")
         #expect(schema?["additionalProperties"] as? Bool == false)
-        #expect(Set(schema?["required"] as? [String] ?? []) == ["spec-version", "package", "variants"])
+        #expect(Set(schema?["required"] as? [String] ?? []) == ["package"])
         let properties = schema?["properties"] as? [String: Any]
         let package = properties?["package"] as? [String: Any]
         #expect((package?["required"] as? [String])?.contains("maintainer") == true)
