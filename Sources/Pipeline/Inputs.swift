@@ -50,7 +50,7 @@ public struct ResolvedInputs: Sendable {
                             "unknown option; \(spec.file) declares the inputs \(known)")
         }
         var values: [String: InputValue] = [:]
-        let specScope = Scope()
+        let specScope = Self.defaultsScope()
         for input in spec.inputs {
             let given = flags[input.name] ?? []
             if input.perArchitecture {
@@ -182,7 +182,7 @@ public struct ResolvedInputs: Sendable {
             if let (text, from) = chosen[architecture] {
                 (value, origin) = (text, from)
             } else if let fallback = input.defaultValue {
-                let scope = Scope()
+                let scope = Self.defaultsScope()
                 scope.set("architecture", architecture.rawValue)
                 (value, origin) = (try fallback.expand(in: scope), .specDefault(fallback.location))
             } else {
@@ -201,6 +201,16 @@ public struct ResolvedInputs: Sendable {
             values[architecture] = InputValue(declaration: input, value: value, origin: origin, problem: problem)
         }
         return values
+    }
+
+    /// What an input's default may use: `falcopack-executable`, the program running now, so that an installed
+    /// falcopack packs itself where a checkout's spec named its build.
+    static func defaultsScope() -> Scope {
+        let scope = Scope()
+        let running = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
+        scope.set("falcopack-executable", running)
+        return scope
     }
 
     /// An ELF file must be for the machine it is given as; anything else (a script) is taken as it is.

@@ -58,8 +58,9 @@ public struct Planner {
         if !request.selection.images.isEmpty && spec.images == nil {
             throw SpecError(.usage, at: SourceLocation(file: spec.file), "the spec declares no images")
         }
-        try checkRules()
         let architectures = try selectedArchitectures()
+        try InputCheck.check(request, architectures: architectures)
+        try checkRules()
 
         var jobs: [Job] = []
         var aliases: [Alias] = []

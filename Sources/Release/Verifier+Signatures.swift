@@ -140,8 +140,12 @@ extension Verifier {
         }
         var problems: [ReleaseProblem] = []
         var held = Set<Architecture>()
-        guard let expected = expectations(version: version, convention: convention, present: present, problems: &problems,
-                                          held: &held) else {
+        var withoutImages = false
+        let sums = ChecksumList.read(directory)
+        let listed = (try? sums.get())?.files ?? []
+        guard let expected = expectations(version: version, convention: convention, present: present,
+                                          listed: (try? sums.get())?.files, problems: &problems, held: &held,
+                                          withoutImages: &withoutImages) else {
             return PublishingCheck(version: version, expected: [:], digests: [:], listed: [], problems: problems)
         }
         let files = artifacts.filter { !folders.contains($0) }
@@ -149,8 +153,6 @@ extension Verifier {
         // signature beside it starts.
         var hashed: [String: (size: UInt64, digester: Digester)] = [:]
         var aliases: [(file: String, target: String)] = []
-        let sums = ChecksumList.read(directory)
-        let listed = (try? sums.get())?.files ?? []
         for file in Set(files + listed + [ReleaseLayout.checksumsName]) {
             if case .alias(let target) = expected[file]?.role {
                 aliases.append((file, target))

@@ -20,6 +20,8 @@ public enum Verifier {
         public var problems: [ReleaseProblem]
         /// The architectures the release holds, when it holds fewer than the spec declares (one machine's half).
         public var architectures: [Architecture]? = nil
+        /// The release was built without its images (`all --no-images`), as its `SHA256SUMS` shows.
+        public var withoutImages = false
         public var passed: Bool { problems.isEmpty }
     }
 
@@ -84,8 +86,11 @@ public enum Verifier {
     /// What the release of `version` must hold, by name, with every rule it breaks and every expected name not in
     /// `present` among `problems`; nil when the spec cannot name it (the problem says why).
     /// `held` gets the architectures the folder holds.
-    static func expectations(version: String, convention: ReleaseConvention, present: [String],
-                             problems: inout [ReleaseProblem], held: inout Set<Architecture>) -> [String: Expectation]? {
+    /// A release whose `SHA256SUMS` lists no images, and that holds none, was built without them (`all
+    /// --no-images`): none are expected, and `withoutImages` says so.
+    static func expectations(version: String, convention: ReleaseConvention, present: [String], listed: [String]?,
+                             problems: inout [ReleaseProblem], held: inout Set<Architecture>,
+                             withoutImages: inout Bool) -> [String: Expectation]? {
         let layout: ReleaseLayout
         do {
             layout = try convention.layout(version: version)
@@ -103,6 +108,17 @@ public enum Verifier {
             if let architecture = entry.architecture, !held.isEmpty, !held.contains(architecture) {
                 expected[entry.name] = nil
             }
+        }
+        let images = layout.entries.filter { entry in
+            switch entry.role {
+            case .images: true
+            case .folder(let of): layout.entries.contains { $0.name == of && $0.role == .images(format: $0.format?.name ?? "") }
+            default: false
+            }
+        }.map(\.name)
+        if let listed, !images.isEmpty, !images.contains(where: found.contains), !images.contains(where: listed.contains) {
+            withoutImages = true
+            for name in images { expected[name] = nil }
         }
         for file in expected.keys.sorted() where !found.contains(file) {
             problems.append(ReleaseProblem(file, .missing, "missing (expected for version \(version))"))
@@ -140,8 +156,10 @@ public enum Verifier {
             ])
         }
         var held = Set<Architecture>()
-        guard let expected = expectations(version: version, convention: convention, present: present, problems: &problems,
-                                          held: &held) else {
+        var withoutImages = false
+        guard let expected = expectations(version: version, convention: convention, present: present,
+                                          listed: (try? ChecksumList.read(directory).get())?.files, problems: &problems,
+                                          held: &held, withoutImages: &withoutImages) else {
             return Report(version: version, checked: artifacts, problems: problems)
         }
         for file in artifacts where expected[file] == nil {
@@ -189,6 +207,7 @@ public enum Verifier {
         }
         var report = Report(version: version, checked: artifacts, problems: problems)
         if held.count < convention.spec.package.architectures.count { report.architectures = held.sorted() }
+        report.withoutImages = withoutImages
         return report
     }
 

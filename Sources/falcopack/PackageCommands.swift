@@ -57,8 +57,16 @@ struct AllCommand: ParsableCommand {
 
     @OptionGroup var options: BuildOptions
 
+    @Flag(name: .customLong("no-images"),
+          help: ArgumentHelp("Leave the container images out: no base image is needed. verify and publish know such a release by its SHA256SUMS."))
+    var noImages = false
+
     func run() throws {
-        try Build.run(options) { spec in Selection.everything(in: spec) }
+        try Build.run(options) { spec in
+            var selection = Selection.everything(in: spec)
+            if noImages { selection.images = [] }
+            return selection
+        }
     }
 }
 

@@ -33,13 +33,15 @@ struct VerifyCommand: ParsableCommand {
                 var checked: [String]
                 var problems: [ReleaseProblem]
                 var architectures: [String]?
+                var withoutImages: Bool
                 var passed: Bool
             }
             try JSONOutput.print(encoding: Result(directory: directory, version: report.version, checked: report.checked,
                                                   problems: report.problems, architectures: report.architectures?.map(\.rawValue),
-                                                  passed: report.passed))
+                                                  withoutImages: report.withoutImages, passed: report.passed))
         } else if report.passed {
-            let held = report.architectures.map { ", \($0.map(\.rawValue).joined(separator: " and ")) only" } ?? ""
+            var held = report.architectures.map { ", \($0.map(\.rawValue).joined(separator: " and ")) only" } ?? ""
+            if report.withoutImages { held += ", without images (built with --no-images)" }
             print("\(directory): \(report.checked.count) artifacts follow the convention for version \(report.version ?? "?")\(held)")
         } else {
             for problem in report.problems { FileHandle.standardError.write(Data("falcopack: verify: \(problem)\n".utf8)) }
