@@ -16,7 +16,7 @@ struct Falcopack: ParsableCommand {
             """,
         subcommands: [DebCommand.self, RPMCommand.self, TarCommand.self, ImageCommand.self, AllCommand.self,
                       MergeCommand.self, InspectCommand.self, VerifyCommand.self, PublishCommand.self, RepoCommand.self, KeyCommand.self,
-                      SchemaCommand.self]
+                      InitCommand.self, SchemaCommand.self]
     )
 
     /// `falcopack --version` alone prints falcopack's version and its libraries'. It is not ArgumentParser's version flag: that one is

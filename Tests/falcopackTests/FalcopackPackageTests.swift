@@ -59,15 +59,29 @@ import TestSupport
         try runChecked(["cp", "-r", repositoryRoot() + "/.cache/scap/driver", root + "/tmp/driver"])
         try FileManager.default.copyItem(atPath: repositoryRoot() + "/.cache/demo/falco", toPath: root + "/tmp/falco")
         try FileManager.default.copyItem(atPath: repositoryRoot() + "/.cache/demo/aarch64/falco", toPath: root + "/tmp/falco-arm64")
-        // Both of the spec's architectures: the x86_64 falco by its header, the aarch64 one named.
+        // Both of the spec's architectures: the x86_64 falco by its header, the aarch64 one named. The builder
+        // image carries the falcopack running, untold.
         let release = try debian.running(["sh", "-c", """
             cd /tmp && falcopack all --falco-bin /tmp/falco --falco-bin arm64=/tmp/falco-arm64 --driver-src /tmp/driver \
-              --falcopack-bin /usr/bin/falcopack \
               --falco-base scratch --no-driver-base scratch --tester-base scratch --builder-base scratch --out /tmp/dist \
             && falcopack verify /tmp/dist
             """])
         #expect(release.status == 0, "\(release.output) \(release.stderr)")
         #expect(release.output.contains("artifacts follow the convention for version 0.28.1"), "\(release.output)")
+        let builder = try ImageTests.Unpacked(layout: root + "/tmp/dist/falco-0.28.1-images",
+                                              reference: "falcosecurity/falco-builder:0.28.1")
+        #expect(try run(["cmp", builder.root + "/usr/bin/falcopack", root + "/usr/bin/falcopack"]).status == 0)
+        // Without inputs, one line names all it needs; without images, no base is needed.
+        let bare = try debian.running(["sh", "-c", "cd /tmp && falcopack all --out /tmp/none"])
+        #expect(bare.status == 66 && bare.stderr.split(separator: "\n").count == 1, "\(bare.stderr)")
+        #expect(bare.stderr.contains("7 inputs are missing: --falco-bin x86_64=PATH ('/usr/share/falcopack/.cache/demo/x86_64/falco'"),
+                "\(bare.stderr)")
+        let plain = try debian.running(["sh", "-c", """
+            cd /tmp && falcopack all --no-images --falco-bin /tmp/falco --falco-bin arm64=/tmp/falco-arm64 \
+              --driver-src /tmp/driver --out /tmp/plain && falcopack verify /tmp/plain \
+              --falco-bin /tmp/falco --falco-bin arm64=/tmp/falco-arm64 --driver-src /tmp/driver
+            """])
+        #expect(plain.status == 0 && plain.output.contains("without images (built with --no-images)"), "\(plain.output) \(plain.stderr)")
         let manual = try debian.apt(["sh", "-c", "zcat /usr/share/man/man1/falcopack.1.gz | head -c 200"])
         #expect(manual.output.contains(".Dt FALCOPACK 1"), "\(manual.output)")
     }
