@@ -29,7 +29,7 @@ dist:
 # runs those too.
 SLOW_SUITES = DebInstallTests|RepositoryLifeTests|RPMLifecycleTests|RPMLargeFileTests|InstallTests|TarballInstallTests|ScriptTests|LoaderTests|\
 	FalcopackPackageTests|GuideTests|ImageTests|ImageInputTests|falcopackTests\.ReleaseTests|SignedReleaseTests|BillOfMaterialsTests|\
-	VerifyTests|UnitReuseTests|SigningCommandTests|BadInputTests|RobustnessTests|PublishTests|HugeFileTests|ArchitectureInstallTests|PlatformImageTests|MigrationTests|MergeTests|ExampleTests
+	VerifyTests|UnitReuseTests|SigningCommandTests|BadInputTests|RobustnessTests|PublishTests|HugeFileTests|ArchitectureInstallTests|PlatformImageTests|MigrationTests|MergeTests|ExampleTests|ProductsTests
 check:
 	scripts/install-deps.sh test
 	scripts/prepare-demo.sh

@@ -67,6 +67,23 @@ enum IndexPage {
         return Section(key: key, html: (Array("<!-- release \(key) \(digest(rows[...])) -->\n".utf8) + rows)[...])
     }
 
+    /// The heading of one product's releases in a repository of several, with the command each format's users
+    /// install it with; marked like a release's section, so a later publish finds where it ends.
+    static func productHeading(_ product: String, commands: [String]) -> Section {
+        var rows = Array("<h2 id=\"product-".utf8)
+        rows.appendEscapingMarkup(product)
+        rows += Array("\">".utf8)
+        rows.appendEscapingMarkup(product)
+        rows += Array("</h2>\n<pre>".utf8)
+        rows.appendEscapingMarkup(commands.joined(separator: "\n"))
+        rows += Array("</pre>\n".utf8)
+        var digester = Digester(.sha256)
+        digester.update(Array("falcopack product heading \(sectionStyle)\n".utf8))
+        digester.update(rows)
+        let key = digester.finalize().bytes.hexString
+        return Section(key: key, html: (Array("<!-- release \(key) \(digest(rows[...])) -->\n".utf8) + rows)[...])
+    }
+
     /// - Parameter clients: each repository format's instructions, in the order of the formats.
     static func render(_ sections: [Section], settings: RepositorySettings, clients: [ClientInstructions],
                        fingerprint: String) -> [UInt8] {
@@ -106,9 +123,10 @@ enum IndexPage {
 
     /// One release's heading and tables, built as bytes: with hundreds of releases these are most of the page.
     static func draw(_ release: ReleaseManifest, into rows: inout [UInt8]) {
-        let anchor = "v" + release.version.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
+        let title = (release.product.map { $0 + " " } ?? "") + release.version
+        let anchor = "v" + title.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
         rows.append(contentsOf: "<h2 id=\"\(anchor)\">".utf8)
-        rows.appendEscapingMarkup(release.version)
+        rows.appendEscapingMarkup(title)
         rows.append(contentsOf: "</h2>\n<table>\n<tr><th>artifact</th><th>size</th><th>SHA-256</th><th>signature</th></tr>\n".utf8)
         for artifact in release.artifacts {
             rows.append(contentsOf: "<tr><td>".utf8)

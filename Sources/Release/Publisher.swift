@@ -81,6 +81,10 @@ public enum Publisher {
     struct VerifiedRelease: Sendable {
         var directory: String
         var version: String
+        /// Its folder under `files/`: `VERSION` for the repository's first product, `PRODUCT/VERSION` for another.
+        var slot: String
+        /// The product, when it is not the repository's first.
+        var product: String?
         var expected: [String: Verifier.Expectation]
         var digests: [String: Verifier.FileDigest]
         var listed: [String]
@@ -93,7 +97,26 @@ public enum Publisher {
         let joined = try joinHalves(&joining)
         defer { for folder in joined { try? FileManager.default.removeItem(atPath: folder) } }
         let request = joining
-        let settings = try repositorySettings(request)
+        var settings = try repositorySettings(request)
+        // A repository already published keeps its own names, suite, component and key file, whichever project
+        // publishes into it; a project it does not hold yet joins its products.
+        let root = URL(fileURLWithPath: request.repository).standardizedFileURL.path
+        let product = try request.convention.expand(request.convention.spec.package.name)
+        var products = [RepositoryRecord.Product(name: product, install: settings.install)]
+        if let recorded = try RepositoryRecord.read(root) {
+            // A record without products holds one: the project whose repository name it has.
+            let legacy = recorded.name == settings.name ? product : recorded.name
+            var held = try recorded.settings(date: request.date)
+            held.keep = settings.keep
+            held.replace = settings.replace
+            held.architectures = (held.architectures + settings.architectures.filter { !held.architectures.contains($0) }).sorted()
+            settings = held
+            products = recorded.products ?? [RepositoryRecord.Product(name: legacy, install: recorded.install)]
+            if !products.contains(where: { $0.name == product }) {
+                products.append(RepositoryRecord.Product(name: product, install: try installedPackage(request)))
+            }
+        }
+        let ownProduct = products[0].name == product ? nil : product
 
         // Every release first: it must verify, signatures included, against the key that publishes it.
         var releases: [VerifiedRelease] = []
@@ -107,11 +130,13 @@ public enum Publisher {
                 throw Unverified(directory: directory, problems: check.problems.isEmpty
                                  ? [ReleaseProblem(directory, .naming, "no release")] : check.problems)
             }
-            releases.append(VerifiedRelease(directory: directory, version: version, expected: check.expected,
-                                            digests: check.digests, listed: check.listed))
+            releases.append(VerifiedRelease(directory: directory, version: version,
+                                            slot: ownProduct.map { $0 + "/" + version } ?? version, product: ownProduct,
+                                            expected: check.expected, digests: check.digests, listed: check.listed))
         }
         var run = Run(repository: request.repository, formats: request.convention.formats, settings: settings,
-                      signer: request.signer, previous: request.previous, url: request.url, operation: .publish)
+                      signer: request.signer, previous: request.previous, url: request.url, operation: .publish,
+                      products: products)
         run.releases = releases
         return try commit(run)
     }
@@ -129,8 +154,10 @@ public enum Publisher {
         var previous: [Signer]
         var url: String?
         var operation: Operation
+        /// The projects the repository holds, the first the one whose releases are `files/VERSION/`.
+        var products: [RepositoryRecord.Product]
         var releases: [VerifiedRelease] = []
-        /// Versions to take out.
+        /// Releases to take out, by their folder under `files/` (`VERSION`, `PRODUCT/VERSION`).
         var removing: [String] = []
 
         /// Every key that signs the indexes; the first signs packages and files.
@@ -166,8 +193,8 @@ public enum Publisher {
             let files = root + "/" + filesFolder
             let existing = try Published.read(files: files, page: root + "/index.html")
             let removing = Set(run.removing)
-            for version in run.removing where existing.manifests[version] == nil {
-                throw RepositoryError(path: root, reason: "holds no release \(version) (it holds \(RepositoryPolicy.newestFirst(existing.manifests.keys, order: VersionOrder.order).joined(separator: ", ")))")
+            for slot in run.removing where existing.manifests[slot] == nil {
+                throw RepositoryError(path: root, reason: "holds no release \(slot) (it holds \(ordered(existing.manifests.keys, products: run.products).joined(separator: ", ")))")
             }
             if !removing.isEmpty && removing.isSuperset(of: existing.manifests.keys) {
                 throw RepositoryError(path: root, reason: "would hold no release once \(run.removing.joined(separator: ", ")) is taken out; a repository keeps at least one")
@@ -227,24 +254,28 @@ public enum Publisher {
 
             // The other files of each release, with a manifest of the release for the page; releases on every core.
             try FileManager.default.createDirectory(atPath: files, withIntermediateDirectories: true)
+            for product in Set(run.releases.compactMap(\.product)) {
+                try FileManager.default.createDirectory(atPath: files + "/" + product, withIntermediateDirectories: true)
+            }
             let placedAt = locations
             var placed = try run.releases.concurrentMap { release -> PlacedRelease in
-                let target = files + "/" + release.version
-                let manifest = try ReleaseManifest.make(release.directory, version: release.version, expected: release.expected,
+                let target = files + "/" + release.slot
+                let manifest = try ReleaseManifest.make(release.directory, version: release.version, slot: release.slot,
+                                                        product: release.product, expected: release.expected,
                                                         locations: placedAt, digests: release.digests, listed: release.listed)
                 let json = try manifest.json()
                 // Its section of the page, drawn here on every core rather than after, one release at a time.
-                var result = PlacedRelease(version: release.version, json: json,
+                var result = PlacedRelease(version: release.slot, json: json,
                                            section: IndexPage.section(manifest, key: IndexPage.key(manifest: json)))
-                let held = try existing.manifests[release.version].map { json in
+                let held = try existing.manifests[release.slot].map { json in
                     try ReleaseManifest.read(json, file: target + "/" + manifestName).sameArtifacts(as: manifest)
                 }
-                if try RepositoryPolicy.admit("version \(release.version)", held: held, from: release.directory,
+                if try RepositoryPolicy.admit("version \(release.slot)", held: held, from: release.directory,
                                               replace: settings.replace) == .unchanged {
                     return result
                 }
-                let staging = files + "/" + StagingArea.temporaryPrefix + release.version + "." + StagingArea.uniqueSuffix()
-                // Under files/, made above: one mkdir.
+                let staging = stagingFolder(for: target)
+                // Under files/ (or a product's folder in it), made above: one mkdir.
                 guard mkdir(staging, 0o755) == 0 else { throw IOError("mkdir", path: staging, errno: errno) }
                 for file in manifest.filesBeside {
                     try StagingArea.fillNewFolder(staging + "/" + file, from: release.directory + "/" + file)
@@ -274,16 +305,22 @@ public enum Publisher {
                 if release.added { added.append(release.version) }
             }
 
-            // Every release the repository will hold, newest first; the oldest beyond --keep leave files/ too, as
-            // do the releases taken out.
-            var versions = Set(existing.manifests.keys).subtracting(removing)
-            versions.formUnion(run.releases.map(\.version))
-            var ordered = RepositoryPolicy.newestFirst(versions, order: VersionOrder.order)
-            for version in removing { removals.append(files + "/" + version) }
-            if let keep = settings.keep, ordered.count > keep {
-                for version in ordered.dropFirst(keep) { removals.append(files + "/" + version) }
-                ordered = Array(ordered.prefix(keep))
+            // Every release the repository will hold, by product, newest first; the oldest of a product published
+            // now beyond --keep leave files/ too, as do the releases taken out.
+            var slots = Set(existing.manifests.keys).subtracting(removing)
+            slots.formUnion(run.releases.map(\.slot))
+            for slot in removing { removals.append(files + "/" + slot) }
+            if let keep = settings.keep {
+                let first = run.products[0].name
+                for product in Set(run.releases.map { $0.product ?? first }) {
+                    let held = ordered(slots.filter { Self.product(of: $0, first: first) == product }, products: run.products)
+                    for slot in held.dropFirst(keep) {
+                        removals.append(files + "/" + slot)
+                        slots.remove(slot)
+                    }
+                }
             }
+            let ordered = ordered(slots, products: run.products)
 
             // The key, how clients add the repository, the record and the page; last, since they describe the rest.
             let top = StagingArea()
@@ -299,13 +336,33 @@ public enum Publisher {
                     try top.stage(Array(contents.utf8), as: root + "/" + name)
                 }
             }
-            // A release's section of the page is drawn again only when its manifest is new or changed.
-            let sections = try ordered.compactMap { version -> IndexPage.Section? in
-                if let section = fresh[version] { return section }
-                guard let json = existing.manifests[version] else { return nil }
+            // A release's section of the page is drawn again only when its manifest is new or changed. In a
+            // repository of several products, each product's releases follow a heading with its install commands.
+            let first = run.products[0].name
+            let shown = Set(ordered.map { Self.product(of: $0, first: first) })
+            var sections: [IndexPage.Section] = []
+            var heading: String?
+            for slot in ordered {
+                let product = Self.product(of: slot, first: first)
+                if shown.count > 1, product != heading, let named = run.products.first(where: { $0.name == product }) {
+                    heading = product
+                    var installing = settings
+                    installing.install = named.install
+                    sections.append(IndexPage.productHeading(product, commands: formats.compactMap { format in
+                        served.contains(format.name) ? format.repository?.clientInstructions(url: url, settings: installing).commands.last : nil
+                    }))
+                }
+                if let section = fresh[slot] {
+                    sections.append(section)
+                    continue
+                }
+                guard let json = existing.manifests[slot] else { continue }
                 let key = IndexPage.key(manifest: json)
-                if let html = existing.sections[key] { return IndexPage.Section(key: key, html: html) }
-                return IndexPage.section(try ReleaseManifest.read(json, file: files + "/" + version + "/" + manifestName), key: key)
+                if let html = existing.sections[key] {
+                    sections.append(IndexPage.Section(key: key, html: html))
+                } else {
+                    sections.append(IndexPage.section(try ReleaseManifest.read(json, file: files + "/" + slot + "/" + manifestName), key: key))
+                }
             }
             let clients = formats.compactMap { format in
                 served.contains(format.name) ? format.repository?.clientInstructions(url: url, settings: settings) : nil
@@ -314,7 +371,7 @@ public enum Publisher {
                                            fingerprint: run.signer.certificate.fingerprintHex),
                           as: root + "/index.html")
             try top.stage(RepositoryRecord(settings: settings, url: url, keys: run.signers.map(\.certificate.fingerprintHex),
-                                           formats: served).json(), as: root + "/" + RepositoryRecord.fileName)
+                                           formats: served, products: run.products).json(), as: root + "/" + RepositoryRecord.fileName)
 
             // Committing: from here what was placed is what the new indexes name, never discarded.
             areas = []
@@ -420,14 +477,65 @@ public enum Publisher {
                 ? try FileManager.default.contentsOfDirectory(atPath: files) : []
             for version in versions where !version.hasPrefix(".") {
                 let path = files + "/" + version + "/" + manifestName
-                guard let data = FileReader.contents(of: path) else {
-                    throw IndexError(file: path, field: "(document)", "missing or unreadable: every release folder holds its manifest")
+                if let data = FileReader.contents(of: path) {
+                    published.manifests[version] = data
+                    continue
                 }
-                published.manifests[version] = data
+                // A product's folder holds its releases' folders.
+                let inside = (try? FileManager.default.contentsOfDirectory(atPath: files + "/" + version))?
+                    .filter { !$0.hasPrefix(".") } ?? []
+                let releases = inside.compactMap { name in
+                    FileReader.contents(of: files + "/" + version + "/" + name + "/" + manifestName).map { (name, $0) }
+                }
+                guard !releases.isEmpty, releases.count == inside.count else {
+                    let missing = inside.first { name in !releases.contains { $0.0 == name } }
+                    throw IndexError(file: missing.map { files + "/" + version + "/" + $0 + "/" + manifestName } ?? path,
+                                     field: "(document)", "missing or unreadable: every release folder holds its manifest")
+                }
+                for (name, data) in releases { published.manifests[version + "/" + name] = data }
             }
             if let data = FileReader.contents(of: page, limit: 1 << 30) { published.sections = IndexPage.sections(in: Array(data)) }
             return published
         }
+    }
+
+    /// The product a release folder under `files/` belongs to: the first product's are `VERSION`, another's
+    /// `PRODUCT/VERSION`.
+    static func product(of slot: String, first: String) -> String {
+        slot.contains("/") ? String(slot.prefix { $0 != "/" }) : first
+    }
+
+    /// Release folders in the order the page lists them: by product, in the order they joined the repository, then
+    /// newest first.
+    static func ordered<S: Sequence<String>>(_ slots: S, products: [RepositoryRecord.Product]) -> [String] {
+        let first = products.first?.name ?? ""
+        var byProduct: [String: [String: String]] = [:]
+        for slot in slots {
+            byProduct[product(of: slot, first: first), default: [:]][String(slot.split(separator: "/").last ?? "")] = slot
+        }
+        let names = products.map(\.name).filter { byProduct[$0] != nil } + byProduct.keys.filter { name in
+            !products.contains { $0.name == name }
+        }.sorted()
+        return names.flatMap { name in
+            RepositoryPolicy.newestFirst(byProduct[name]!.keys, order: VersionOrder.order).map { byProduct[name]![$0]! }
+        }
+    }
+
+    /// A temporary folder beside `target`, in the same folder so that one rename or exchange makes it `target`.
+    static func stagingFolder(for target: String) -> String {
+        OutputFile.directory(of: target) + "/" + StagingArea.temporaryPrefix + OutputFile.basename(of: target) + "."
+            + StagingArea.uniqueSuffix()
+    }
+
+    /// The package the page tells users of the spec's product to install.
+    static func installedPackage(_ request: Request) throws -> String {
+        let spec = request.convention.spec
+        let package = try request.convention.expand(spec.package.name)
+        if let template = spec.repository?.install {
+            let text = try request.convention.expand(template)
+            if !text.isEmpty { return text }
+        }
+        return try spec.defaultVariant.map { try request.convention.expand($0.package) } ?? package
     }
 
     /// The spec's `repository` section; what it leaves out comes from the package: its name names the client and

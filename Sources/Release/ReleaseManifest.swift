@@ -23,6 +23,8 @@ struct ReleaseManifest: Codable, Equatable, Sendable {
     }
 
     var version: String
+    /// The project, in a repository of several, whose releases are not the repository's first's; nil otherwise.
+    var product: String?
     var artifacts: [Artifact]
     var images: [Image]
 
@@ -40,7 +42,9 @@ struct ReleaseManifest: Codable, Equatable, Sendable {
     /// - Parameters:
     ///   - digests: sizes and SHA-256 of the release's files, as verifying it read them; any other file is read here.
     ///   - listed: the files `SHA256SUMS` lists, as verifying it read them.
-    static func make(_ directory: String, version: String, expected: [String: Verifier.Expectation],
+    /// - Parameter slot: the release's folder under `files/`: `VERSION`, or `PRODUCT/VERSION` with `product`.
+    static func make(_ directory: String, version: String, slot: String, product: String?,
+                     expected: [String: Verifier.Expectation],
                      locations: [String: String], digests: [String: Verifier.FileDigest] = [:], listed: [String]) throws -> ReleaseManifest {
         var artifacts: [Artifact] = []
         var images: [Image] = []
@@ -52,7 +56,7 @@ struct ReleaseManifest: Codable, Equatable, Sendable {
                 ? OutputFile.directory(of: href) + "/" + signatureName : nil
             return Artifact(name: name, size: digest.size, sha256: digest.sha256, href: href, signature: signature)
         }
-        let beside = Publisher.filesFolder + "/" + version + "/"
+        let beside = Publisher.filesFolder + "/" + slot + "/"
         for (name, expectation) in expected.sorted(by: { $0.key < $1.key }) {
             switch expectation.role {
             case .package:
@@ -71,7 +75,7 @@ struct ReleaseManifest: Codable, Equatable, Sendable {
         for name in others where digests[name] != nil || FileManager.default.fileExists(atPath: directory + "/" + name) {
             artifacts.append(try artifact(name, href: beside + name, signed: true))
         }
-        return ReleaseManifest(version: version, artifacts: artifacts, images: images)
+        return ReleaseManifest(version: version, product: product, artifacts: artifacts, images: images)
     }
 
     /// The tagged images of a layout, from its index; entries without a tag (the artifacts that refer to images)

@@ -62,10 +62,20 @@ public enum RepositoryChecker {
         // SHA256SUMS against the manifest.
         guard let page = read("index.html") else { return Report(problems: problems, packages: packages, releases: 0, files: files.count) }
         let links = IndexPage.links(in: page)
-        let versions = Set(links.compactMap { link -> String? in
-            let parts = link.split(separator: "/")
-            return parts.count >= 3 && parts[0] == Publisher.filesFolder[...] ? String(parts[1]) : nil
-        }).sorted()
+        // files/VERSION/FILE, or files/PRODUCT/VERSION/FILE for a product other than the repository's first.
+        let candidates = Set(links.compactMap { link -> [String]? in
+            let parts = link.split(separator: "/").map(String.init)
+            guard parts.count >= 3, parts[0] == Publisher.filesFolder else { return nil }
+            return Array(parts[1..<(parts.count - 1)])
+        }.map { $0.joined(separator: "/") })
+        var versions: [String] = []
+        for first in Set(candidates.map { String($0.prefix { $0 != "/" }) }).sorted() {
+            if try source.bytes(Publisher.filesFolder + "/" + first + "/" + Publisher.manifestName) != nil {
+                versions.append(first)
+            } else {
+                versions += Set(candidates.filter { $0.hasPrefix(first + "/") }.map { $0.split(separator: "/").prefix(2).joined(separator: "/") }).sorted()
+            }
+        }
         let releaseProblems = try versions.concurrentMap { version -> (problems: [String], files: [String]) in
             try checkRelease(version, source: source, keyring: keyring)
         }

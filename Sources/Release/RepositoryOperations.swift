@@ -8,13 +8,21 @@ import Signing
 public enum RepositoryOperations {
     /// Takes `versions` out: their packages out of every format's indexes (the files stay while the previous
     /// generation of indexes names them), their folders out of `files/`, their sections out of the page.
-    public static func remove(_ versions: [String], repository: String, formats: [any ArtifactFormat], signer: Signer,
+    /// - Parameter product: whose releases they are, in a repository of several; nil: the repository's first.
+    public static func remove(_ versions: [String], product: String? = nil, repository: String,
+                              formats: [any ArtifactFormat], signer: Signer,
                               previous: [Signer] = [], date: Int64) throws -> Publisher.Report {
         let root = URL(fileURLWithPath: repository).standardizedFileURL.path
         let record = try RepositoryRecord.require(root)
+        let products = record.knownProducts
+        if let product, !products.contains(where: { $0.name == product }) {
+            throw RepositoryError(path: root, reason: "holds no product \(product) (it holds \(products.map(\.name).joined(separator: ", ")))")
+        }
         var run = Publisher.Run(repository: root, formats: formats, settings: try record.settings(date: date), signer: signer,
-                                previous: previous, url: record.url, operation: .remove)
-        run.removing = versions
+                                previous: previous, url: record.url, operation: .remove, products: products)
+        run.removing = versions.map { version in
+            product.flatMap { $0 == products[0].name ? nil : $0 + "/" + version } ?? version
+        }
         return try Publisher.commit(run)
     }
 
@@ -25,7 +33,8 @@ public enum RepositoryOperations {
         let root = URL(fileURLWithPath: repository).standardizedFileURL.path
         let record = try RepositoryRecord.require(root)
         let run = Publisher.Run(repository: root, formats: formats, settings: try record.settings(date: date), signer: signer,
-                                previous: retire ? [] : previous, url: record.url, operation: retire ? .retire : .rotate)
+                                previous: retire ? [] : previous, url: record.url, operation: retire ? .retire : .rotate,
+                                products: record.knownProducts)
         return try Publisher.commit(run)
     }
 }

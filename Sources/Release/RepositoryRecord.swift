@@ -25,8 +25,20 @@ struct RepositoryRecord: Codable, Equatable, Sendable {
     var keys: [String]
     /// The formats whose repositories it holds.
     var formats: [String]
+    /// The projects whose releases it holds, in the order they were first published: the first's releases are
+    /// `files/VERSION/`, every other's `files/NAME/VERSION/`. nil in a record written before products were.
+    var products: [Product]?
 
-    init(settings: RepositorySettings, url: String, keys: [String], formats: [String]) {
+    /// One project published into the repository, and the package its users install.
+    struct Product: Codable, Equatable, Sendable {
+        var name: String
+        var install: String
+    }
+
+    /// The products, a record without the list holding one: the repository's own, named as the repository.
+    var knownProducts: [Product] { products ?? [Product(name: name, install: install)] }
+
+    init(settings: RepositorySettings, url: String, keys: [String], formats: [String], products: [Product]) {
         name = settings.name
         origin = settings.origin
         label = settings.label
@@ -39,6 +51,7 @@ struct RepositoryRecord: Codable, Equatable, Sendable {
         self.url = url
         self.keys = keys
         self.formats = formats
+        self.products = products
     }
 
     /// The settings a run uses.
@@ -117,9 +130,9 @@ enum ReleaseFiles {
     static let listingLimit: UInt64 = 64 << 20
 
     /// - Parameter packages: every package the indexes list, by file name.
-    static func resign(_ version: String, files: String, manifest json: [UInt8], packages: [String: ResignedPackage],
+    static func resign(_ slot: String, files: String, manifest json: [UInt8], packages: [String: ResignedPackage],
                        signer: Signer) throws -> Publisher.PlacedRelease {
-        let folder = files + "/" + version
+        let folder = files + "/" + slot
         var manifest = try ReleaseManifest.read(json, file: folder + "/" + Publisher.manifestName)
         // Each package's digest as this manifest has it, and as the indexes do now.
         var map: [String: String] = [:]
@@ -131,7 +144,7 @@ enum ReleaseFiles {
             manifest.artifacts[index].size = package.size
             manifest.artifacts[index].href = package.location
         }
-        let staging = files + "/" + StagingArea.temporaryPrefix + version + "." + StagingArea.uniqueSuffix()
+        let staging = Publisher.stagingFolder(for: folder)
         try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: false)
         let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { !$0.hasPrefix(".") }.sorted()
         // The files that list digests may list each other (SHA256SUMS lists the bills of materials): rewritten
@@ -172,7 +185,7 @@ enum ReleaseFiles {
         }
         let json = try manifest.json()
         try StagingArea.fillNewFolder(staging + "/" + Publisher.manifestName, with: json)
-        var placed = Publisher.PlacedRelease(version: version, json: json,
+        var placed = Publisher.PlacedRelease(version: slot, json: json,
                                              section: IndexPage.section(manifest, key: IndexPage.key(manifest: json)))
         placed.replace(folder, with: staging, under: files)
         return placed

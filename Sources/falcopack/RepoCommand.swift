@@ -61,6 +61,10 @@ struct RepoRemoveCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The repository folder.", valueName: "dir"))
     var repo: String
 
+    @Option(help: ArgumentHelp("Whose releases they are, in a repository of several projects (default: its first).",
+                               valueName: "name"))
+    var product: String?
+
     @OptionGroup var key: SigningKeyOptions
     @OptionGroup var previous: PreviousKeyOptions
 
@@ -74,7 +78,8 @@ struct RepoRemoveCommand: ParsableCommand {
             guard let signer = try key.signer(environment: environment, notBefore: date) else {
                 throw ValidationError("remove signs the repository's indexes: pass --signing-key FILE or set FALCOPACK_SIGNING_KEY")
             }
-            let report = try RepositoryOperations.remove(versions, repository: repo, formats: FalcoBuild.formats, signer: signer,
+            let report = try RepositoryOperations.remove(versions, product: product, repository: repo,
+                                                         formats: FalcoBuild.formats, signer: signer,
                                                          previous: try previous.signers(environment: environment, notBefore: date),
                                                          date: date)
             try RepoOutput.print(report, repository: repo, json: json, done: "took out \(report.removed.joined(separator: ", "))")
