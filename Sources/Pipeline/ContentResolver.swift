@@ -79,6 +79,9 @@ struct ContentResolver {
                 if entry.isGzipped { bytes = try gzip(bytes) }
                 return [planned(destination, .generated(bytes), entry.permissions ?? 0o644)]
             }
+            if source == nil && entry.attributes.contains(.ghost) {
+                return [planned(destination, .generated([]), entry.permissions ?? 0o644)]
+            }
             guard let source else { throw SpecError(at: entry.location, "a file needs 'src'") }
             guard stat(source, &info) == 0 else {
                 throw SpecError(.input, at: entry.location, "src '\(source)' does not exist")

@@ -155,9 +155,9 @@ public struct Planner {
         let package = spec.package
 
         provenance.metadata[.name] = origin(of: variant.package)
-        let metadata = try packageMetadata(
+        var metadata = try packageMetadata(
             format, name: try scope.value(of: "package", at: variant.package.location),
-            summary: variant.summary ?? package.summary, release: section.release ?? package.release,
+            summary: variant.summary ?? section.summary ?? package.summary, release: section.release ?? package.release,
             architecture: architecture, scope: scope, provenance: &provenance
         ) { provenance in
             var relations = Relations()
@@ -171,10 +171,18 @@ public struct Planner {
             }
             return relations
         }
+        if let description = section.description { metadata.description = try description.expand(in: scope) }
+        if let group = section.section { metadata.section = try group.expand(in: scope) }
+        if let packager = section.packager { metadata.packager = try packager.expand(in: scope) }
+        for (name, value) in section.fields {
+            metadata.extraFields.append(ExtraField(name: name, value: try value.expand(in: scope)))
+        }
         var files = try ContentResolver(root: .installPaths, scope: scope)
             .resolve(spec.contents + section.contents + variant.contents + perFormat.contents)
-        for index in files.indices where files[index].file.path.hasPrefix("/etc/") {
-            // What a package installs in /etc is configuration (Debian policy 10.7.2; rpm's %config).
+        // What a package installs in /etc is configuration (Debian policy 10.7.2; rpm's %config), unless the
+        // spec says how (an nfpm configuration says it of every file).
+        for index in files.indices where spec.completesRelease && files[index].file.path.hasPrefix("/etc/")
+            && !files[index].file.attributes.contains(.config) {
             switch files[index].file.type {
             case .regular, .generated: files[index].file.attributes.formUnion([.config, .noReplace])
             default: break
@@ -199,7 +207,7 @@ public struct Planner {
             codec = format.defaultCodec
         }
         var built = Package(metadata: metadata, files: files.map(\.file), scripts: scripts)
-        if spec.isOnePackage {
+        if spec.isOnePackage && spec.completesRelease {
             built.metadata.changelog = try changelog(format, release: section.release ?? spec.package.release,
                                                        scope: scope, version: metadata.version)
             built = try format.addingDocuments(to: built)

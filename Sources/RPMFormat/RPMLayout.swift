@@ -90,6 +90,7 @@ struct RPMLayout {
             if file.attributes.contains(.doc) { flags.insert(.doc) }
             if file.attributes.contains(.license) { flags.insert(.license) }
             if file.attributes.contains(.ghost) { flags.insert(.ghost) }
+            if file.attributes.contains(.readme) { flags.insert(.readme) }
             switch file.type {
             case .regular(let source):
                 let content = try FileContent(path: source)
@@ -149,8 +150,9 @@ struct RPMLayout {
         if total > UInt64(UInt32.max) { h[.longSize] = .int64([total]) } else { h[.size] = .int32([UInt32(total)]) }
         if let vendor = metadata.vendor { h[.vendor] = .string(vendor) }
         h[.license] = .string(metadata.license ?? "")
-        h[.packager] = .string(metadata.maintainer)
-        h[.group] = .i18nString(metadata.section ?? "Applications/System")
+        h[.packager] = .string(metadata.packager ?? metadata.maintainer)
+        // An empty section is no group at all, as a package that states none.
+        if let group = metadata.section ?? Optional("Applications/System"), !group.isEmpty { h[.group] = .i18nString(group) }
         if let url = metadata.homepage { h[.url] = .string(url) }
         h[.os] = .string("linux")
         h[.arch] = .string(RPMFormat().architectureName(metadata.architecture))

@@ -134,4 +134,5 @@ public struct RPMFileFlags: OptionSet, Hashable, Sendable {
     public static let noReplace = RPMFileFlags(rawValue: 1 << 4)
     public static let ghost = RPMFileFlags(rawValue: 1 << 6)
     public static let license = RPMFileFlags(rawValue: 1 << 7)
+    public static let readme = RPMFileFlags(rawValue: 1 << 8)
 }

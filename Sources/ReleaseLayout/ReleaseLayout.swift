@@ -66,6 +66,10 @@ public struct ReleaseLayout: @unchecked Sendable {
         // The `version` input when the spec has one (what names use), else the package's own version.
         version = base.names.contains("version") ? try base.value(of: "version", at: spec.package.version.location)
             : try spec.package.version.expand(in: base)
+        // An epoch (`1:`) orders versions for the package managers; file names carry the version after it.
+        if let colon = version.firstIndex(of: ":"), !version[..<colon].isEmpty, version[..<colon].allSatisfy(\.isNumber) {
+            version = String(version[version.index(after: colon)...])
+        }
         if checkingVersion, let problem = Self.versionProblem(version) {
             let (location, category) = origin(spec.package.version)
             throw SpecError(category, at: location, "the version '\(version)' \(problem)")

@@ -37,7 +37,13 @@ extension ReleaseLayout {
             }
         }
         if !version.isEmpty {
-            for entry in entries where entry.role != .checksums && !entry.name.contains(version) {
+            // A package may carry the version as its format spells it (rpm's has `_` for `-`).
+            func spelled(_ entry: Entry) -> String? {
+                guard entry.scope.names.contains("package-version") else { return nil }
+                return try? entry.scope.value(of: "package-version", at: SourceLocation(file: ""))
+            }
+            for entry in entries where entry.role != .checksums && !entry.name.contains(version)
+                && !(spelled(entry).map { entry.name.contains($0) } ?? false) {
                 found.append(Violation(kind: .versionMissing, artifact: entry.name, message: "the name does not contain the version \(version)",
                                        template: entry.template))
             }

@@ -24,6 +24,9 @@ public struct Spec: Sendable {
     /// A spec without `variants` describes one package: its variant, the formats' sections, its tarball, image,
     /// bills of materials and documents are filled in with each format's conventions (`SpecCompletion`).
     public var isOnePackage = false
+    /// Whether a one-package build adds what a release has beyond its packages' own files (a copyright, a
+    /// changelog, an image): not for an nfpm configuration, whose packages hold what it lists.
+    public var completesRelease = true
     /// Releases, newest first.
     public var changelog: [ChangelogSection] = []
     public var systemdUnits: [Template] = []
@@ -201,6 +204,13 @@ public struct Variant: Sendable {
 public struct FormatSection: Sendable {
     /// nil until `SpecCompletion` gives the format's conventional name.
     public var file: Template?
+    /// What this format's packages say instead of `package`'s (an nfpm configuration's `rpm.summary`, `rpm.group`,
+    /// `rpm.packager`, `deb.fields`); not spec keys.
+    public var summary: Template?
+    public var description: Template?
+    public var section: Template?
+    public var packager: Template?
+    public var fields: [(name: String, value: Template)] = []
     public var alias: Template?
     public var compression: Template?
     public var release: Template?

@@ -36,12 +36,14 @@ enum SpecCompletion {
             spec.formats[format.name] = section
         }
         guard spec.isOnePackage else { return spec }
+        if spec.completesRelease {
+            // Debian recommends both fields; a tool is in utils, and nothing depends on it.
+            let at = SourceLocation(file: spec.file, key: "package")
+            spec.package.section = spec.package.section ?? Template("utils", at: at)
+            spec.package.priority = spec.package.priority ?? Template("optional", at: at)
+            try addCopyright(&spec, date: date)
+        }
 
-        // Debian recommends both fields; a tool is in utils, and nothing depends on it.
-        let at = SourceLocation(file: spec.file, key: "package")
-        spec.package.section = spec.package.section ?? Template("utils", at: at)
-        spec.package.priority = spec.package.priority ?? Template("optional", at: at)
-        try addCopyright(&spec, date: date)
         let top = SourceLocation(file: spec.file)
         for (_, conventions) in formats {
             switch conventions.kind {
@@ -53,7 +55,7 @@ enum SpecCompletion {
                     compression: nil,
                     kinds: [Tarball(name: "bin", file: Template(conventions.fileName, at: top), sourcesOnly: false,
                                     contents: spec.contents.map(relativeToTop))])
-            case .images where spec.images == nil:
+            case .images where spec.images == nil && spec.completesRelease:
                 spec.images = images(spec, conventions: conventions)
             default:
                 continue

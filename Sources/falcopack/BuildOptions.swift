@@ -10,6 +10,10 @@ struct BuildOptions: ParsableArguments {
                                valueName: "path"))
     var spec: String?
 
+    @Option(help: ArgumentHelp("Build from an nfpm configuration, read as nfpm reads it (sources relative to the working folder).",
+                               valueName: "path"))
+    var nfpm: String?
+
     @Option(name: .customLong("version"), help: "The Falco version (the spec's 'version' input).")
     var version: String?
 
@@ -45,6 +49,7 @@ struct BuildOptions: ParsableArguments {
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("'--jobs' must be at least 1") }
+        if nfpm != nil && spec != nil { throw ValidationError("give --spec or --nfpm, not both") }
         _ = try inputFlags()
     }
 
@@ -57,7 +62,7 @@ struct BuildOptions: ParsableArguments {
 
     func falcoOptions() throws -> FalcoBuild.Options {
         var options = FalcoBuild.Options(
-            specPath: SpecLocation.resolve(spec),
+            specPath: nfpm ?? SpecLocation.resolve(spec),
             inputFlags: try inputFlags(),
             environment: ProcessInfo.processInfo.environment,
             outputDirectory: out,
@@ -66,6 +71,7 @@ struct BuildOptions: ParsableArguments {
             cacheDirectory: cacheDir
         )
         options.architectures = architectures
+        options.readsNfpm = nfpm != nil
         options.signingPassphrase = try SigningKeys.passphrase(file: signingPassphraseFile)
         options.tool = "falcopack \(falcopackVersion)"
         return options

@@ -1,0 +1,2 @@
+-- pretrans
+print("pretrans")

