@@ -5,7 +5,7 @@
 #   Benchmarks/run.sh                  # every case; BENCH_LARGE=0 skips the 1 GB one
 #   BENCH_PAYLOAD=/path/to/elf Benchmarks/run.sh
 #   BENCH_REPEAT=5 Benchmarks/run.sh   # runs of each headline case (default 3), reported as the median
-#   BENCH_CASES="images signing" Benchmarks/run.sh   # only these: packages matrix warm images signing architectures repository large
+#   BENCH_CASES="images signing" Benchmarks/run.sh   # only these: packages matrix warm images signing architectures repository nfpm large
 #
 # The payload stands in for falco: a real ELF binary of about 100 MB (the Swift toolchain's lld by default),
 # with the real driver sources of the demo release. Results go to stdout and .cache/bench/results.md.
@@ -40,7 +40,7 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 
 results="$run/results.tsv"
 : >"$results"
-cases="${BENCH_CASES:-packages matrix warm images signing architectures repository large}"
+cases="${BENCH_CASES:-packages matrix warm images signing architectures repository nfpm large}"
 [ "${BENCH_LARGE:-1}" != 0 ] || cases="${cases//large/}"
 want() { case " $cases " in *" $1 "*) return 0 ;; esac; return 1; }
 repeat="${BENCH_REPEAT:-3}"
@@ -205,6 +205,42 @@ for kind in bin src module-src bpf-src; do
 done
 measure "xz -6 -T2 of the payload" "$run/unique.xz" -- sh -c "xz -6 -T2 -c '$run/falco' > '$run/unique.xz'"
 measure "gzip -9 of the bin tarball contents" "$run/unique.tar.gz" -- sh -c "tar -C '$run/tar-bin' -cf - . | gzip -9n > '$run/unique.tar.gz'"
+fi
+
+if want nfpm; then
+echo "== An nfpm configuration packaging the payload as one program: falcopack --nfpm against nfpm (xz both)"
+cat >"$run/nfpm-input.yaml" <<YAML
+name: tool
+arch: amd64
+version: $version
+maintainer: falcopack benchmark <bench@example.org>
+description: |
+  falcopack benchmark
+  The benchmark's payload as one program.
+license: Apache-2.0
+contents:
+  - src: $run/falco
+    dst: /usr/bin/tool
+deb:
+  compression: xz
+rpm:
+  compression: xz
+YAML
+for r in $(seq "$repeat"); do
+	for format in deb rpm; do
+		name="tool_${version}_amd64.deb"
+		[ "$format" = rpm ] && name="tool-$version-1.x86_64.rpm"
+		rm -rf "$run/fp-nfpm-$format"
+		measure "falcopack $format --nfpm #$r" "$run/fp-nfpm-$format/$name" -- \
+			"$falcopack" "$format" --nfpm "$run/nfpm-input.yaml" --out "$run/fp-nfpm-$format"
+		measure "nfpm $format, the same configuration #$r" "$run/nfpm-input.$format" -- \
+			"$nfpm" package -f "$run/nfpm-input.yaml" -p "$format" -t "$run/nfpm-input.$format"
+	done
+done
+for format in deb rpm; do
+	median "falcopack $format --nfpm"
+	median "nfpm $format, the same configuration"
+done
 fi
 
 if want warm; then
@@ -374,6 +410,12 @@ sum() { local total=0 name; for name in "$@"; do total="$(echo "$total + $(field
 		echo "| checking 1,000 packages | $ours s | sha256sum of every file + rpmkeys -K $theirs s | $(ratio "$ours" "$theirs") | |"
 		ours="$(field "falcopack repo remove, one release" 2)" theirs="$(field "falcopack publish, one release added" 2)"
 		echo "| taking one release out | $ours s | adding one $theirs s | $(ratio "$ours" "$theirs") | |"
+	fi
+	if want nfpm; then
+		for format in deb rpm; do
+			ours="$(field "falcopack $format --nfpm" 2)" theirs="$(field "nfpm $format, the same configuration" 2)"
+			echo "| a $format from an nfpm configuration (xz) | $ours s | nfpm $theirs s | $(ratio "$ours" "$theirs") | $(ratio "$(field "falcopack $format --nfpm" 5)" "$(field "nfpm $format, the same configuration" 5)") |"
+		done
 	fi
 	if want large; then
 		echo "| peak memory, 1 GB payload | $(field "falcopack all, 1 GB payload" 4) MB | | | |"

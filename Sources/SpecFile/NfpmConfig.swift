@@ -259,8 +259,10 @@ extension NfpmConfig.Reader {
                                  ("conflicts", .conflicts), ("replaces", .replaces), ("provides", .provides)] {
                 let node = override?[key] ?? root[key]
                 let keyPath = override?[key] != nil ? "overrides.\(format).\(key)" : key
+                // nfpm expands variables in an override's depends, and in no other list.
+                let expands = override?[key] != nil && key == "depends"
                 let list = try strings(node, keyPath).map { text, item in
-                    try template(Self.debRelation(expand(text)), item, keyPath)
+                    try template(Self.debRelation(expands ? expand(text) : text), item, keyPath)
                 }
                 if !list.isEmpty { section.relations[field] = list }
             }
@@ -277,7 +279,7 @@ extension NfpmConfig.Reader {
                     guard ["gzip", "xz", "zstd"].contains(compression) else {
                         throw error(own["compression"]!, key + ".compression", "falcopack compresses with gzip, xz or zstd, not \(compression)")
                     }
-                    section.compression = Template(compression == "gzip" ? "gzip:6" : compression, at: location(own["compression"]!, key + ".compression"))
+                    section.compression = Template(Self.codec(compression), at: location(own["compression"]!, key + ".compression"))
                 }
                 if let signature = own["signature"] {
                     try refuse(signature["key_id"], key + ".signature.key_id", "falcopack signs with the key in key_file")
@@ -301,7 +303,7 @@ extension NfpmConfig.Reader {
                     try refuse(own["scripts"], key + ".scripts", "falcopack writes no debconf rules, templates or config")
                     for (relationKey, field) in [("breaks", RelationField.breaks), ("predepends", .preDepends)] {
                         let list = try strings(own[relationKey], key + "." + relationKey).map { text, item in
-                            try template(Self.debRelation(expand(text)), item, key + "." + relationKey)
+                            try template(Self.debRelation(text), item, key + "." + relationKey)
                         }
                         if !list.isEmpty { section.relations[field] = list }
                     }
@@ -489,6 +491,17 @@ extension NfpmConfig.Reader {
 
     static func absolute(_ path: String, base: String) -> String {
         ((path.hasPrefix("/") ? path : base + "/" + path) as NSString).standardizingPath
+    }
+
+    /// The level that gives what nfpm's encoder gives for its codec: gzip's default (6); zstd's default speed
+    /// (3); for xz, level 1, whose packages are already smaller than those of nfpm's Go xz encoder (which come
+    /// out near level 0's), so a `compression: xz` package is no larger than nfpm's.
+    static func codec(_ name: String) -> String {
+        switch name {
+        case "gzip": "gzip:6"
+        case "zstd": "zstd:3"
+        default: "xz:1"
+        }
     }
 
     /// A mode as nfpm's YAML gives it: `0755` and `0o755` are octal, `493` decimal.
