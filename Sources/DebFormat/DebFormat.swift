@@ -130,7 +130,7 @@ public struct DebFormat: ArtifactFormat {
         let encoder = try Encoders.make(.gzip(level: 9), sink: output)
         try encoder.write(Array(text.utf8))
         try encoder.finish()
-        let name = metadata.version.release == nil ? "changelog.gz" : "changelog.Debian.gz"
+        let name = metadata.nativeChangelog ?? (metadata.version.release == nil) ? "changelog.gz" : "changelog.Debian.gz"
         var package = package
         package.files.append(PackageFile(path: folder + name, type: .generated(output.bytes), permissions: 0o644,
                                          attributes: [.doc]))

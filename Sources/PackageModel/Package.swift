@@ -36,6 +36,9 @@ public struct PackageMetadata: Hashable, Sendable {
     public var changelog: [ChangelogEntry]
     /// Who built the package, where the format records it apart from the maintainer (rpm's Packager).
     public var packager: String?
+    /// Whether the deb's changelog is a native package's (`changelog.gz`) or a Debian revision's
+    /// (`changelog.Debian.gz`); nil: as the version says, by whether it has a revision.
+    public var nativeChangelog: Bool?
 
     public init(
         name: String, version: PackageVersion, architecture: Architecture, maintainer: String, summary: String,

@@ -207,7 +207,8 @@ public struct Planner {
             codec = format.defaultCodec
         }
         var built = Package(metadata: metadata, files: files.map(\.file), scripts: scripts)
-        if spec.isOnePackage && spec.completesRelease {
+        if spec.isOnePackage && (spec.completesRelease || !spec.changelog.isEmpty) {
+            built.metadata.nativeChangelog = spec.nativeChangelog
             built.metadata.changelog = try changelog(format, release: section.release ?? spec.package.release,
                                                        scope: scope, version: metadata.version)
             built = try format.addingDocuments(to: built)
@@ -226,7 +227,8 @@ public struct Planner {
         let release = try release?.expand(in: scope)
         return try spec.changelog.map { entry in
             let written = try format.version(upstream: try entry.version.expand(in: scope), release: release)
-            return ChangelogEntry(date: entry.date, maintainer: maintainer, version: written.description,
+            return ChangelogEntry(date: entry.date, maintainer: try entry.maintainer?.expand(in: scope) ?? maintainer,
+                                  version: written.description,
                                   changes: try entry.changes.map { try $0.expand(in: scope) })
         }
     }

@@ -194,7 +194,6 @@ extension NfpmConfig.Reader {
         let at = SourceLocation(file: file)
 
         // What falcopack cannot do as nfpm would: refused where it is written.
-        try refuse(root["changelog"], "changelog", "write the changes in a falcopack spec's changelog, or leave the key out")
         try refuse(root["umask"], "umask", "falcopack writes the modes file_info gives, or the sources'")
         try refuse(root["mtime"], "mtime", "falcopack dates every file by SOURCE_DATE_EPOCH")
         if let platform = try value("platform"), platform != "linux" {
@@ -372,6 +371,8 @@ extension NfpmConfig.Reader {
         spec.variables.append(("package", package.name))
         spec.isOnePackage = true
         spec.completesRelease = false
+        spec.nativeChangelog = false
+        if let path = try value("changelog") { spec.changelog = try changelog(path, node: root["changelog"]!) }
         if let (key, node) = signingKey { spec.signing = SigningSection(key: Template(key, at: location(node, "signature.key_file")), location: location(node, "signature.key_file")) }
         return spec
     }
@@ -476,6 +477,38 @@ extension NfpmConfig.Reader {
         let base = prefix.hasSuffix("/") ? prefix : (prefix as NSString).deletingLastPathComponent + "/"
         let folder = dst.hasSuffix("/") ? dst : dst + "/"
         return found.map { match in (match, folder + String(match.dropFirst(base.count))) }
+    }
+
+    /// The changelog nfpm reads (chglog's format): entries of `semver`, `date` (RFC 3339), `packager` and `changes`
+    /// (each a `note`), newest first.
+    func changelog(_ path: String, node: Node) throws -> [ChangelogSection] {
+        let absolute = Self.absolute(path, base: workingDirectory)
+        guard let data = FileManager.default.contents(atPath: absolute), let text = String(data: data, encoding: .utf8) else {
+            throw SpecError(.input, at: location(node, "changelog"), "'\(path)' cannot be read (it is read from \(workingDirectory), as nfpm reads it)")
+        }
+        let reader = NfpmConfig.Reader(file: absolute, environment: environment, workingDirectory: workingDirectory)
+        guard let entries = try SpecNode.parse(text, file: absolute).node.sequence else {
+            throw reader.error(node, "", "a changelog is a list of entries (semver, date, packager, changes)")
+        }
+        let dates = ISO8601DateFormatter()
+        return try entries.enumerated().map { index, entry in
+            let key = "[\(index)]"
+            guard let version = try reader.string(entry["semver"], key + ".semver") else {
+                throw reader.error(entry, key + ".semver", "every entry needs semver")
+            }
+            guard let text = try reader.string(entry["date"], key + ".date"), let date = dates.date(from: text) else {
+                throw reader.error(entry["date"] ?? entry, key + ".date", "every entry needs a date such as 2024-05-01T10:00:00Z")
+            }
+            let notes = try (entry["changes"]?.sequence ?? []).enumerated().compactMap { number, change in
+                try reader.string(change["note"], key + ".changes[\(number)].note")
+            }
+            return ChangelogSection(
+                version: try reader.template(version, entry["semver"]!, key + ".semver"),
+                maintainer: try reader.string(entry["packager"], key + ".packager").map { try reader.template($0, entry["packager"]!, key + ".packager") },
+                date: Int64(date.timeIntervalSince1970),
+                changes: try zip(notes.indices, notes).map { number, note in try reader.template(note, entry, key + ".changes[\(number)]") },
+                location: reader.location(entry, key))
+        }
     }
 
     func scripts(_ node: Node?, key: String) throws -> ScriptTemplates {

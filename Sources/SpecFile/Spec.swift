@@ -27,6 +27,9 @@ public struct Spec: Sendable {
     /// Whether a one-package build adds what a release has beyond its packages' own files (a copyright, a
     /// changelog, an image): not for an nfpm configuration, whose packages hold what it lists.
     public var completesRelease = true
+    /// Whether the deb's changelog is named as a native package's; nil: by its version (an nfpm configuration's
+    /// is always `changelog.Debian.gz`, as nfpm writes it).
+    public var nativeChangelog: Bool?
     /// Releases, newest first.
     public var changelog: [ChangelogSection] = []
     public var systemdUnits: [Template] = []
@@ -73,6 +76,8 @@ public struct RepositorySection: Sendable {
 /// One release in the spec's changelog.
 public struct ChangelogSection: Sendable {
     public var version: Template
+    /// Who wrote the entry; nil: the package's maintainer.
+    public var maintainer: Template?
     /// Seconds since 1970, from `YYYY-MM-DD`.
     public var date: Int64
     public var changes: [Template]

@@ -93,8 +93,8 @@ extension Spec {
         spec.changelog = try root["changelog"]?.items.map { entry in
             let date = entry["date"]!
             guard let seconds = Self.day(date.text) else { throw date.error("'\(date.text)' is not a date YYYY-MM-DD") }
-            return ChangelogSection(version: entry.string("version")!, date: seconds, changes: entry.templates("changes"),
-                                    location: entry.location)
+            return ChangelogSection(version: entry.string("version")!, maintainer: nil, date: seconds,
+                                    changes: entry.templates("changes"), location: entry.location)
         } ?? []
         spec.systemdUnits = root.templates("systemd-units")
         spec.image = try root["image"].map { node in

@@ -26,7 +26,7 @@ import TestSupport
 
     /// A deb as the comparison sees it. Normalised: fields without a value (nfpm writes `Section:` empty; dpkg reads
     /// it as absent), Installed-Size (a size), a symlink's permission bits (nfpm writes 0000, dpkg-deb 0777; dpkg
-    /// uses neither).
+    /// uses neither), an owner given as 0/0 without its names (the same root).
     static func describeDeb(_ path: String) throws -> [String: String] {
         var described: [String: String] = [:]
         var field: String?
@@ -43,7 +43,9 @@ import TestSupport
         described["files"] = try runChecked(["dpkg-deb", "-c", path]).output.split(separator: "\n").map { line -> String in
             let parts = line.split(separator: " ", omittingEmptySubsequences: true)
             let mode = parts[0].hasPrefix("l") ? "l" : String(parts[0])
-            return ([mode, String(parts[1])] + parts[5...].map(String.init)).joined(separator: " ")
+            // Owner 0/0 as numbers (nfpm's changelog entry has no names) is root/root.
+            let owner = parts[1] == "0/0" ? "root/root" : String(parts[1])
+            return ([mode, owner] + parts[5...].map(String.init)).joined(separator: " ")
         }.filter { !$0.hasSuffix(" ./") }.sorted().joined(separator: "\n")
         let control = try TemporaryDirectory()
         try runChecked(["dpkg-deb", "-e", path, control.path])
@@ -111,6 +113,12 @@ import TestSupport
                           "tool_1.2.3~rc.1+build5-2_amd64.deb"].sorted())
         #expect(try runChecked(["rpm", "-K", "--nosignature", work.file("dist/tool-1.2.3~rc.1+build5-2.x86_64.rpm")]).output
                     .contains("digests OK"))
+        // The changelog nfpm's `changelog` names (chglog's format): rpm's %changelog, the deb's changelog.Debian.gz.
+        let changes = try runChecked(["rpm", "-qp", "--changelog", work.file("dist/tool-1.2.3~rc.1+build5-2.x86_64.rpm")]).output
+        #expect(changes.hasPrefix("* Wed May 01 2024 A Maintainer <a@example.org> - 1.2.3-2\n- Faster\n- Smaller\n\n* Mon Apr 01 2024"), "\(changes)")
+        let debian = try runChecked(["sh", "-c", "dpkg-deb --fsys-tarfile \"$1\" | tar -xO ./usr/share/doc/tool/changelog.Debian.gz | zcat",
+                                     "sh", work.file("dist/tool_1.2.3~rc.1+build5-2_amd64.deb")]).output
+        #expect(debian.hasPrefix("tool (1.2.3-2) unstable; urgency=medium\n\n  * Faster\n  * Smaller\n"), "\(debian)")
         let listing = try runChecked(["tar", "-tzf", work.file("dist/tool-1.2.3~rc.1+build5-linux-amd64.tar.gz")]).output
         #expect(listing.contains("/usr/bin/tool\n") && !listing.contains("apk-only") && !listing.contains("deb-only"))
         #expect(try runChecked(["dpkg-deb", "-f", work.file("dist/tool_1.2.3~rc.1+build5-2_amd64.deb"), "Version"]).output
