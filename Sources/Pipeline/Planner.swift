@@ -195,6 +195,10 @@ public struct Planner {
             scripts[slot] = try readScript(template, in: scope)
             provenance.scripts[slot] = (template.location, .spec)
         }
+        for (slot, template) in section.scriptTexts {
+            scripts[slot] = try template.expand(in: scope)
+            provenance.scripts[slot] = (template.location, .spec)
+        }
 
         let codec: Codec
         if let codecOverride {

@@ -298,7 +298,18 @@ extension NfpmConfig.Reader {
                 switch format {
                 case "deb":
                     try refuse(own["arch_variant"], key + ".arch_variant", "falcopack builds the baseline of each architecture")
-                    try refuse(own["triggers"], key + ".triggers", "give a triggers file in a falcopack spec's deb scripts")
+                    if let triggers = own["triggers"] {
+                        // deb-triggers(5): one directive and its name a line, in nfpm's order.
+                        var lines: [String] = []
+                        for directive in ["interest", "interest_await", "interest_noawait", "activate", "activate_await", "activate_noawait"] {
+                            for (name, _) in try strings(triggers[directive], key + ".triggers." + directive) {
+                                lines.append(directive.replacingOccurrences(of: "_", with: "-") + " " + name)
+                            }
+                        }
+                        if !lines.isEmpty {
+                            section.scriptTexts[.triggers] = try template(lines.joined(separator: "\n") + "\n", triggers, key + ".triggers")
+                        }
+                    }
                     try refuse(own["scripts"], key + ".scripts", "falcopack writes no debconf rules, templates or config")
                     for (relationKey, field) in [("breaks", RelationField.breaks), ("predepends", .preDepends)] {
                         let list = try strings(own[relationKey], key + "." + relationKey).map { text, item in

@@ -216,6 +216,8 @@ public struct FormatSection: Sendable {
     public var section: Template?
     public var packager: Template?
     public var fields: [(name: String, value: Template)] = []
+    /// Scripts given as their text rather than a file (an nfpm configuration's deb triggers).
+    public var scriptTexts: ScriptTemplates = [:]
     public var alias: Template?
     public var compression: Template?
     public var release: Template?
