@@ -10,7 +10,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 seconds="${FUZZ_SECONDS:-60}"
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(deb rpm tar oci-archive openpgp apt-index yum-index compressed-index spec publish sbom)
+[ ${#targets[@]} -gt 0 ] || targets=(deb rpm tar oci-archive openpgp apt-index yum-index compressed-index spec nfpm publish sbom)
 work="$root/.build/fuzz-work"
 corpus="$root/.cache/fuzz-corpus"
 regressions="$root/Tests/FuzzRegressions"
@@ -46,6 +46,13 @@ if [ ! -f "$corpus/.made" ]; then
 	umoci insert --image "$seeds/layout:seed" "$seeds/tree" /seed >/dev/null
 	skopeo copy --quiet "oci:$seeds/layout:seed" "docker-archive:$corpus/oci-archive/seed.tar:seed:latest"
 	touch "$corpus/.made"
+fi
+
+# nfpm configurations: the fixtures the comparison with nfpm builds.
+if [ ! -f "$corpus/nfpm/.made" ]; then
+	mkdir -p "$corpus/nfpm"
+	cp Tests/falcopackTests/Fixtures/nfpm/*.yaml "$corpus/nfpm/"
+	touch "$corpus/nfpm/.made"
 fi
 
 # Compressed indexes as publish writes them (gzip members, xz blocks) and as the CLIs do; made once.

@@ -53,6 +53,11 @@ public enum FuzzHarness {
         "publish": { bytes in _ = try? PublishFuzz.publish(Array(bytes)) },
         // What merge reads of each half's bill of materials.
         "sbom": { bytes in _ = try? SPDXDocument.items(of: Array(bytes)) },
+        // An nfpm configuration, its sources looked for where none are.
+        "nfpm": { bytes in
+            _ = try? NfpmConfig.parse(String(decoding: bytes, as: UTF8.self), file: "nfpm.yaml", environment: [:],
+                                      workingDirectory: "/nonexistent")
+        },
         "spec": { bytes in
             _ = try? Spec.parse(String(decoding: bytes, as: UTF8.self), file: "fuzz.yaml", formats: ["deb", "rpm", "oci", "tar"])
         },

@@ -15,6 +15,20 @@ public enum NfpmConfig {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw SpecError(.input, at: SourceLocation(file: path), "cannot read the nfpm configuration")
         }
+        var spec = try parse(text, file: path, environment: environment, workingDirectory: workingDirectory)
+        spec.sourceDateEpoch = Spec.defaultDate(of: path)
+        return spec
+    }
+
+    /// The configuration `text`, as the file `file` holds it.
+    public static func parse(_ text: String, file path: String, environment: [String: String],
+                             workingDirectory: String) throws -> Spec {
+        guard text.utf8.count <= Spec.maximumSize else {
+            throw SpecError(at: SourceLocation(file: path), "the configuration is \(text.utf8.count) bytes; falcopack reads at most \(Spec.maximumSize)")
+        }
+        if let line = Spec.deepLine(text) {
+            throw SpecError(at: SourceLocation(file: path, line: line), "nested deeper than \(Spec.maximumDepth) levels")
+        }
         let root = try SpecNode.parse(text, file: path).node
         let reader = Reader(file: path, environment: environment, workingDirectory: workingDirectory)
         try reader.check(root, shape: "Config", key: "")
@@ -359,7 +373,7 @@ extension NfpmConfig.Reader {
 
         let top = try contents(root["contents"], key: "contents", format: nil, globbing: globbing)
         var spec = Spec(
-            file: file, sourceDateEpoch: Spec.defaultDate(of: file), inputs: [], variables: [], driver: nil,
+            file: file, sourceDateEpoch: 0, inputs: [], variables: [], driver: nil,
             package: package, contents: [],
             variants: [Variant(name: "default", package: package.name, isDefault: true, summary: nil, contents: [],
                                scripts: [:], relations: [:], formats: [:])],

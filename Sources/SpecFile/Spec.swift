@@ -7,6 +7,8 @@ public struct Spec: Sendable {
     public var file: String
     /// Timestamp of every file and header when SOURCE_DATE_EPOCH is unset.
     public var sourceDateEpoch: Int64
+    /// Whether the spec gives `source-date-epoch`; when it does not, `load` dates it by its git commit or file.
+    public var givesDate = true
     public var inputs: [InputDeclaration]
     public var variables: [(name: String, value: Template)]
     public var driver: DriverSection?

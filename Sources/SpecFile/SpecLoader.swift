@@ -22,7 +22,9 @@ extension Spec {
         guard let text = String(data: data, encoding: .utf8) else {
             throw SpecError(at: SourceLocation(file: path), "the spec is not UTF-8 text")
         }
-        return try parse(text, file: path, formats: formats)
+        var spec = try parse(text, file: path, formats: formats)
+        if !spec.givesDate { spec.sourceDateEpoch = defaultDate(of: path) }
+        return spec
     }
 
     public static func parse(_ text: String, file: String, formats: [String]) throws -> Spec {
@@ -88,7 +90,7 @@ extension Spec {
                                   url: node.string("url"))
             }
         )
-        if root["source-date-epoch"] == nil { spec.sourceDateEpoch = defaultDate(of: file) }
+        spec.givesDate = root["source-date-epoch"] != nil
         spec.isOnePackage = isOnePackage
         spec.changelog = try root["changelog"]?.items.map { entry in
             let date = entry["date"]!
