@@ -19,7 +19,7 @@ import TestSupport
 
     @Test func everyTargetIsKnown() {
         for (target, file) in Self.inputs { #expect(FuzzHarness.targets[target] != nil, "\(file)") }
-        #expect(FuzzHarness.targets.keys.sorted() == ["apt-index", "compressed-index", "deb", "oci-archive", "openpgp", "publish", "rpm",
+        #expect(FuzzHarness.targets.keys.sorted() == ["apt-index", "compressed-index", "deb", "nfpm", "oci-archive", "openpgp", "publish", "rpm",
                                                       "sbom", "spec", "tar", "yum-index"])
     }
 
