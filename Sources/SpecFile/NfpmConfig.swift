@@ -382,11 +382,8 @@ extension NfpmConfig.Reader {
                 arch: nil, archByArchitecture: [.x86_64: Template("amd64", at: at), .aarch64: Template("arm64", at: at)],
                 compression: nil,
                 kinds: [Tarball(name: "bin", file: Template("{{ package }}-{{ file-version }}-linux-{{ arch }}.tar.gz", at: at),
-                                sourcesOnly: false, contents: top.map { entry in
-                                    var entry = entry
-                                    entry.destination = Template(String(entry.destination.text.drop { $0 == "/" }), at: entry.destination.location)
-                                    return entry
-                                }.filter { !$0.destination.text.isEmpty })]),
+                                sourcesOnly: false,
+                                contents: top.map(SpecCompletion.relativeToTop).filter { !$0.destination.text.isEmpty })]),
             images: nil, signing: nil,
             sbom: SBOMSection(spdx: Template("{{ package }}-{{ file-version }}.spdx.json", at: at),
                               cyclonedx: Template("{{ package }}-{{ file-version }}.cdx.json", at: at), components: [], location: at),

@@ -100,7 +100,7 @@ enum SpecCompletion {
     }
 
     /// A contents entry as a tarball holds it: relative to its top folder.
-    private static func relativeToTop(_ entry: ContentEntry) -> ContentEntry {
+    static func relativeToTop(_ entry: ContentEntry) -> ContentEntry {
         var entry = entry
         let text = entry.destination.text
         if text.hasPrefix("/") {
