@@ -39,6 +39,16 @@ public struct DebFormat: ArtifactFormat {
         case .x86_64: "amd64"
         case .aarch64: "arm64"
         case .all: "all"
+        case .i386: "i386"
+        case .armv5: "armel"
+        case .armv6, .armv7: "armhf"
+        case .ppc64le: "ppc64el"
+        case .s390x: "s390x"
+        case .riscv64: "riscv64"
+        case .mips: "mips"
+        case .mipsle: "mipsel"
+        case .mips64le: "mips64el"
+        case .loong64: "loong64"
         }
     }
 

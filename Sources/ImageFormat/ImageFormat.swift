@@ -26,6 +26,9 @@ public struct ImageFormat: ArtifactFormat {
         case .x86_64: "amd64"
         case .aarch64: "arm64"
         case .all: "amd64"
+        case .i386: "386"
+        case .armv5, .armv6, .armv7: "arm"
+        case .ppc64le, .s390x, .riscv64, .mips, .mipsle, .mips64le, .loong64: architecture.rawValue
         }
     }
 

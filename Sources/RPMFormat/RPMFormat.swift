@@ -34,6 +34,13 @@ public struct RPMFormat: ArtifactFormat {
         case .x86_64: "x86_64"
         case .aarch64: "aarch64"
         case .all: "noarch"
+        case .armv5: "armv5tel"
+        case .armv6: "armv6hl"
+        case .armv7: "armv7hl"
+        case .mipsle: "mipsel"
+        case .mips64le: "mips64el"
+        case .loong64: "loongarch64"
+        case .i386, .ppc64le, .s390x, .riscv64, .mips: architecture.rawValue
         }
     }
 

@@ -271,11 +271,29 @@ struct RPMLayout {
     /// Every package provides its own name, and its name with the architecture.
     private func implicitProvides() -> [Dependency] {
         var result = [Dependency(name: metadata.name, flags: .equal, version: fullVersion)]
-        if metadata.architecture != .all {
-            result.append(Dependency(name: "\(metadata.name)(\(metadata.architecture == .x86_64 ? "x86-64" : "aarch-64"))",
-                                     flags: .equal, version: fullVersion))
+        if let isa = Self.isa(metadata.architecture) {
+            result.append(Dependency(name: "\(metadata.name)(\(isa))", flags: .equal, version: fullVersion))
         }
         return result
+    }
+
+    /// rpm's `%{_isa}` of an architecture (its platform macros' `%_isa`), nil for noarch.
+    static func isa(_ architecture: Architecture) -> String? {
+        switch architecture {
+        case .all: nil
+        case .x86_64: "x86-64"
+        case .aarch64: "aarch-64"
+        case .i386: "x86-32"
+        case .armv5: "armv5tel-32"
+        case .armv6: "armv6hl-32"
+        case .armv7: "armv7hl-32"
+        case .ppc64le: "ppc-64"
+        case .s390x: "s390-64"
+        case .riscv64: "riscv-64"
+        case .mips, .mipsle: "mips-32"
+        case .mips64le: "mips-64"
+        case .loong64: "loongarch-64"
+        }
     }
 
     /// One rpm dependency per relation; alternatives become a rich dependency `(a or b)`.

@@ -83,8 +83,11 @@ public enum NfpmConfig {
     static let otherFormats: Set<String> = ["apk", "archlinux", "ipk", "msix", "xbps"]
 
     /// nfpm's architecture names falcopack builds, and what each is.
-    static let architectures: [String: Architecture] = ["amd64": .x86_64, "x86_64": .x86_64, "arm64": .aarch64,
-                                                        "aarch64": .aarch64, "all": .all, "noarch": .all]
+    static let architectures: [String: Architecture] = [
+        "amd64": .x86_64, "arm64": .aarch64, "all": .all, "386": .i386, "arm5": .armv5, "arm6": .armv6, "arm7": .armv7,
+        "ppc64le": .ppc64le, "s390x": .s390x, "riscv64": .riscv64, "mips": .mips, "mipsle": .mipsle,
+        "mips64le": .mips64le, "loong64": .loong64,
+    ]
 }
 
 extension NfpmConfig {
@@ -236,7 +239,7 @@ extension NfpmConfig.Reader {
 
         let (archText, archNode) = try required("arch")
         guard let architecture = NfpmConfig.architectures[expand(archText)] else {
-            throw error(archNode, "arch", "falcopack builds amd64, arm64 and all, not '\(expand(archText))'")
+            throw error(archNode, "arch", "falcopack builds \(NfpmConfig.architectures.keys.sorted().joined(separator: ", ")), not '\(expand(archText))'")
         }
 
         let description = try value("description") ?? ""

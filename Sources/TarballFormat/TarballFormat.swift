@@ -21,9 +21,8 @@ public struct TarballFormat: ArtifactFormat {
 
     public func architectureName(_ architecture: Architecture) -> String {
         switch architecture {
-        case .x86_64: "x86_64"
-        case .aarch64: "aarch64"
         case .all: "noarch"
+        default: architecture.rawValue
         }
     }
 

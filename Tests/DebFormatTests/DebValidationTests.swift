@@ -65,7 +65,9 @@ import TestSupport
 
     @Test func architectureAndVersionSpellings() throws {
         let deb = DebFormat()
-        #expect(Architecture.allCases.map(deb.architectureName) == ["amd64", "arm64", "all"])
+        // Debian's names (dpkg-architecture -L); nfpm's arm6 and arm7 are both armhf.
+        #expect(Architecture.allCases.map(deb.architectureName) == ["amd64", "arm64", "all", "i386", "armel", "armhf", "armhf",
+                                                                    "ppc64el", "s390x", "riscv64", "mips", "mipsel", "mips64el", "loong64"])
         // The upstream version is the whole Debian version; a release becomes its revision.
         #expect(try deb.version(upstream: "0.28.1-28+f237f27", release: nil).description == "0.28.1-28+f237f27")
         #expect(try deb.version(upstream: "1:0.28.1", release: "2").description == "1:0.28.1-2")

@@ -69,7 +69,10 @@ import TestSupport
 
     @Test func architectureAndVersionSpellings() throws {
         let rpm = RPMFormat()
-        #expect(Architecture.allCases.map(rpm.architectureName) == ["x86_64", "aarch64", "noarch"])
+        // rpm's names (rpmrc's arch_canon), as nfpm maps its own onto them.
+        #expect(Architecture.allCases.map(rpm.architectureName) == ["x86_64", "aarch64", "noarch", "i386", "armv5tel", "armv6hl",
+                                                                    "armv7hl", "ppc64le", "s390x", "riscv64", "mips", "mipsel",
+                                                                    "mips64el", "loongarch64"])
         // '-' separates Version from Release, so an upstream '-' becomes '_'; the release defaults to 1.
         #expect(try rpm.version(upstream: "0.28.1-28+f237f27", release: nil).description == "0.28.1_28+f237f27-1")
         #expect(try rpm.version(upstream: "0.28.1", release: "3").description == "0.28.1-3")

@@ -134,3 +134,40 @@ import Testing
         #expect(spec.images?.tags[0].tags.map(\.text) == ["{{ version }}"])
     }
 }
+
+/// A spec without `source-date-epoch` is dated by the last commit of the git repository holding it, else by the
+/// file's modification time; with one, by it.
+@Suite struct SpecDateTests {
+    static let text = """
+        package: {name: a, version: "1", maintainer: m <m@x.org>, summary: s, description: d, license: MIT}
+        """
+
+    @Test func theFilesTimeThenTheCommitsThenTheSpecs() throws {
+        let folder = NSTemporaryDirectory() + "falcopack-date-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let file = folder + "/a.yaml"
+        try Self.text.write(toFile: file, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_600_000_000)], ofItemAtPath: file)
+        #expect(try Spec.load(path: file, formats: ["deb"]).sourceDateEpoch == 1_600_000_000)
+
+        func git(_ arguments: [String]) throws {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+            process.arguments = ["-C", folder] + arguments
+            process.environment = ["GIT_AUTHOR_DATE": "@1700000000 +0000", "GIT_COMMITTER_DATE": "@1700000000 +0000",
+                                   "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x.org", "GIT_COMMITTER_NAME": "t",
+                                   "GIT_COMMITTER_EMAIL": "t@x.org", "HOME": folder]
+            try process.run()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "git \(arguments)")
+        }
+        try git(["init", "-q"])
+        try git(["add", "a.yaml"])
+        try git(["commit", "-q", "-m", "spec"])
+        #expect(try Spec.load(path: file, formats: ["deb"]).sourceDateEpoch == 1_700_000_000)
+
+        try (Self.text + "\nsource-date-epoch: 1500000000\n").write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try Spec.load(path: file, formats: ["deb"]).sourceDateEpoch == 1_500_000_000)
+    }
+}

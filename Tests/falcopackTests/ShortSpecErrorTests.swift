@@ -56,3 +56,40 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: work.file("dist")))
     }
 }
+
+/// The documents a one-package spec gets: the changelog named as lintian wants it, from the spec's entries.
+@Suite struct ShortSpecDocumentTests {
+    @Test func aDebianRevisionGetsChangelogDebianFromTheSpecsEntries() throws {
+        let work = try TemporaryDirectory()
+        try FileManager.default.copyItem(atPath: repositoryRoot() + "/.cache/demo/examples/x86_64/falcoctl", toPath: work.file("tool"))
+        let spec = ShortSpecErrorTests.spec.replacingOccurrences(of: "  license: Apache-2.0", with: "  license: Apache-2.0\n  release: \"2\"")
+            + "\nchangelog:\n  - {version: 1.0.0, date: 2024-05-01, changes: [Faster, Smaller]}\n  - {version: 0.9.0, date: 2024-04-01, changes: [First]}\n"
+        try spec.write(toFile: work.file("t.yaml"), atomically: true, encoding: .utf8)
+        let built = try run([falcopackExecutable(), "deb", "--spec", "t.yaml", "--out", "dist"], in: work.path)
+        #expect(built.status == 0, "\(built.stderr)")
+        let deb = work.file("dist/tool_1.0.0-2_amd64.deb")
+        let listing = try runChecked(["dpkg-deb", "-c", deb]).output
+        #expect(listing.contains("./usr/share/doc/tool/changelog.Debian.gz") && !listing.contains("changelog.gz\n"))
+        let text = try runChecked(["sh", "-c", "dpkg-deb --fsys-tarfile \"$1\" | tar -xO ./usr/share/doc/tool/changelog.Debian.gz | zcat",
+                                   "sh", deb]).output
+        #expect(text == """
+            tool (1.0.0-2) unstable; urgency=medium
+
+              * Faster
+              * Smaller
+
+             -- A Maintainer <a@example.org>  Wed, 01 May 2024 00:00:00 +0000
+
+            tool (0.9.0-2) unstable; urgency=medium
+
+              * First
+
+             -- A Maintainer <a@example.org>  Mon, 01 Apr 2024 00:00:00 +0000
+
+            """)
+        // dpkg-parsechangelog, Debian's own reader, takes it.
+        try text.write(toFile: work.file("changelog"), atomically: true, encoding: .utf8)
+        let parsed = try runChecked(["dpkg-parsechangelog", "-l", work.file("changelog"), "-S", "Version"]).output
+        #expect(parsed == "1.0.0-2\n")
+    }
+}
