@@ -261,7 +261,12 @@ extension NfpmConfig.Reader {
             // nfpm's default priority; its section has none.
             priority: try template(try value("priority") ?? "optional", root["priority"] ?? nameNode, "priority"))
 
-        let globbing = !(root["disable_globbing"].flatMap { try? string($0, "disable_globbing") } == "true")
+        let globbing: Bool
+        switch try value("disable_globbing") {
+        case nil, "false"?: globbing = true
+        case "true"?: globbing = false
+        case let other?: throw error(root["disable_globbing"]!, "disable_globbing", "'\(other)' is not true or false")
+        }
         var formats: [String: FormatSection] = [:]
         var signingKey: (String, Node)?
         for format in Self.packageFormats {

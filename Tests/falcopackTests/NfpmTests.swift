@@ -149,6 +149,8 @@ import TestSupport
             status: 65, message: "formats.yaml:11: umask: falcopack cannot honour 'umask'"),
         Bad(name: "an architecture falcopack does not build", from: "arch: arm64", to: "arch: mips64",
             status: 65, message: "formats.yaml:3: arch: falcopack builds 386, all, amd64, arm5, arm6, arm64, arm7, loong64, mips, mips64le, mipsle, ppc64le, riscv64, s390x, not 'mips64'"),
+        Bad(name: "a flag that is not true or false", from: "license: Apache-2.0", to: "license: Apache-2.0\ndisable_globbing: maybe",
+            status: 65, message: "formats.yaml:11: disable_globbing: 'maybe' is not true or false"),
         Bad(name: "a value dpkg would refuse", from: "maintainer: A Maintainer <a@example.org>", to: "maintainer: nobody",
             status: 65, message: "formats.yaml:7: maintainer: deb field Maintainer 'nobody'"),
     ]
