@@ -126,6 +126,34 @@ import TestSupport
                 == "1:1.2.3~rc.1+build5-2\n")
     }
 
+    /// `signature.key_file` of the deb and rpm sections, its path from the environment as nfpm expands it: the
+    /// packages are signed by it, as rpmkeys and debsig-verify check.
+    @Test func signedByTheKeyFileItNames() throws {
+        let work = try workspace()
+        try runChecked([falcopackExecutable(), "key", "generate", "--user-id", "Nfpm Test <nfpm@example.org>",
+                        "--out", work.file("key.asc"), "--public-out", work.file("public.asc")])
+        let text = try String(contentsOfFile: work.file("formats.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "deb:\n  compression: zstd\n", with: "deb:\n  compression: zstd\n  signature:\n    key_file: ${KEY_FOLDER}/key.asc\n")
+            .replacingOccurrences(of: "rpm:\n  compression: gzip\n", with: "rpm:\n  compression: gzip\n  signature:\n    key_file: ${KEY_FOLDER}/key.asc\n")
+        try text.write(toFile: work.file("signed.yaml"), atomically: true, encoding: .utf8)
+        var environment = ProcessInfo.processInfo.environment.merging(Self.environment) { $1 }
+        environment["KEY_FOLDER"] = work.path
+        let built = try run([falcopackExecutable(), "all", "--nfpm", "signed.yaml", "--out", "dist"], environment: environment, in: work.path)
+        #expect(built.status == 0, "\(built.stderr)")
+        let database = work.file("rpmdb")
+        try runChecked(["rpmkeys", "--dbpath", database, "--import", work.file("public.asc")])
+        #expect(try runChecked(["rpmkeys", "--dbpath", database, "-K", work.file("dist/tool-arm-2.0.1-3.aarch64.rpm")]).output
+                    .hasSuffix("digests signatures OK\n"))
+        let gnupg = try GnuPG()
+        let shown = try runChecked(["gpg", "--batch", "--homedir", gnupg.home, "--with-colons", "--show-keys", work.file("public.asc")]).output
+        let fingerprint = try #require(shown.split(separator: "\n").first { $0.hasPrefix("fpr:") }?.split(separator: ":").last)
+        let (policies, keyrings) = try debsigPolicy(work, keyID: String(fingerprint.suffix(16)).uppercased(),
+                                                    keyring: try gnupg.keyring(work.file("public.asc")))
+        let verified = try run(["debsig-verify", "--policies-dir", policies, "--keyrings-dir", keyrings,
+                                work.file("dist/tool-arm_2.0.1-3_arm64.deb")])
+        #expect(verified.status == 0, "\(verified.output) \(verified.stderr)")
+    }
+
     struct Bad: Sendable, CustomTestStringConvertible {
         var name: String
         var from: String
