@@ -75,6 +75,9 @@ import TestSupport
                                                                     "mips64el", "loongarch64"])
         // '-' separates Version from Release, so an upstream '-' becomes '_'; the release defaults to 1.
         #expect(try rpm.version(upstream: "0.28.1-28+f237f27", release: nil).description == "0.28.1_28+f237f27-1")
+        // An epoch before the version is rpm's Epoch, as in rpm's own E:V-R.
+        let epoch = try rpm.version(upstream: "2:1.0", release: "3")
+        #expect(epoch.epoch == 2 && epoch.upstream == "1.0" && epoch.description == "2:1.0-3")
         #expect(try rpm.version(upstream: "0.28.1", release: "3").description == "0.28.1-3")
     }
 

@@ -36,7 +36,7 @@ import TestSupport
         Case(name: "maintainer without an address", arguments: ["all"] + spec("bad-maintainer.yaml"), status: 65,
              message: "bad-maintainer.yaml:13: package.maintainer: deb field Maintainer 'nobody': must read 'Full Name <address@example.org>'"),
         Case(name: "a version rpm refuses", arguments: ["rpm"] + spec("rpm-version.yaml"), status: 65,
-             message: "rpm-version.yaml:4: inputs.version: rpm field Version '2:1.0-1': version '2:1.0' may hold only letters, digits and . _ + ~ ^"),
+             message: "rpm-version.yaml:4: inputs.version: rpm field Version '1.0!2-1': version '1.0!2' may hold only letters, digits and . _ + ~ ^"),
         Case(name: "a relation deb cannot express", arguments: ["deb"] + spec("deb-supplements.yaml"), status: 65,
              message: "deb-supplements.yaml:24: variants.module.supplements[0]: deb field Supplements 'falco-plugins': deb has no Supplements field"),
         Case(name: "a script for the wrong format", arguments: ["deb"] + spec("wrong-format-script.yaml"), status: 65,
