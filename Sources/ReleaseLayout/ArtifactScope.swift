@@ -22,9 +22,10 @@ public enum ArtifactScope {
         scope.set("variant", variant.name)
         scope.set("arch", format.architectureName(architecture))
         scope.set("package", try variant.package.expand(in: scope))
-        // The version as the format writes it, without an epoch: what file names carry.
+        // The version as the format writes it, without an epoch: what file names carry. The scope holds the
+        // closure, so the closure does not hold the scope.
         let release = spec.formats[format.name]?.release ?? spec.package.release
-        scope.set("package-version", computed: {
+        scope.set("package-version", computed: { [unowned scope] in
             var version = try format.version(upstream: try spec.package.version.expand(in: scope),
                                              release: try release?.expand(in: scope))
             version.epoch = nil
