@@ -151,6 +151,6 @@ enum PublishFuzz {
         }
         return Fixture(folder: folder, convention: convention, signer: signer, template: template, second: folder + "/1.0.1",
                        indexes: ["deb/dists/stable/main/binary-amd64/Packages", "deb/dists/stable/Release",
-                                 "rpm/repodata/repomd.xml"] + metadata + ["files/1.0.0/release.json"])
+                                 "rpm/repodata/repomd.xml"] + metadata + ["files/gadget/1.0.0/release.json"])
     }
 }

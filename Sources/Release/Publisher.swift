@@ -102,7 +102,10 @@ public enum Publisher {
         // publishes into it; a project it does not hold yet joins its products.
         let root = URL(fileURLWithPath: request.repository).standardizedFileURL.path
         let product = try request.convention.expand(request.convention.spec.package.name)
-        var products = [RepositoryRecord.Product(name: product, install: settings.install)]
+        // A new repository gives every product a folder of its own; one published before records were keeps its
+        // releases at files/VERSION.
+        let published = (try? FileManager.default.contentsOfDirectory(atPath: root + "/" + filesFolder))?.contains { !$0.hasPrefix(".") } ?? false
+        var products = [RepositoryRecord.Product(name: product, install: settings.install, folder: published ? nil : product)]
         if let recorded = try RepositoryRecord.read(root) {
             // A record without products holds one: the project whose repository name it has.
             let legacy = recorded.name == settings.name ? product : recorded.name
@@ -111,11 +114,13 @@ public enum Publisher {
             held.replace = settings.replace
             held.architectures = (held.architectures + settings.architectures.filter { !held.architectures.contains($0) }).sorted()
             settings = held
-            products = recorded.products ?? [RepositoryRecord.Product(name: legacy, install: recorded.install)]
+            products = recorded.products ?? [RepositoryRecord.Product(name: legacy, install: recorded.install, folder: nil)]
             if !products.contains(where: { $0.name == product }) {
-                products.append(RepositoryRecord.Product(name: product, install: try installedPackage(request)))
+                products.append(RepositoryRecord.Product(name: product, install: try installedPackage(request), folder: product))
             }
         }
+        let publishing = products.first { $0.name == product }!
+        // The page titles a release by its version, and by its product too when that is not the repository's first.
         let ownProduct = products[0].name == product ? nil : product
 
         // Every release first: it must verify, signatures included, against the key that publishes it.
@@ -131,7 +136,7 @@ public enum Publisher {
                                  ? [ReleaseProblem(directory, .naming, "no release")] : check.problems)
             }
             releases.append(VerifiedRelease(directory: directory, version: version,
-                                            slot: ownProduct.map { $0 + "/" + version } ?? version, product: ownProduct,
+                                            slot: publishing.slot(version), product: ownProduct,
                                             expected: check.expected, digests: check.digests, listed: check.listed))
         }
         var run = Run(repository: request.repository, formats: request.convention.formats, settings: settings,
@@ -254,8 +259,8 @@ public enum Publisher {
 
             // The other files of each release, with a manifest of the release for the page; releases on every core.
             try FileManager.default.createDirectory(atPath: files, withIntermediateDirectories: true)
-            for product in Set(run.releases.compactMap(\.product)) {
-                try FileManager.default.createDirectory(atPath: files + "/" + product, withIntermediateDirectories: true)
+            for folder in Set(run.releases.map { OutputFile.directory(of: files + "/" + $0.slot) }) {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             }
             let placedAt = locations
             var placed = try run.releases.concurrentMap { release -> PlacedRelease in
@@ -312,7 +317,7 @@ public enum Publisher {
             for slot in removing { removals.append(files + "/" + slot) }
             if let keep = settings.keep {
                 let first = run.products[0].name
-                for product in Set(run.releases.map { $0.product ?? first }) {
+                for product in Set(run.releases.map { Self.product(of: $0.slot, first: first) }) {
                     let held = ordered(slots.filter { Self.product(of: $0, first: first) == product }, products: run.products)
                     for slot in held.dropFirst(keep) {
                         removals.append(files + "/" + slot)
@@ -395,7 +400,12 @@ public enum Publisher {
                     warnings.append("\(path): left behind, as it cannot be removed: \(error.localizedDescription)")
                 }
             }
-            return Report(added: added, releases: ordered, warnings: warnings, removed: run.removing,
+            // Reported by version, the first product's bare and another's as PRODUCT/VERSION.
+            func reported(_ slot: String) -> String {
+                Self.product(of: slot, first: first) == first ? String(slot.split(separator: "/").last ?? "") : slot
+            }
+            return Report(added: added.map(reported), releases: ordered.map(reported), warnings: warnings,
+                          removed: run.removing.map(reported),
                           resigned: resigned.values.filter { $0.previousSHA256 != $0.sha256 }.count)
         } catch {
             for area in areas { area.discardPlaced() }
@@ -499,8 +509,8 @@ public enum Publisher {
         }
     }
 
-    /// The product a release folder under `files/` belongs to: the first product's are `VERSION`, another's
-    /// `PRODUCT/VERSION`.
+    /// The product a release folder under `files/` belongs to: `PRODUCT/VERSION`, or `VERSION` for the first
+    /// product of a repository published before products were.
     static func product(of slot: String, first: String) -> String {
         slot.contains("/") ? String(slot.prefix { $0 != "/" }) : first
     }

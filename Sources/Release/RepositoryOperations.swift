@@ -15,14 +15,12 @@ public enum RepositoryOperations {
         let root = URL(fileURLWithPath: repository).standardizedFileURL.path
         let record = try RepositoryRecord.require(root)
         let products = record.knownProducts
-        if let product, !products.contains(where: { $0.name == product }) {
-            throw RepositoryError(path: root, reason: "holds no product \(product) (it holds \(products.map(\.name).joined(separator: ", ")))")
+        guard let taken = product.map({ name in products.first { $0.name == name } }) ?? products.first else {
+            throw RepositoryError(path: root, reason: "holds no product \(product ?? "") (it holds \(products.map(\.name).joined(separator: ", ")))")
         }
         var run = Publisher.Run(repository: root, formats: formats, settings: try record.settings(date: date), signer: signer,
                                 previous: previous, url: record.url, operation: .remove, products: products)
-        run.removing = versions.map { version in
-            product.flatMap { $0 == products[0].name ? nil : $0 + "/" + version } ?? version
-        }
+        run.removing = versions.map(taken.slot)
         return try Publisher.commit(run)
     }
 

@@ -25,18 +25,25 @@ struct RepositoryRecord: Codable, Equatable, Sendable {
     var keys: [String]
     /// The formats whose repositories it holds.
     var formats: [String]
-    /// The projects whose releases it holds, in the order they were first published: the first's releases are
-    /// `files/VERSION/`, every other's `files/NAME/VERSION/`. nil in a record written before products were.
+    /// The projects whose releases it holds, in the order they were first published, each with its folder under
+    /// `files/`. nil in a record written before products were.
     var products: [Product]?
 
     /// One project published into the repository, and the package its users install.
     struct Product: Codable, Equatable, Sendable {
         var name: String
         var install: String
+        /// Its releases' folder under `files/` (`files/NAME/VERSION/`); nil: `files/VERSION/`, where a repository
+        /// published before products keeps its releases.
+        var folder: String?
+
+        /// The folder under `files/` of its release `version`.
+        func slot(_ version: String) -> String { folder.map { $0 + "/" + version } ?? version }
     }
 
-    /// The products, a record without the list holding one: the repository's own, named as the repository.
-    var knownProducts: [Product] { products ?? [Product(name: name, install: install)] }
+    /// The products, a record without the list holding one: the repository's own, named as the repository, its
+    /// releases where they are.
+    var knownProducts: [Product] { products ?? [Product(name: name, install: install, folder: nil)] }
 
     init(settings: RepositorySettings, url: String, keys: [String], formats: [String], products: [Product]) {
         name = settings.name

@@ -20,28 +20,60 @@ import TestSupport
         try runIn(repositoryRoot(), [falcopackExecutable(), "publish", release, "--repo", repository, "--spec", spec] + key.flags + extra)
     }
 
+    /// A repository published before products were (its releases at files/VERSION, its record without products)
+    /// keeps them there when another project joins it.
+    @Test func aRepositoryPublishedBeforeKeepsItsFilesWhereTheyAre() throws {
+        let falco = try Release.shared.get()
+        let work = try TemporaryDirectory()
+        let repository = work.file("repo")
+        #expect(try publish(falco.dist, spec: repositoryRoot() + "/Specs/falco.yaml", into: repository).status == 0)
+        // Made as an earlier falcopack made it: files/VERSION, hrefs to match, no products in the record.
+        let version = falco.version
+        try runChecked(["mv", repository + "/files/falco/" + version, repository + "/files/" + version])
+        try runChecked(["rmdir", repository + "/files/falco"])
+        try runChecked(["sed", "-i", "s|files/falco/|files/|g", repository + "/files/\(version)/release.json", repository + "/index.html"])
+        let recordPath = repository + "/repository.json"
+        var record = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: recordPath))) as! [String: Any]
+        record["products"] = nil
+        try JSONSerialization.data(withJSONObject: record).write(to: URL(fileURLWithPath: recordPath))
+        let before = try run([falcopackExecutable(), "repo", "check", repository, "--public-key", key.publicKey])
+        #expect(before.status == 0, "\(before.output) \(before.stderr)")
+
+        let joined = try publish(try example("falcoctl", in: work), spec: repositoryRoot() + "/Specs/examples/falcoctl.yaml",
+                                 into: repository)
+        #expect(joined.status == 0, "\(joined.stderr)")
+        #expect(joined.output.contains("added falcoctl/0.6.2; holds \(version), falcoctl/0.6.2"), "\(joined.output)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: repository + "/files").sorted() == [version, "falcoctl"])
+        let products = (try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: recordPath))) as! [String: Any])["products"]
+            as? [[String: String]]
+        #expect(products == [["name": "falco", "install": "falco"], ["name": "falcoctl", "install": "falcoctl", "folder": "falcoctl"]])
+        let checked = try run([falcopackExecutable(), "repo", "check", repository, "--public-key", key.publicKey])
+        #expect(checked.status == 0 && checked.output.contains("2 releases"), "\(checked.output) \(checked.stderr)")
+        // The first product's releases are still taken out by version alone.
+        let removed = try runIn(repositoryRoot(), [falcopackExecutable(), "repo", "remove", version, "--repo", repository] + key.flags)
+        #expect(removed.status == 0 && removed.output.contains("took out \(version); holds falcoctl/0.6.2"), "\(removed.output) \(removed.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: repository + "/files") == ["falcoctl"])
+    }
+
     @Test func falcoAndTheExamplesShareOneRepository() throws {
         let falco = try Release.shared.get()
         let work = try TemporaryDirectory()
         let repository = work.file("repo")
         let examples = ["falcoctl": "0.6.2", "falcosidekick": "2.28.0", "falco-exporter": "0.8.3"]
         #expect(try publish(falco.dist, spec: repositoryRoot() + "/Specs/falco.yaml", into: repository).status == 0)
-        // A repository recorded before products were: its first project keeps files/VERSION.
         let recordPath = repository + "/repository.json"
-        var record = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: recordPath))) as! [String: Any]
-        record["products"] = nil
-        try JSONSerialization.data(withJSONObject: record).write(to: URL(fileURLWithPath: recordPath))
         for name in examples.keys.sorted() {
             let published = try publish(try example(name, in: work), spec: repositoryRoot() + "/Specs/examples/\(name).yaml",
                                         into: repository)
             #expect(published.status == 0, "\(published.stderr)")
         }
-        // The repository's names are the first publish's; each product has its folder, falco keeps its own.
-        record = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: recordPath))) as! [String: Any]
+        // The repository's names are the first publish's; each product's releases in a folder of its own.
+        let record = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: recordPath))) as! [String: Any]
         #expect(record["name"] as? String == "falco" && record["label"] as? String == "Falco" && record["keyFile"] as? String == "falco.asc")
         #expect((record["products"] as? [[String: String]])?.map { $0["name"]! } == ["falco", "falco-exporter", "falcoctl", "falcosidekick"])
         let files = try FileManager.default.contentsOfDirectory(atPath: repository + "/files").sorted()
-        #expect(files == [falco.version, "falco-exporter", "falcoctl", "falcosidekick"])
+        #expect(files == ["falco", "falco-exporter", "falcoctl", "falcosidekick"])
+        #expect(FileManager.default.fileExists(atPath: repository + "/files/falco/\(falco.version)/SHA256SUMS.asc"))
         #expect(FileManager.default.fileExists(atPath: repository + "/files/falcoctl/0.6.2/release.json"))
         let top = try FileManager.default.contentsOfDirectory(atPath: repository).sorted()
         #expect(!top.contains("falcoctl.list") && !top.contains("falcoctl.asc"))
@@ -78,7 +110,7 @@ import TestSupport
         let next = try example("falcoctl", version: "0.6.3", in: work)
         #expect(try publish(next, spec: repositoryRoot() + "/Specs/examples/falcoctl.yaml", into: repository, ["--keep", "1"]).status == 0)
         #expect(try FileManager.default.contentsOfDirectory(atPath: repository + "/files/falcoctl") == ["0.6.3"])
-        #expect(FileManager.default.fileExists(atPath: repository + "/files/" + falco.version + "/release.json"))
+        #expect(FileManager.default.fileExists(atPath: repository + "/files/falco/" + falco.version + "/release.json"))
         // repo remove takes the product: falcosidekick's release goes, falco's stays; an unknown product is refused.
         let unknown = try runIn(repositoryRoot(), [falcopackExecutable(), "repo", "remove", "2.28.0", "--product", "nothing",
                                                    "--repo", repository] + key.flags)

@@ -312,7 +312,8 @@ import TestSupport
         let packages = try String(contentsOfFile: repository + "/deb/dists/stable/main/binary-amd64/Packages", encoding: .utf8)
         #expect(!packages.contains("Version: \(first.version)\n"))
         #expect(packages.contains("Version: \(second.version)\n"))
-        #expect(!FileManager.default.fileExists(atPath: repository + "/files/\(first.version)"))
+        #expect(FileManager.default.fileExists(atPath: repository + "/files/falco/\(second.version)"))
+        #expect(!FileManager.default.fileExists(atPath: repository + "/files/falco/\(first.version)"))
         // The indexes just replaced name the pruned packages: they stay for a client that read them a moment ago,
         // and go with the next run.
         #expect(try FileManager.default.contentsOfDirectory(atPath: repository + "/rpm/packages").contains { $0.contains(first.version) })

@@ -90,7 +90,7 @@ import TestSupport
         try falcopack(["publish", dist, "--repo", repository, "--spec", spec] + key.flags)
         let packages = try String(contentsOfFile: repository + "/deb/dists/stable/main/binary-amd64/Packages", encoding: .utf8)
         #expect(packages.contains("Package: gadget\n"))
-        let files = try FileManager.default.contentsOfDirectory(atPath: repository + "/files/3.1.4").sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: repository + "/files/gadget/3.1.4").sorted()
         #expect(files.contains("gadget-3.1.4-community-amd64-images.tar") && files.contains("gadget-3.1.4-community.spdx.json.asc"),
                 "\(files)")
         let page = try String(contentsOfFile: repository + "/index.html", encoding: .utf8)

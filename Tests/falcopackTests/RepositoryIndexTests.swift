@@ -50,10 +50,10 @@ import TestSupport
              filter: "sed 's| pkgid=\"[0-9a-f]*\"||'", message: "-filelists.xml.gz: package.pkgid: a package has no SHA-256 (none)"),
         Case(name: "an other package listed twice", file: "rpm/repodata/*-other.xml.gz",
              filter: "perl -0pe 's|(<package .*?</package>)|$1$1|s'", message: "-other.xml.gz: package.pkgid: package "),
-        Case(name: "a release manifest without its version", file: "files/3.1.4/release.json",
-             filter: "grep -v '^  \"version\"'", message: "files/3.1.4/release.json: version: missing"),
-        Case(name: "a release manifest whose size is text", file: "files/3.1.4/release.json",
-             filter: "sed '0,/\"size\" : [0-9]*/s//\"size\" : \"big\"/'", message: "files/3.1.4/release.json: artifacts[0].size: "),
+        Case(name: "a release manifest without its version", file: "files/gadget/3.1.4/release.json",
+             filter: "grep -v '^  \"version\"'", message: "files/gadget/3.1.4/release.json: version: missing"),
+        Case(name: "a release manifest whose size is text", file: "files/gadget/3.1.4/release.json",
+             filter: "sed '0,/\"size\" : [0-9]*/s//\"size\" : \"big\"/'", message: "files/gadget/3.1.4/release.json: artifacts[0].size: "),
     ]
 
     @Test func aBrokenIndexIsNamedAndNothingChanges() throws {

@@ -48,7 +48,8 @@ import TestSupport
 
         let removed = try falcopack(["repo", "remove", first.version, "--repo", repository] + key.flags)
         #expect(removed.output.contains("took out \(first.version); holds \(second.version)"), "\(removed.output)")
-        #expect(!FileManager.default.fileExists(atPath: repository + "/files/" + first.version))
+        #expect(FileManager.default.fileExists(atPath: repository + "/files/falco/" + second.version))
+        #expect(!FileManager.default.fileExists(atPath: repository + "/files/falco/" + first.version))
         #expect(!(try String(contentsOfFile: repository + "/index.html", encoding: .utf8)).contains(first.version + "</"))
         // The previous generation of indexes names the release's packages: they stay for a client mid-update.
         let pool = try FileManager.default.contentsOfDirectory(atPath: repository + "/rpm/packages")
@@ -142,7 +143,7 @@ import TestSupport
         // The release files' sums and signatures, by the new key alone.
         let newRing = try key.gnupg.keyring(new.publicKey)
         for version in [first.version, second.version] {
-            let folder = repository + "/files/" + version
+            let folder = repository + "/files/falco/" + version
             #expect(try run(["gpgv", "--keyring", newRing, folder + "/SHA256SUMS.asc", folder + "/SHA256SUMS"]).status == 0)
         }
         let check = try falcopackRun(["repo", "check", repository, "--public-key", new.publicKey])
