@@ -9,7 +9,7 @@ import Signing
 import SpecFile
 
 /// Adds releases to a repository folder: each package format's repository under its folder (`deb/`, `rpm/`), the
-/// other files of each release under `files/VERSION/`, the public key, client configuration, the repository's
+/// other files of each release under `files/NAME/VERSION/`, the public key, client configuration, the repository's
 /// record and `index.html` at the top. Everything is staged first; what clients read by name is renamed into place
 /// last, so the repository is valid, old or new, at every moment, and a run killed half-way leaves the old one as
 /// it was. Taking a release out and rotating the key (`RepositoryOperations`) go through the same commit.
@@ -159,7 +159,7 @@ public enum Publisher {
         var previous: [Signer]
         var url: String?
         var operation: Operation
-        /// The projects the repository holds, the first the one whose releases are `files/VERSION/`.
+        /// The projects the repository holds, in the order they joined it, each with its folder under `files/`.
         var products: [RepositoryRecord.Product]
         var releases: [VerifiedRelease] = []
         /// Releases to take out, by their folder under `files/` (`VERSION`, `PRODUCT/VERSION`).

@@ -4,7 +4,7 @@ import Foundation
 import Pipeline
 import ReleaseLayout
 
-/// What one published release holds, kept beside its files (`files/VERSION/release.json`), so the page lists every
+/// What one published release holds, kept beside its files (`files/NAME/VERSION/release.json`), so the page lists every
 /// release without reading its artifacts again.
 struct ReleaseManifest: Codable, Equatable, Sendable {
     struct Artifact: Codable, Equatable, Sendable {
@@ -28,7 +28,7 @@ struct ReleaseManifest: Codable, Equatable, Sendable {
     var artifacts: [Artifact]
     var images: [Image]
 
-    /// The files copied under `files/VERSION/`: everything but the packages (in their repositories) and aliases.
+    /// The files copied under the release's folder in `files/`: everything but the packages (in their repositories) and aliases.
     var filesBeside: [String] {
         artifacts.filter { $0.href.hasPrefix(Publisher.filesFolder + "/") }.flatMap { artifact in
             [artifact.name] + (artifact.signature.map { [OutputFile.basename(of: $0)] } ?? [])

@@ -62,7 +62,7 @@ public enum RepositoryChecker {
         // SHA256SUMS against the manifest.
         guard let page = read("index.html") else { return Report(problems: problems, packages: packages, releases: 0, files: files.count) }
         let links = IndexPage.links(in: page)
-        // files/VERSION/FILE, or files/PRODUCT/VERSION/FILE for a product other than the repository's first.
+        // files/PRODUCT/VERSION/FILE, or files/VERSION/FILE for the first product of a repository from before products.
         let candidates = Set(links.compactMap { link -> [String]? in
             let parts = link.split(separator: "/").map(String.init)
             guard parts.count >= 3, parts[0] == Publisher.filesFolder else { return nil }

@@ -13,7 +13,7 @@ struct PublishCommand: ParsableCommand {
         discussion: """
             Each release folder must pass verify, signatures included, against the publishing key. DIR/deb is an apt \
             repository (InRelease, Release.gpg, Packages with by-hash copies), DIR/rpm a yum/dnf repository \
-            (gzip repodata, repomd.xml.asc), DIR/files/VERSION the tarballs, images archive, sums and bills of \
+            (gzip repodata, repomd.xml.asc), DIR/files/NAME/VERSION the tarballs, images archive, sums and bills of \
             materials with their signatures; DIR also gets the public key, NAME.list, NAME.sources, NAME.repo and \
             index.html. Indexes are written under new names and the files clients read first are renamed into \
             place last: the repository is valid at every moment. Exit 75 when another publish holds DIR.
