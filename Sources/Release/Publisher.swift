@@ -199,10 +199,11 @@ public enum Publisher {
             let existing = try Published.read(files: files, page: root + "/index.html")
             let removing = Set(run.removing)
             for slot in run.removing where existing.manifests[slot] == nil {
-                throw RepositoryError(path: root, reason: "holds no release \(slot) (it holds \(ordered(existing.manifests.keys, products: run.products).joined(separator: ", ")))")
+                let held = ordered(existing.manifests.keys, products: run.products).map { reported($0, products: run.products) }
+                throw RepositoryError(path: root, reason: "holds no release \(reported(slot, products: run.products)) (it holds \(held.joined(separator: ", ")))")
             }
             if !removing.isEmpty && removing.isSuperset(of: existing.manifests.keys) {
-                throw RepositoryError(path: root, reason: "would hold no release once \(run.removing.joined(separator: ", ")) is taken out; a repository keeps at least one")
+                throw RepositoryError(path: root, reason: "would hold no release once \(run.removing.map { reported($0, products: run.products) }.joined(separator: ", ")) is taken out; a repository keeps at least one")
             }
             // Where the releases taken out have their packages, by format folder.
             var removedLocations: [String: Set<String>] = [:]
@@ -275,7 +276,7 @@ public enum Publisher {
                 let held = try existing.manifests[release.slot].map { json in
                     try ReleaseManifest.read(json, file: target + "/" + manifestName).sameArtifacts(as: manifest)
                 }
-                if try RepositoryPolicy.admit("version \(release.slot)", held: held, from: release.directory,
+                if try RepositoryPolicy.admit("version \(reported(release.slot, products: run.products))", held: held, from: release.directory,
                                               replace: settings.replace) == .unchanged {
                     return result
                 }
@@ -400,12 +401,9 @@ public enum Publisher {
                     warnings.append("\(path): left behind, as it cannot be removed: \(error.localizedDescription)")
                 }
             }
-            // Reported by version, the first product's bare and another's as PRODUCT/VERSION.
-            func reported(_ slot: String) -> String {
-                Self.product(of: slot, first: first) == first ? String(slot.split(separator: "/").last ?? "") : slot
-            }
-            return Report(added: added.map(reported), releases: ordered.map(reported), warnings: warnings,
-                          removed: run.removing.map(reported),
+            return Report(added: added.map { reported($0, products: run.products) },
+                          releases: ordered.map { reported($0, products: run.products) }, warnings: warnings,
+                          removed: run.removing.map { reported($0, products: run.products) },
                           resigned: resigned.values.filter { $0.previousSHA256 != $0.sha256 }.count)
         } catch {
             for area in areas { area.discardPlaced() }
@@ -529,6 +527,12 @@ public enum Publisher {
         return names.flatMap { name in
             RepositoryPolicy.newestFirst(byProduct[name]!.keys, order: VersionOrder.order).map { byProduct[name]![$0]! }
         }
+    }
+
+    /// A release as publish and repo report it: the first product's by version, another's as PRODUCT/VERSION.
+    static func reported(_ slot: String, products: [RepositoryRecord.Product]) -> String {
+        let first = products.first?.name ?? ""
+        return product(of: slot, first: first) == first ? String(slot.split(separator: "/").last ?? "") : slot
     }
 
     /// A temporary folder beside `target`, in the same folder so that one rename or exchange makes it `target`.
