@@ -20,6 +20,17 @@ public enum Encoders {
     }
 }
 
+extension Encoders {
+    /// `bytes` compressed whole as one stream of `codec`: small generated files (a gzipped manual page or changelog).
+    public static func compress(_ bytes: [UInt8], _ codec: Codec) throws -> [UInt8] {
+        let output = BufferSink()
+        let encoder = try make(codec, sink: output)
+        try encoder.write(bytes)
+        try encoder.finish()
+        return output.bytes
+    }
+}
+
 /// Uncompressed bytes from compressed streams; each accepts concatenated members, blocks or frames.
 public enum Decoders {
     public static func make(_ codec: Codec, sink: ByteSink) throws -> StreamCodec {

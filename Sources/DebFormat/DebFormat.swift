@@ -136,13 +136,10 @@ public struct DebFormat: ArtifactFormat {
                 + entry.changes.map { "  * \($0)\n" }.joined()
                 + "\n -- \(entry.maintainer)  \(formatter.string(from: Date(timeIntervalSince1970: Double(entry.date))))\n"
         }.joined(separator: "\n")
-        let output = BufferSink()
-        let encoder = try Encoders.make(.gzip(level: 9), sink: output)
-        try encoder.write(Array(text.utf8))
-        try encoder.finish()
+        let compressed = try Encoders.compress(Array(text.utf8), .gzip(level: 9))
         let name = metadata.nativeChangelog ?? (metadata.version.release == nil) ? "changelog.gz" : "changelog.Debian.gz"
         var package = package
-        package.files.append(PackageFile(path: folder + name, type: .generated(output.bytes), permissions: 0o644,
+        package.files.append(PackageFile(path: folder + name, type: .generated(compressed), permissions: 0o644,
                                          attributes: [.doc]))
         return package
     }

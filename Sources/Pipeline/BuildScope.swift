@@ -29,7 +29,7 @@ public enum BuildScope {
             })
         }
         // The spec's own folder, for contents shipped beside it.
-        base.set("spec-dir", ResolvedInputs.absolute(spec.directory.isEmpty ? "." : spec.directory, base: ""))
+        base.set("spec-dir", SpecPath.absolute(spec.directory.isEmpty ? "." : spec.directory, base: ""))
         for (name, value) in spec.variables { base.set(name, template: value) }
         try hooks.prepare(base)
         return base

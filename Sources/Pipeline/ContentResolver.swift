@@ -48,7 +48,7 @@ struct ContentResolver {
         let source = try entry.source.map { template in
             let path = try template.expand(in: scope)
             return path.hasPrefix("/") || path.isEmpty ? path
-                : ResolvedInputs.absolute(path, base: try scope.value(of: "spec-dir", at: template.location))
+                : SpecPath.absolute(path, base: try scope.value(of: "spec-dir", at: template.location))
         }
         func planned(_ path: String, _ type: PackageFile.FileType, _ permissions: UInt32) -> PlannedFile {
             PlannedFile(file: PackageFile(path: path, type: type, permissions: permissions, attributes: entry.attributes),
@@ -165,11 +165,7 @@ struct ContentResolver {
     }
 
     private func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
-        let output = BufferSink()
-        let encoder = try Encoders.make(.gzip(level: 9), sink: output)
-        try encoder.write(bytes)
-        try encoder.finish()
-        return output.bytes
+        try Encoders.compress(bytes, .gzip(level: 9))
     }
 
     private func expandFile(_ path: String, entry: ContentEntry) throws -> [UInt8] {

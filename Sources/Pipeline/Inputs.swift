@@ -97,7 +97,7 @@ public struct ResolvedInputs: Sendable {
             case .string:
                 break
             case .file, .directory:
-                value = Self.absolute(value, base: base)
+                value = SpecPath.absolute(value, base: base)
                 try Self.checkExists(value, input: input, origin: origin, architecture: architecture)
                 if let architecture, input.type == .file {
                     try checkMachine(value, is: architecture, input: input, origin: origin)
@@ -130,7 +130,7 @@ public struct ResolvedInputs: Sendable {
             }
             let location = Self.location(input, origin)
             if architecture == nil {
-                let absolute = Self.absolute(path, base: workingDirectory)
+                let absolute = SpecPath.absolute(path, base: workingDirectory)
                 guard FileManager.default.fileExists(atPath: absolute) else {
                     throw SpecError(.input, at: location, "input '\(input.name)' (\(origin)): '\(absolute)' does not exist (pass --\(input.name) [ARCH=]PATH)")
                 }
@@ -226,28 +226,20 @@ public struct ResolvedInputs: Sendable {
 
     public subscript(name: String) -> String? { values[name]?.value }
 
-    /// `path` made absolute against `base`, itself taken from the working folder when relative.
-    static func absolute(_ path: String, base: String) -> String {
-        if path.hasPrefix("/") { return (path as NSString).standardizingPath }
-        let cwd = FileManager.default.currentDirectoryPath
-        let root = base.hasPrefix("/") ? base : (base.isEmpty ? cwd : cwd + "/" + base)
-        return ((root + "/" + path) as NSString).standardizingPath
-    }
-
     /// A base image with its path made absolute and checked to exist; `scratch` as it is.
     static func baseImage(_ value: String, base: String, input: InputDeclaration, origin: InputOrigin) throws -> String {
         let image: BaseImage
         do {
             image = try BaseImage(parsing: value) { path in
                 var isFolder: ObjCBool = false
-                return FileManager.default.fileExists(atPath: absolute(path, base: base), isDirectory: &isFolder)
+                return FileManager.default.fileExists(atPath: SpecPath.absolute(path, base: base), isDirectory: &isFolder)
                     && isFolder.boolValue
             }
         } catch let error as BaseImage.Invalid {
             throw SpecError(.input, at: location(input, origin), "input '\(input.name)' (\(origin)): \(error)")
         }
         guard let path = image.path else { return image.description }
-        let resolved = absolute(path, base: base)
+        let resolved = SpecPath.absolute(path, base: base)
         guard FileManager.default.fileExists(atPath: resolved) else {
             var message = "input '\(input.name)' (\(origin)): base image '\(resolved)' does not exist (pass --\(input.name) IMAGE"
                 + (input.environment.map { " or set \($0)" } ?? "") + ")"

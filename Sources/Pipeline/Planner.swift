@@ -277,7 +277,7 @@ public struct Planner {
     }
 
     private func readScript(_ template: Template, in scope: Scope) throws -> String {
-        let path = ResolvedInputs.absolute(try template.expand(in: scope), base: spec.directory)
+        let path = SpecPath.absolute(try template.expand(in: scope), base: spec.directory)
         return try Template.expandFile(path, in: scope, namedAt: template.location)
     }
 

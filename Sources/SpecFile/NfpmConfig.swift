@@ -310,7 +310,7 @@ extension NfpmConfig.Reader {
                         throw error(signature["type"]!, key + ".signature.type", "falcopack writes origin signatures, not \(type)")
                     }
                     if let keyFile = try string(signature["key_file"], key + ".signature.key_file") {
-                        let path = Self.absolute(expand(keyFile), base: workingDirectory)
+                        let path = SpecPath.absolute(expand(keyFile), base: workingDirectory)
                         if let (other, _) = signingKey, other != path {
                             throw error(signature["key_file"]!, key + ".signature.key_file", "falcopack signs a build with one key; \(other) signs the other format")
                         }
@@ -354,7 +354,7 @@ extension NfpmConfig.Reader {
                         try refuse(rpmScripts["verify"], key + ".scripts.verify", "falcopack writes no %verifyscript")
                         for (scriptKey, slot) in [("pretrans", ScriptSlot.preTransaction), ("posttrans", .postTransaction)] {
                             if let path = try string(rpmScripts[scriptKey], key + ".scripts." + scriptKey) {
-                                section.scripts[slot] = try template(Self.absolute(path, base: workingDirectory),
+                                section.scripts[slot] = try template(SpecPath.absolute(path, base: workingDirectory),
                                                                     rpmScripts[scriptKey]!, key + ".scripts." + scriptKey)
                             }
                         }
@@ -488,7 +488,7 @@ extension NfpmConfig.Reader {
     /// The files a `src` names, each with its install path: as written, or every match of a glob under `dst` as a
     /// folder. A glob that matches nothing, or a source that is not there, is an error at its line.
     func sources(_ src: String, dst: String, node: Node, key: String, globbing: Bool) throws -> [(String, String)] {
-        let absolute = Self.absolute(src, base: workingDirectory)
+        let absolute = SpecPath.absolute(src, base: workingDirectory)
         let isGlob = globbing && src.contains { "*?[{".contains($0) }
         guard isGlob else {
             guard FileManager.default.fileExists(atPath: absolute) else {
@@ -512,7 +512,7 @@ extension NfpmConfig.Reader {
     /// The changelog nfpm reads (chglog's format): entries of `semver`, `date` (RFC 3339), `packager` and `changes`
     /// (each a `note`), newest first.
     func changelog(_ path: String, node: Node) throws -> [ChangelogSection] {
-        let absolute = Self.absolute(path, base: workingDirectory)
+        let absolute = SpecPath.absolute(path, base: workingDirectory)
         guard let data = FileManager.default.contents(atPath: absolute), let text = String(data: data, encoding: .utf8) else {
             throw SpecError(.input, at: location(node, "changelog"), "'\(path)' cannot be read (it is read from \(workingDirectory), as nfpm reads it)")
         }
@@ -546,14 +546,10 @@ extension NfpmConfig.Reader {
         for (name, slot) in [("preinstall", ScriptSlot.preInstall), ("postinstall", .postInstall),
                              ("preremove", .preRemove), ("postremove", .postRemove)] {
             if let path = try string(node?[name], key + "." + name) {
-                scripts[slot] = try template(Self.absolute(path, base: workingDirectory), node![name]!, key + "." + name)
+                scripts[slot] = try template(SpecPath.absolute(path, base: workingDirectory), node![name]!, key + "." + name)
             }
         }
         return scripts
-    }
-
-    static func absolute(_ path: String, base: String) -> String {
-        ((path.hasPrefix("/") ? path : base + "/" + path) as NSString).standardizingPath
     }
 
     /// The level that gives what nfpm's encoder gives for its codec: gzip's default (6); zstd's default speed

@@ -67,17 +67,25 @@ struct InitCommand: ParsableCommand {
         }
 
         let target = output ?? name! + ".yaml"
-        let folder = ResolvedInputsPath.absolute((target as NSString).deletingLastPathComponent)
+        let folder = SpecPath.absolute((target as NSString).deletingLastPathComponent, base: "")
         func written(_ path: String?, _ flag: String) throws -> String? {
             guard let path else { return nil }
-            let absolute = ResolvedInputsPath.absolute(path)
+            let absolute = SpecPath.absolute(path, base: "")
             guard FileManager.default.fileExists(atPath: absolute) else {
                 throw Failure.exit(for: SpecError(.input, at: SourceLocation(file: flag), "'\(path)' does not exist"))
             }
-            return ResolvedInputsPath.relative(absolute, to: folder)
+            // Inside the spec's folder, relative to it (a build reads it from there); else absolute.
+            let prefix = folder.hasSuffix("/") ? folder : folder + "/"
+            return absolute.hasPrefix(prefix) ? String(absolute.dropFirst(prefix.count)) : absolute
         }
         let program = try written(binary, "--binary")!
-        let header = (try? FileHandle(forReadingFrom: URL(fileURLWithPath: ResolvedInputsPath.absolute(binary!))).read(upToCount: 20)) ?? nil
+        // The program's ELF header says which architecture the spec is for.
+        let header: Data?
+        do {
+            header = try FileHandle(forReadingFrom: URL(fileURLWithPath: SpecPath.absolute(binary!, base: ""))).read(upToCount: 20)
+        } catch {
+            throw Failure.exit(for: SpecError(.input, at: SourceLocation(file: "--binary"), "'\(binary!)' cannot be read: \(error.localizedDescription)"))
+        }
         let draft = SpecDraft(
             name: name!, version: version!, maintainer: maintainer!, summary: summary!, description: description!,
             license: license!, homepage: homepage, architecture: header.flatMap { Architecture(elfHeader: Array($0)) } ?? .building,
@@ -101,18 +109,5 @@ struct InitCommand: ParsableCommand {
             throw Failure.exit(for: error)
         }
         print("\(target): the spec of \(name!) \(version!); build it with: falcopack all --spec \(target)")
-    }
-}
-
-/// Paths as init writes them: relative to the spec's folder when inside it, else absolute.
-enum ResolvedInputsPath {
-    static func absolute(_ path: String) -> String {
-        let base = FileManager.default.currentDirectoryPath
-        return ((path.hasPrefix("/") ? path : base + "/" + path) as NSString).standardizingPath
-    }
-
-    static func relative(_ path: String, to folder: String) -> String {
-        let prefix = folder.hasSuffix("/") ? folder : folder + "/"
-        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
     }
 }

@@ -158,6 +158,12 @@ import TestSupport
         let refused = try run([falcopackExecutable()] + flags + ["--license", "BUSL-1.1", "--output", "other.yaml"], in: work.path)
         #expect(refused.status == 65 && refused.stderr.contains("no licence text for 'BUSL-1.1'"), "\(refused.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: work.path).sorted() == ["tool", "tool.yaml"])
+        // A program that cannot be read (a folder) is named, not taken for this machine's.
+        try FileManager.default.createDirectory(atPath: work.file("folder"), withIntermediateDirectories: false)
+        let unreadable = try run([falcopackExecutable(), "init", "--binary", "folder", "--version", "1", "--maintainer", "A <a@example.org>",
+                                  "--summary", "s", "--description", "d", "--output", "other.yaml"], in: work.path)
+        #expect(unreadable.status == 66 && unreadable.stderr.contains("--binary: 'folder' cannot be read"), "\(unreadable.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: work.file("other.yaml")))
     }
 
     /// On a terminal (util-linux `script` gives one), the values not given are asked for.
