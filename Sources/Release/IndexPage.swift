@@ -17,11 +17,19 @@ enum IndexPage {
     static let sectionStyle = "1"
 
     /// The key of a section drawn from a manifest with these bytes.
-    static func key(manifest: [UInt8]) -> String {
+    static func key(manifest: [UInt8]) -> String { key("release section", manifest) }
+
+    /// The key of a part of the page of `kind` drawn from `bytes`.
+    private static func key(_ kind: String, _ bytes: [UInt8]) -> String {
         var digester = Digester(.sha256)
-        digester.update(Array("falcopack release section \(sectionStyle)\n".utf8))
-        digester.update(manifest)
+        digester.update(Array("falcopack \(kind) \(sectionStyle)\n".utf8))
+        digester.update(bytes)
         return digester.finalize().bytes.hexString
+    }
+
+    /// `rows` after the marker naming `key` and the digest of the rows.
+    private static func marked(_ rows: [UInt8], key: String) -> Section {
+        Section(key: key, html: (Array("<!-- release \(key) \(digest(rows[...])) -->\n".utf8) + rows)[...])
     }
 
     static let marker = Array("<!-- release ".utf8)
@@ -64,7 +72,7 @@ enum IndexPage {
         var rows: [UInt8] = []
         rows.reserveCapacity(4096)
         draw(release, into: &rows)
-        return Section(key: key, html: (Array("<!-- release \(key) \(digest(rows[...])) -->\n".utf8) + rows)[...])
+        return marked(rows, key: key)
     }
 
     /// The heading of one product's releases in a repository of several, with the command each format's users
@@ -77,11 +85,7 @@ enum IndexPage {
         rows += Array("</h2>\n<pre>".utf8)
         rows.appendEscapingMarkup(commands.joined(separator: "\n"))
         rows += Array("</pre>\n".utf8)
-        var digester = Digester(.sha256)
-        digester.update(Array("falcopack product heading \(sectionStyle)\n".utf8))
-        digester.update(rows)
-        let key = digester.finalize().bytes.hexString
-        return Section(key: key, html: (Array("<!-- release \(key) \(digest(rows[...])) -->\n".utf8) + rows)[...])
+        return marked(rows, key: key("product heading", rows))
     }
 
     /// - Parameter clients: each repository format's instructions, in the order of the formats.

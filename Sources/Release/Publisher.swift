@@ -271,7 +271,7 @@ public enum Publisher {
                                                         locations: placedAt, digests: release.digests, listed: release.listed)
                 let json = try manifest.json()
                 // Its section of the page, drawn here on every core rather than after, one release at a time.
-                var result = PlacedRelease(version: release.slot, json: json,
+                var result = PlacedRelease(slot: release.slot, json: json,
                                            section: IndexPage.section(manifest, key: IndexPage.key(manifest: json)))
                 let held = try existing.manifests[release.slot].map { json in
                     try ReleaseManifest.read(json, file: target + "/" + manifestName).sameArtifacts(as: manifest)
@@ -304,11 +304,11 @@ public enum Publisher {
             var fresh: [String: IndexPage.Section] = [:]
             var exchanges: [(from: String, to: String)] = []
             for release in placed {
-                fresh[release.version] = release.section
+                fresh[release.slot] = release.section
                 renames += release.renames
                 exchanges += release.exchanges
                 removals += release.removals
-                if release.added { added.append(release.version) }
+                if release.added { added.append(release.slot) }
             }
 
             // Every release the repository will hold, by product, newest first; the oldest of a product published
@@ -450,7 +450,8 @@ public enum Publisher {
 
     /// One release staged under `files/`: its manifest, its section of the page, the renames that make it live.
     struct PlacedRelease: Sendable {
-        var version: String
+        /// Its folder under `files/`.
+        var slot: String
         var json: [UInt8]
         var section: IndexPage.Section
         var renames: [(from: String, to: String)] = []

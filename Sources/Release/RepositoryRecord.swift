@@ -192,7 +192,7 @@ enum ReleaseFiles {
         }
         let json = try manifest.json()
         try StagingArea.fillNewFolder(staging + "/" + Publisher.manifestName, with: json)
-        var placed = Publisher.PlacedRelease(version: slot, json: json,
+        var placed = Publisher.PlacedRelease(slot: slot, json: json,
                                              section: IndexPage.section(manifest, key: IndexPage.key(manifest: json)))
         placed.replace(folder, with: staging, under: files)
         return placed

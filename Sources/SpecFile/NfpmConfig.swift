@@ -44,34 +44,33 @@ public enum NfpmConfig {
         return mapping["name"] != nil && mapping["arch"] != nil && mapping["package"] == nil
     }
 
-    /// Keys by nfpm type, from `nfpm jsonschema`: each key's own type when it has fields, `[]` for a list's items,
-    /// `map:` for a mapping's values.
+    /// Keys by nfpm type, from `nfpm jsonschema`: each key's own type when it has fields, `[]TYPE` for a list of
+    /// them, `map:TYPE` for a mapping of them.
     static let schema: [String: [String: String?]] = [
         "APK": ["arch": nil, "scripts": "APKScripts", "signature": "APKSignature"],
         "APKScripts": ["postupgrade": nil, "preupgrade": nil],
         "APKSignature": ["key_file": nil, "key_id": nil, "key_name": nil],
         "ArchLinux": ["arch": nil, "packager": nil, "pkgbase": nil, "scripts": "ArchLinuxScripts"],
         "ArchLinuxScripts": ["postupgrade": nil, "preupgrade": nil],
-        "Config": ["apk": "APK", "arch": nil, "archlinux": "ArchLinux", "changelog": nil, "conflicts": nil, "contents": "Contents", "deb": "Deb", "depends": nil, "description": nil, "disable_globbing": nil, "epoch": nil, "homepage": nil, "ipk": "IPK", "license": nil, "maintainer": nil, "msix": "MSIX", "mtime": nil, "name": nil, "overrides": "map:Overridables", "platform": nil, "prerelease": nil, "priority": nil, "provides": nil, "recommends": nil, "release": nil, "replaces": nil, "rpm": "RPM", "scripts": "Scripts", "section": nil, "suggests": nil, "umask": nil, "vendor": nil, "version": nil, "version_metadata": nil, "version_schema": nil],
+        "Config": ["apk": "APK", "arch": nil, "archlinux": "ArchLinux", "changelog": nil, "conflicts": nil, "contents": "[]Content", "deb": "Deb", "depends": nil, "description": nil, "disable_globbing": nil, "epoch": nil, "homepage": nil, "ipk": "IPK", "license": nil, "maintainer": nil, "msix": "MSIX", "mtime": nil, "name": nil, "overrides": "map:Overridables", "platform": nil, "prerelease": nil, "priority": nil, "provides": nil, "recommends": nil, "release": nil, "replaces": nil, "rpm": "RPM", "scripts": "Scripts", "section": nil, "suggests": nil, "umask": nil, "vendor": nil, "version": nil, "version_metadata": nil, "version_schema": nil],
         "Content": ["disown_subtree": nil, "dst": nil, "expand": nil, "file_info": "ContentFileInfo", "packager": nil, "src": nil, "type": nil],
         "ContentFileInfo": ["group": nil, "lang": nil, "mode": nil, "mtime": nil, "owner": nil],
-        "Contents": ["[]": "Content"],
         "Deb": ["arch": nil, "arch_variant": nil, "breaks": nil, "compression": nil, "fields": nil, "predepends": nil, "scripts": "DebScripts", "signature": "DebSignature", "triggers": "DebTriggers"],
         "DebScripts": ["config": nil, "rules": nil, "templates": nil],
         "DebSignature": ["key_file": nil, "key_id": nil, "method": nil, "signer": nil, "type": nil],
         "DebTriggers": ["activate": nil, "activate_await": nil, "activate_noawait": nil, "interest": nil, "interest_await": nil, "interest_noawait": nil],
-        "IPK": ["abi_version": nil, "alternatives": "IPKAlternative", "arch": nil, "auto_installed": nil, "essential": nil, "fields": nil, "predepends": nil, "tags": nil],
+        "IPK": ["abi_version": nil, "alternatives": "[]IPKAlternative", "arch": nil, "auto_installed": nil, "essential": nil, "fields": nil, "predepends": nil, "tags": nil],
         "IPKAlternative": ["link_name": nil, "priority": nil, "target": nil],
-        "MSIX": ["applications": "MSIXApplication", "arch": nil, "capabilities": "MSIXCapabilities", "dependencies": "MSIXDependencies", "identity": "MSIXIdentity", "properties": "MSIXProperties", "publisher": nil, "signature": "MSIXSignature"],
+        "MSIX": ["applications": "[]MSIXApplication", "arch": nil, "capabilities": "MSIXCapabilities", "dependencies": "MSIXDependencies", "identity": "MSIXIdentity", "properties": "MSIXProperties", "publisher": nil, "signature": "MSIXSignature"],
         "MSIXApplication": ["entry_point": nil, "executable": nil, "id": nil, "visual_elements": "MSIXVisualElements"],
         "MSIXCapabilities": ["capabilities": nil, "device_capabilities": nil, "restricted": nil],
-        "MSIXDependencies": ["target_device_families": "MSIXTargetDeviceFamily"],
+        "MSIXDependencies": ["target_device_families": "[]MSIXTargetDeviceFamily"],
         "MSIXIdentity": ["resource_id": nil],
         "MSIXProperties": ["display_name": nil, "logo": nil, "publisher_display_name": nil],
         "MSIXSignature": ["pfx_file": nil],
         "MSIXTargetDeviceFamily": ["max_version_tested": nil, "min_version": nil, "name": nil],
         "MSIXVisualElements": ["background_color": nil, "description": nil, "display_name": nil, "square150x150_logo": nil, "square44x44_logo": nil],
-        "Overridables": ["apk": "APK", "archlinux": "ArchLinux", "conflicts": nil, "contents": "Contents", "deb": "Deb", "depends": nil, "ipk": "IPK", "msix": "MSIX", "provides": nil, "recommends": nil, "replaces": nil, "rpm": "RPM", "scripts": "Scripts", "suggests": nil, "umask": nil],
+        "Overridables": ["apk": "APK", "archlinux": "ArchLinux", "conflicts": nil, "contents": "[]Content", "deb": "Deb", "depends": nil, "ipk": "IPK", "msix": "MSIX", "provides": nil, "recommends": nil, "replaces": nil, "rpm": "RPM", "scripts": "Scripts", "suggests": nil, "umask": nil],
         "RPM": ["arch": nil, "buildhost": nil, "compression": nil, "group": nil, "packager": nil, "prefixes": nil, "requires": "RPMRequires", "scripts": "RPMScripts", "signature": "RPMSignature", "summary": nil],
         "RPMRequires": ["post": nil],
         "RPMScripts": ["posttrans": nil, "pretrans": nil, "verify": nil],
@@ -117,16 +116,14 @@ extension NfpmConfig {
                 }
                 return
             }
-            guard let fields = NfpmConfig.schema[shape] else { return }
-            if let item = fields["[]"] ?? nil {
+            if shape.hasPrefix("[]") {
                 guard let sequence = node.sequence else { throw error(node, key, "expected a list") }
-                for (index, element) in sequence.enumerated() { try check(element, shape: item, key: "\(key)[\(index)]") }
+                for (index, element) in sequence.enumerated() {
+                    try check(element, shape: String(shape.dropFirst(2)), key: "\(key)[\(index)]")
+                }
                 return
             }
-            if case .sequence(let sequence) = node, shape == "IPKAlternative" || shape == "MSIXApplication" || shape == "MSIXTargetDeviceFamily" {
-                for (index, element) in sequence.enumerated() { try check(element, shape: shape, key: "\(key)[\(index)]") }
-                return
-            }
+            guard let fields = NfpmConfig.schema[shape] else { return }
             guard let mapping = node.mapping else {
                 if case .scalar(let scalar) = node, scalar.string.isEmpty || scalar.tag.rawValue == Tag.Name.null.rawValue { return }
                 throw error(node, key, "expected a mapping")
@@ -383,15 +380,10 @@ extension NfpmConfig.Reader {
         var spec = Spec(
             file: file, sourceDateEpoch: 0, inputs: [], variables: [], driver: nil,
             package: package, contents: [],
-            variants: [Variant(name: "default", package: package.name, isDefault: true, summary: nil, contents: [],
-                               scripts: [:], relations: [:], formats: [:])],
+            variants: [Variant.only(package.name)],
             formats: formats,
-            tarballs: TarballsSection(
-                arch: nil, archByArchitecture: [.x86_64: Template("amd64", at: at), .aarch64: Template("arm64", at: at)],
-                compression: nil,
-                kinds: [Tarball(name: "bin", file: Template("{{ package }}-{{ file-version }}-linux-{{ arch }}.tar.gz", at: at),
-                                sourcesOnly: false,
-                                contents: top.map(SpecCompletion.relativeToTop).filter { !$0.destination.text.isEmpty })]),
+            tarballs: SpecCompletion.binTarball(Template("{{ package }}-{{ file-version }}-linux-{{ arch }}.tar.gz", at: at),
+                                                contents: top.filter { !$0.destination.text.allSatisfy { $0 == "/" } }),
             images: nil, signing: nil,
             sbom: SBOMSection(spdx: Template("{{ package }}-{{ file-version }}.spdx.json", at: at),
                               cyclonedx: Template("{{ package }}-{{ file-version }}.cdx.json", at: at), components: [], location: at),

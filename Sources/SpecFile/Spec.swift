@@ -196,6 +196,12 @@ public struct VariantFormat: Sendable {
 }
 
 public struct Variant: Sendable {
+    /// The one variant of a spec of one package, adding nothing to it.
+    static func only(_ package: Template) -> Variant {
+        Variant(name: "default", package: package, isDefault: true, summary: nil, contents: [], scripts: [:],
+                relations: [:], formats: [:])
+    }
+
     public var name: String
     public var package: Template
     public var isDefault: Bool

@@ -50,11 +50,7 @@ enum SpecCompletion {
             case .package:
                 continue
             case .tarball where spec.tarballs == nil:
-                spec.tarballs = TarballsSection(
-                    arch: nil, archByArchitecture: [.x86_64: Template("amd64", at: top), .aarch64: Template("arm64", at: top)],
-                    compression: nil,
-                    kinds: [Tarball(name: "bin", file: Template(conventions.fileName, at: top), sourcesOnly: false,
-                                    contents: spec.contents.map(relativeToTop))])
+                spec.tarballs = binTarball(Template(conventions.fileName, at: top), contents: spec.contents)
             case .images where spec.images == nil && spec.completesRelease:
                 spec.images = images(spec, conventions: conventions)
             default:
@@ -99,8 +95,18 @@ enum SpecCompletion {
         }
     }
 
+    /// The one tarball of a one-package release: the package's files under its top folder, the architecture spelled
+    /// as Go projects' archives spell it.
+    static func binTarball(_ file: Template, contents: [ContentEntry]) -> TarballsSection {
+        TarballsSection(
+            arch: nil,
+            archByArchitecture: [.x86_64: Template("amd64", at: file.location), .aarch64: Template("arm64", at: file.location)],
+            compression: nil,
+            kinds: [Tarball(name: "bin", file: file, sourcesOnly: false, contents: contents.map(relativeToTop))])
+    }
+
     /// A contents entry as a tarball holds it: relative to its top folder.
-    static func relativeToTop(_ entry: ContentEntry) -> ContentEntry {
+    private static func relativeToTop(_ entry: ContentEntry) -> ContentEntry {
         var entry = entry
         let text = entry.destination.text
         if text.hasPrefix("/") {

@@ -43,8 +43,7 @@ extension Spec {
         let package = try readPackage(root["package"]!)
         let isOnePackage = root["variants"] == nil
         let variants = try root["variants"].map { try readVariants($0, formats: formats) }
-            ?? [Variant(name: "default", package: package.name, isDefault: true, summary: nil, contents: [], scripts: [:],
-                        relations: [:], formats: [:])]
+            ?? [Variant.only(package.name)]
         let defaults = variants.filter(\.isDefault)
         if defaults.count > 1 {
             throw root["variants"]!.error("more than one variant says 'default: true' (\(defaults.map(\.name).joined(separator: ", ")))")
