@@ -36,12 +36,15 @@ public enum NfpmConfig {
     }
 
     /// Whether the file at `path` is an nfpm configuration: nfpm's `name` and `arch` at its top, no `package`.
+    /// Read from the keys that start a line, without parsing the file a second time on every build.
     public static func looksLikeNfpm(path: String) -> Bool {
-        guard let data = FileManager.default.contents(atPath: path), data.count <= Spec.maximumSize,
-              let text = String(data: data, encoding: .utf8), Spec.deepLine(text) == nil,
-              let root = try? Yams.compose(yaml: text),
-              case .mapping(let mapping) = root else { return false }
-        return mapping["name"] != nil && mapping["arch"] != nil && mapping["package"] == nil
+        guard let data = FileManager.default.contents(atPath: path), data.count <= Spec.maximumSize else { return false }
+        var keys = Set<Substring>()
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            guard let first = line.first, first.isLetter, let colon = line.firstIndex(of: ":") else { continue }
+            keys.insert(line[..<colon])
+        }
+        return keys.contains("name") && keys.contains("arch") && !keys.contains("package")
     }
 
     /// Keys by nfpm type, from `nfpm jsonschema`: each key's own type when it has fields, `[]TYPE` for a list of
