@@ -103,8 +103,12 @@ public enum Publisher {
         let root = URL(fileURLWithPath: request.repository).standardizedFileURL.path
         let product = try request.convention.expand(request.convention.spec.package.name)
         // A new repository gives every product a folder of its own; one published before records were keeps its
-        // releases at files/VERSION.
-        let published = (try? FileManager.default.contentsOfDirectory(atPath: root + "/" + filesFolder))?.contains { !$0.hasPrefix(".") } ?? false
+        // releases at files/VERSION, each with its manifest. A product folder a first publish made before it was
+        // stopped does not make the repository an old one.
+        let files = root + "/" + filesFolder
+        let published = (try? FileManager.default.contentsOfDirectory(atPath: files))?.contains { name in
+            !name.hasPrefix(".") && FileManager.default.fileExists(atPath: files + "/" + name + "/" + manifestName)
+        } ?? false
         var products = [RepositoryRecord.Product(name: product, install: settings.install, folder: published ? nil : product)]
         if let recorded = try RepositoryRecord.read(root) {
             // A record without products holds one: the project whose repository name it has.
@@ -188,6 +192,7 @@ public enum Publisher {
         }
         defer { lock.release() }
         StagingArea.sweep(root)
+        removeEmptyFolders(root + "/" + filesFolder)
         try RepositoryRecord.checkKeys(root, run: run)
         // Whatever fails before the renames leaves temporary names and newly placed files behind, removed here;
         // the repository clients read is untouched.
@@ -401,6 +406,8 @@ public enum Publisher {
                     warnings.append("\(path): left behind, as it cannot be removed: \(error.localizedDescription)")
                 }
             }
+            // A product whose last release left has no folder.
+            removeEmptyFolders(files)
             return Report(added: added.map { reported($0, products: run.products) },
                           releases: ordered.map { reported($0, products: run.products) }, warnings: warnings,
                           removed: run.removing.map { reported($0, products: run.products) },
@@ -505,6 +512,15 @@ public enum Publisher {
             }
             if let data = FileReader.contents(of: page, limit: 1 << 30) { published.sections = IndexPage.sections(in: Array(data)) }
             return published
+        }
+    }
+
+    /// Removes the folders under `files` that hold nothing: a product's folder made by a run stopped before its
+    /// release reached it, or emptied when its last release left. A release folder is never empty, and `rmdir`
+    /// takes only empty ones.
+    static func removeEmptyFolders(_ files: String) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: files)) ?? [] where !name.hasPrefix(".") {
+            _ = rmdir(files + "/" + name)
         }
     }
 

@@ -118,7 +118,8 @@ import TestSupport
         let removed = try runIn(repositoryRoot(), [falcopackExecutable(), "repo", "remove", "2.28.0", "--product", "falcosidekick",
                                                    "--repo", repository] + key.flags)
         #expect(removed.status == 0, "\(removed.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: repository + "/files/falcosidekick/2.28.0"))
+        // Its last release gone, the product has no folder left, and publishing it again brings one back.
+        #expect(!FileManager.default.fileExists(atPath: repository + "/files/falcosidekick"))
         try root.use(repository, key: key.publicKey)
         #expect(try root.apt(["apt-get", "update"]).status == 0)
         #expect(try root.apt(["dpkg", "-r", "falcosidekick"]).status == 0)
@@ -127,5 +128,9 @@ import TestSupport
         #expect(try root.apt(["apt-cache", "policy", "falcoctl"]).output.contains("Candidate: 0.6.3"))
         let check = try run([falcopackExecutable(), "repo", "check", repository, "--public-key", key.publicKey])
         #expect(check.status == 0, "\(check.output) \(check.stderr)")
+        let again = try publish(try example("falcosidekick", version: "2.28.0", in: work), spec: repositoryRoot() + "/Specs/examples/falcosidekick.yaml",
+                                into: repository)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(FileManager.default.fileExists(atPath: repository + "/files/falcosidekick/2.28.0/release.json"))
     }
 }

@@ -237,7 +237,9 @@ import TestSupport
         let one = work.file("one"), two = work.file("two")
         try falcopack(["publish", first.dist, "--repo", one] + key.flags)
         try falcopack(["publish", first.dist, second.dist, "--repo", two] + key.flags)
-        let operations: [(base: String, arguments: [String])] = [
+        // The first publish starts from no folder at all.
+        let operations: [(base: String?, arguments: [String])] = [
+            (nil, ["publish", first.dist] + key.flags),
             (one, ["publish", second.dist] + key.flags),
             (two, ["repo", "remove", first.version] + key.flags),
             (two, ["repo", "rotate", "--signing-key", new.secret] + previousFlags),
@@ -247,14 +249,17 @@ import TestSupport
             for renames in 1... {
                 let repository = work.file("stopped")
                 try? FileManager.default.removeItem(atPath: repository)
-                try runChecked(["cp", "-a", base, repository])
+                if let base { try runChecked(["cp", "-a", base, repository]) }
                 let stopped = try falcopackRun(arguments + ["--repo", repository], environment: ["FALCOPACK_KILL_AFTER_RENAMES": "\(renames)"])
                 if stopped.status == 0 { break }
                 stops += 1
-                let check = try falcopackRun(["repo", "check", repository, "--public-key", both])
-                let problems = check.output.split(separator: "\n").dropLast()
-                #expect(problems.allSatisfy { $0.contains("an update under way or cut short") },
-                        "\(arguments[0...1]) stopped after \(renames) renames: \(check.output)")
+                // A first publish cut short serves no repository yet: what counts is that the next run completes it.
+                if base != nil {
+                    let check = try falcopackRun(["repo", "check", repository, "--public-key", both])
+                    let problems = check.output.split(separator: "\n").dropLast()
+                    #expect(problems.allSatisfy { $0.contains("an update under way or cut short") },
+                            "\(arguments[0...1]) stopped after \(renames) renames: \(check.output)")
+                }
                 // The next run completes the job (from every third stop: each costs a whole run and check).
                 guard renames % 3 == 1 else { continue }
                 let again = try falcopackRun(arguments + ["--repo", repository])
