@@ -130,6 +130,15 @@ public final class StagingArea: @unchecked Sendable {
         return entries.allSatisfy { folders.contains($0) || $0.hasPrefix(temporaryPrefix) }
     }
 
+    /// Renames `path` out of the way, to a temporary name the next run sweeps, and returns that name: a folder
+    /// goes from its own name in one step, so a run stopped while its files are removed never leaves it half
+    /// emptied where a reader would take it for whole.
+    public static func retire(_ path: String) throws -> String {
+        let temporary = temporaryName(beside: path)
+        try rename(path, temporary)
+        return temporary
+    }
+
     static func temporaryName(beside path: String) -> String {
         OutputFile.directory(of: path) + "/" + temporaryPrefix + OutputFile.basename(of: path) + "." + uniqueSuffix()
     }
@@ -175,6 +184,13 @@ public final class StagingArea: @unchecked Sendable {
     }
 
     public static func rename(_ from: String, _ to: String) throws {
+        // rename(2) does nothing when both names are links to one file (a package a stopped run already linked
+        // from the same release folder): the temporary name is dropped instead, or it would stay beside it.
+        var source = stat(), target = stat()
+        if lstat(from, &source) == 0, lstat(to, &target) == 0, source.st_dev == target.st_dev, source.st_ino == target.st_ino {
+            guard unlink(from) == 0 else { throw IOError("unlink", path: from, errno: errno) }
+            return
+        }
         try retryingSyscall("rename into place", path: to, writing: true) { Glibc.rename(from, to) }
     }
 }

@@ -386,8 +386,8 @@ public enum Publisher {
 
             // Committing: from here what was placed is what the new indexes name, never discarded.
             areas = []
-            // FALCOPACK_KILL_AFTER_RENAMES=N kills the run after its Nth rename: how the tests stop it between
-            // every two.
+            // FALCOPACK_KILL_AFTER_RENAMES=N kills the run after its Nth rename (those that retire what goes
+            // included): how the tests stop it between every two.
             let killAfter = ProcessInfo.processInfo.environment["FALCOPACK_KILL_AFTER_RENAMES"].flatMap { Int($0) }
             var done = 0
             func step() {
@@ -397,9 +397,19 @@ public enum Publisher {
             for (from, to) in renames { try StagingArea.rename(from, to); step() }
             for (from, to) in exchanges { try StagingArea.exchange(from, to); step() }
             for (from, to) in top.renames { try StagingArea.rename(from, to); step() }
-            // Committed: what cannot be removed now is left behind, and said.
+            // Committed: what goes leaves its name first, a step each (a run stopped after it leaves names the next
+            // sweeps, never a release folder half removed), then its files; what cannot go is left behind, and said.
             var warnings: [String] = []
+            var retired: [String] = []
             for path in removals {
+                do {
+                    retired.append(try StagingArea.retire(path))
+                    step()
+                } catch {
+                    warnings.append("\(path): left behind, as it cannot be removed: \(error.localizedDescription)")
+                }
+            }
+            for path in retired {
                 do {
                     try FileManager.default.removeItem(atPath: path)
                 } catch {

@@ -262,8 +262,11 @@ import TestSupport
                 }
                 // The next run completes the job (from every third stop: each costs a whole run and check).
                 guard renames % 3 == 1 else { continue }
+                // (A removal stopped once its release folder left has nothing left to take out.)
                 let again = try falcopackRun(arguments + ["--repo", repository])
-                #expect(again.status == 0, "\(arguments[0...1]) after \(renames) renames: \(again.stderr)")
+                #expect(again.status == 0 || (arguments[1] == "remove" && again.stderr.contains("holds no release")),
+                        "\(arguments[0...1]) after \(renames) renames: \(again.stderr)")
+                #expect(try runChecked(["find", repository, "-name", ".falcopack-stage.*"]).output.isEmpty)
                 let complete = try falcopackRun(["repo", "check", repository, "--public-key", both])
                 #expect(complete.status == 0, "\(arguments[0...1]) after \(renames) renames: \(complete.output)")
             }
