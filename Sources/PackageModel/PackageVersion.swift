@@ -38,6 +38,14 @@ public struct PackageVersion: Hashable, Sendable, CustomStringConvertible {
         self.init(epoch: epoch, upstream: String(rest), release: release)
     }
 
+    /// `text` split at its epoch (`2:1.0`): the number before the first `:`, and the version after it; no epoch
+    /// when there is no `:`, or what comes before it is not a number.
+    public static func splittingEpoch(_ text: String) -> (epoch: UInt?, version: Substring) {
+        guard let colon = text.firstIndex(of: ":"), text[..<colon].allSatisfy({ $0.isASCII && $0.isNumber }),
+              let epoch = UInt(text[..<colon]) else { return (nil, Substring(text)) }
+        return (epoch, text[text.index(after: colon)...])
+    }
+
     public var description: String {
         (epoch.map { "\($0):" } ?? "") + upstream + (release.map { "-\($0)" } ?? "")
     }

@@ -47,13 +47,8 @@ public struct RPMFormat: ArtifactFormat {
     /// rpm's Version cannot hold `-`, which separates it from the Release: rpmbuild users write `_` for it.
     /// An upstream version `EPOCH:VERSION` carries the Epoch tag.
     public func version(upstream: String, release: String?) throws -> PackageVersion {
-        var epoch: UInt?
-        var text = Substring(upstream)
-        if let colon = text.firstIndex(of: ":"), let number = UInt(text[..<colon]) {
-            epoch = number
-            text = text[text.index(after: colon)...]
-        }
-        return PackageVersion(epoch: epoch, upstream: text.replacingOccurrences(of: "-", with: "_"),
+        let (epoch, version) = PackageVersion.splittingEpoch(upstream)
+        return PackageVersion(epoch: epoch, upstream: version.replacingOccurrences(of: "-", with: "_"),
                               release: release ?? Self.defaultRelease)
     }
 

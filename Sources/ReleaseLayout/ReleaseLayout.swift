@@ -67,9 +67,7 @@ public struct ReleaseLayout: @unchecked Sendable {
         version = base.names.contains("version") ? try base.value(of: "version", at: spec.package.version.location)
             : try spec.package.version.expand(in: base)
         // An epoch (`1:`) orders versions for the package managers; file names carry the version after it.
-        if let colon = version.firstIndex(of: ":"), !version[..<colon].isEmpty, version[..<colon].allSatisfy(\.isNumber) {
-            version = String(version[version.index(after: colon)...])
-        }
+        version = String(PackageVersion.splittingEpoch(version).version)
         if checkingVersion, let problem = Self.versionProblem(version) {
             let (location, category) = origin(spec.package.version)
             throw SpecError(category, at: location, "the version '\(version)' \(problem)")

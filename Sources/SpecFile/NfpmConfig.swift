@@ -234,7 +234,12 @@ extension NfpmConfig.Reader {
         }
         if !prerelease.isEmpty { version += "~" + prerelease }
         if !metadata.isEmpty { version += "+" + metadata }
-        if let epoch = try value("epoch").map(expand), !epoch.isEmpty { version = epoch + ":" + version }
+        if let epoch = try value("epoch").map(expand), !epoch.isEmpty {
+            guard epoch.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                throw error(root["epoch"]!, "epoch", "'\(epoch)' is not a number")
+            }
+            version = epoch + ":" + version
+        }
         let release = try value("release").map(expand).flatMap { $0.isEmpty ? nil : $0 }
 
         let (archText, archNode) = try required("arch")
@@ -392,7 +397,7 @@ extension NfpmConfig.Reader {
                               cyclonedx: Template("{{ package }}-{{ file-version }}.cdx.json", at: at), components: [], location: at),
             repository: nil)
         // File names carry the version without its epoch.
-        spec.variables.append(("file-version", Template(version.split(separator: ":", maxSplits: 1).last.map(String.init) ?? version, at: at)))
+        spec.variables.append(("file-version", Template(String(PackageVersion.splittingEpoch(version).version), at: at)))
         spec.variables.append(("package", package.name))
         spec.isOnePackage = true
         spec.completesRelease = false

@@ -180,6 +180,8 @@ import TestSupport
         Bad(name: "an unknown key in a list of a format left out", from: "license: Apache-2.0",
             to: "license: Apache-2.0\nipk:\n  alternatives:\n    - {link_name: /bin/t, target: /usr/bin/tool-arm, priority: 1, weight: 2}",
             status: 65, message: "formats.yaml:13: ipk.alternatives[0].weight: unknown key 'weight'"),
+        Bad(name: "an epoch that is no number", from: "license: Apache-2.0", to: "license: Apache-2.0\nepoch: abc",
+            status: 65, message: "formats.yaml:11: epoch: 'abc' is not a number"),
         Bad(name: "a flag that is not true or false", from: "license: Apache-2.0", to: "license: Apache-2.0\ndisable_globbing: maybe",
             status: 65, message: "formats.yaml:11: disable_globbing: 'maybe' is not true or false"),
         Bad(name: "a value dpkg would refuse", from: "maintainer: A Maintainer <a@example.org>", to: "maintainer: nobody",
