@@ -102,14 +102,7 @@ public enum Publisher {
         // publishes into it; a project it does not hold yet joins its products.
         let root = URL(fileURLWithPath: request.repository).standardizedFileURL.path
         let product = try request.convention.expand(request.convention.spec.package.name)
-        // A new repository gives every product a folder of its own; one published before records were keeps its
-        // releases at files/VERSION, each with its manifest. A product folder a first publish made before it was
-        // stopped does not make the repository an old one.
-        let files = root + "/" + filesFolder
-        let published = (try? FileManager.default.contentsOfDirectory(atPath: files))?.contains { name in
-            !name.hasPrefix(".") && FileManager.default.fileExists(atPath: files + "/" + name + "/" + manifestName)
-        } ?? false
-        var products = [RepositoryRecord.Product(name: product, install: settings.install, folder: published ? nil : product)]
+        var products: [RepositoryRecord.Product]
         if let recorded = try RepositoryRecord.read(root) {
             // A record without products holds one: the project whose repository name it has.
             let legacy = recorded.name == settings.name ? product : recorded.name
@@ -122,6 +115,15 @@ public enum Publisher {
             if !products.contains(where: { $0.name == product }) {
                 products.append(RepositoryRecord.Product(name: product, install: try installedPackage(request), folder: product))
             }
+        } else {
+            // A new repository gives every product a folder of its own; one published before records were keeps its
+            // releases at files/VERSION, each with its manifest. A product folder a first publish made before it was
+            // stopped does not make the repository an old one.
+            let files = root + "/" + filesFolder
+            let published = (try? FileManager.default.contentsOfDirectory(atPath: files))?.contains { name in
+                !name.hasPrefix(".") && FileManager.default.fileExists(atPath: files + "/" + name + "/" + manifestName)
+            } ?? false
+            products = [RepositoryRecord.Product(name: product, install: settings.install, folder: published ? nil : product)]
         }
         let publishing = products.first { $0.name == product }!
         // The page titles a release by its version, and by its product too when that is not the repository's first.

@@ -15,8 +15,10 @@ public enum RepositoryOperations {
         let root = URL(fileURLWithPath: repository).standardizedFileURL.path
         let record = try RepositoryRecord.require(root)
         let products = record.knownProducts
-        guard let taken = product.map({ name in products.first { $0.name == name } }) ?? products.first else {
-            throw RepositoryError(path: root, reason: "holds no product \(product ?? "") (it holds \(products.map(\.name).joined(separator: ", ")))")
+        // Without --product, the repository's first.
+        let named = product ?? products.first?.name
+        guard let taken = products.first(where: { $0.name == named }) else {
+            throw RepositoryError(path: root, reason: "holds no product \(named ?? "") (it holds \(products.map(\.name).joined(separator: ", ")))")
         }
         var run = Publisher.Run(repository: root, formats: formats, settings: try record.settings(date: date), signer: signer,
                                 previous: previous, url: record.url, operation: .remove, products: products)
